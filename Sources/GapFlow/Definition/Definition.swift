@@ -1,0 +1,128 @@
+/// A validated workflow definition: states, transitions, fields and roles read from one file.
+///
+/// Only ``DefinitionLoader`` makes one, and only when the validator found no error, so every
+/// state, field and role a part refers to exists and the engine never checks for dangling names.
+public struct Definition: Sendable {
+    /// The workflow's id, e.g. `systemic-gap-escalation`.
+    public let id: String
+    /// The version number; a changed file must raise it.
+    public let version: Int
+    /// The title shown to users, in the workflow's language.
+    public let title: String
+    /// The language of titles and exports (BCP 47, e.g. `de`).
+    public let language: String
+    /// The prefix of ticket ids, e.g. `GAP` for `GAP-2026-0042`.
+    public let ticketPrefix: String
+    public let roles: [Role]
+    public let fields: [Field]
+    public let opening: Opening
+    public let states: [State]
+    public let transitions: [Transition]
+    public let pathRules: [PathRule]
+    /// The field an actor's municipality restricts, if the workflow scopes actors by municipality.
+    public let scopeField: String?
+
+    private let stateIndex: [String: Int]
+    private let fieldIndex: [String: Int]
+    private let roleIndex: [String: Int]
+
+    init(
+        id: String, version: Int, title: String, language: String, ticketPrefix: String,
+        roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
+        pathRules: [PathRule], scopeField: String?
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.language = language
+        self.ticketPrefix = ticketPrefix
+        self.roles = roles
+        self.fields = fields
+        self.opening = opening
+        self.states = states
+        self.transitions = transitions
+        self.pathRules = pathRules
+        self.scopeField = scopeField
+        stateIndex = Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        roleIndex = Dictionary(roles.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The state with this id, if the workflow has one.
+    public func state(_ id: String) -> State? { stateIndex[id].map { states[$0] } }
+
+    /// The field with this id, if the workflow has one.
+    public func field(_ id: String) -> Field? { fieldIndex[id].map { fields[$0] } }
+
+    /// The role with this id, if the workflow has one.
+    public func role(_ id: String) -> Role? { roleIndex[id].map { roles[$0] } }
+
+    /// The position of a role in the file, used to pick an actor's role deterministically.
+    func roleOrder(_ id: String) -> Int { roleIndex[id] ?? Int.max }
+
+    /// Whether any transition of the workflow is named `event`.
+    public func hasEvent(_ event: String) -> Bool { transitions.contains { $0.event == event } }
+
+    /// The transitions that leave `state`, in file order.
+    public func transitions(from state: String) -> [Transition] {
+        transitions.filter { $0.from.contains(state) }
+    }
+
+    /// The title of a state, falling back to its id.
+    public func stateTitle(_ id: String) -> String { state(id)?.title ?? id }
+}
+
+/// A role that actors hold, e.g. `ki_lead` (KI-Leitung).
+public struct Role: Sendable, Equatable {
+    public let id: String
+    public let title: String
+}
+
+/// A stage of the process.
+public struct State: Sendable, Equatable {
+    public let id: String
+    public let title: String
+    /// The role that owns tickets standing here; nil only for final states.
+    public let owner: String?
+    public let isFinal: Bool
+    public let description: String?
+}
+
+/// How tickets are opened: in which state, by which roles, with which fields.
+public struct Opening: Sendable, Equatable {
+    public let state: String
+    public let roles: [String]
+    /// Fields that must be given when a ticket is opened.
+    public let requires: [String]
+    /// Fields that may be given when a ticket is opened, besides the required ones.
+    public let sets: [String]
+}
+
+/// An event that moves a ticket from one of its source states to a target state.
+public struct Transition: Sendable, Equatable {
+    public let event: String
+    public let title: String
+    public let from: [String]
+    /// The target state; nil means the ticket stays where it is (e.g. a deferral).
+    public let to: String?
+    public let roles: [String]
+    /// Fields that must hold a value after the event: already set, or given with the command.
+    public let requires: [String]
+    /// Fields the event may set, besides the required ones.
+    public let sets: [String]
+    public let condition: Condition?
+
+    /// Where the event leads from `state`.
+    public func target(from state: String) -> String { to ?? state }
+
+    /// Whether the command may give a value for `field`.
+    public func mayWrite(_ field: String) -> Bool { requires.contains(field) || sets.contains(field) }
+}
+
+/// A declared property of every path through the graph, proven by the validator.
+public struct PathRule: Sendable, Equatable {
+    /// Every path from the initial state into `into` passes through `through`.
+    public let into: String
+    public let through: String
+    public let description: String?
+}

@@ -1,0 +1,661 @@
+import Foundation
+
+/// The result of reading a definition file: the definition if it is valid, and every problem found.
+public struct LoadResult: Sendable {
+    /// The definition, present only when no diagnostic is an error.
+    public let definition: Definition?
+    public let diagnostics: [Diagnostic]
+
+    /// The diagnostics that stop the definition from being used.
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}
+
+/// Reads workflow definition files (JSON or JSON5) into checked ``Definition`` values.
+///
+/// Reading never stops at the first problem: syntax errors end it (nothing else can be read),
+/// but every structural, reference and graph problem after a successful parse is reported at once.
+public enum DefinitionLoader {
+    /// Reads and checks a definition file.
+    public static func load(contentsOf url: URL) -> LoadResult {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "it cannot be read"
+            return LoadResult(
+                definition: nil,
+                diagnostics: [
+                    Diagnostic(
+                        .fileUnreadable, "cannot read the file: \(reason)", file: url.path, path: "", position: nil,
+                        hint: "check the path and the file's permissions")
+                ])
+        }
+        return load(source: Array(data), file: url.path)
+    }
+
+    /// Reads and checks a definition from its bytes; `file` names it in diagnostics.
+    public static func load(source: [UInt8], file: String) -> LoadResult {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(source)
+        } catch {
+            return LoadResult(
+                definition: nil,
+                diagnostics: [
+                    Diagnostic(.syntaxError, error.message, file: file, path: "", position: error.position)
+                ])
+        }
+        var decoder = DefinitionDecoder(file: file)
+        let draft = decoder.decode(root)
+        var diagnostics = decoder.diagnostics
+        if let draft {
+            diagnostics += DefinitionValidator.validate(draft, file: file, positions: decoder.positions)
+        }
+        diagnostics.sort { ($0.position ?? SourcePosition(line: 0, column: 0)) < ($1.position ?? SourcePosition(line: 0, column: 0)) }
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return LoadResult(definition: hasErrors ? nil : draft, diagnostics: diagnostics)
+    }
+}
+
+/// Turns the JSON tree into a definition, reporting shape, type and reference problems.
+struct DefinitionDecoder {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Where each JSON path stood in the file, for diagnostics raised later by the validator.
+    private(set) var positions: [String: SourcePosition] = [:]
+
+    init(file: String) {
+        self.file = file
+    }
+
+    // MARK: - Reporting
+
+    mutating func report(
+        _ code: Diagnostic.Code, _ message: String, at path: String, _ position: SourcePosition?, hint: String? = nil
+    ) {
+        diagnostics.append(Diagnostic(code, message, file: file, path: path, position: position, hint: hint))
+    }
+
+    static func child(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    static func index(_ path: String, _ i: Int) -> String { "\(path)[\(i)]" }
+
+    // MARK: - Shapes
+
+    /// Checks that `node` is an object with only `allowed` keys and all `required` ones; returns its members by key.
+    mutating func object(
+        _ node: JSONNode, at path: String, allowed: [String], required: [String] = []
+    ) -> [String: JSONNode]? {
+        positions[path] = node.position
+        guard let members = node.members else {
+            report(.typeMismatch, "expected an object, found \(node.kindName)", at: path, node.position)
+            return nil
+        }
+        var result: [String: JSONNode] = [:]
+        var firstPosition: [String: SourcePosition] = [:]
+        for member in members {
+            let memberPath = Self.child(path, member.key)
+            if let first = firstPosition[member.key] {
+                report(
+                    .duplicateKey, "key \"\(member.key)\" appears twice (first at line \(first.line))", at: memberPath,
+                    member.keyPosition, hint: "remove one of them")
+                continue
+            }
+            firstPosition[member.key] = member.keyPosition
+            if member.key == "$comment" || member.key == "$schema" { continue }
+            guard allowed.contains(member.key) else {
+                report(
+                    .unknownKey, "unknown key \"\(member.key)\"", at: memberPath, member.keyPosition,
+                    hint: Self.suggestion(for: member.key, among: allowed))
+                continue
+            }
+            result[member.key] = member.value
+        }
+        for key in required where result[key] == nil && firstPosition[key] == nil {
+            report(.missingKey, "missing required key \"\(key)\"", at: path, node.position)
+        }
+        return result
+    }
+
+    /// Reads an object whose keys are ids (states, fields, roles): each id checked, each value decoded by `body`.
+    mutating func idMap<T>(
+        _ node: JSONNode?, at path: String, kind: String,
+        _ body: (inout DefinitionDecoder, String, JSONNode, String) -> T?
+    ) -> [T] {
+        guard let node else { return [] }
+        positions[path] = node.position
+        guard let members = node.members else {
+            report(.typeMismatch, "expected an object of \(kind)s keyed by id, found \(node.kindName)", at: path, node.position)
+            return []
+        }
+        var seen: [String: SourcePosition] = [:]
+        var result: [T] = []
+        for member in members {
+            let memberPath = Self.child(path, member.key)
+            positions[memberPath] = member.keyPosition
+            if let first = seen[member.key] {
+                report(
+                    .duplicateID, "\(kind) \"\(member.key)\" is defined twice (first at line \(first.line))", at: memberPath,
+                    member.keyPosition)
+                continue
+            }
+            seen[member.key] = member.keyPosition
+            checkIdentifier(member.key, kind: kind, at: memberPath, member.keyPosition)
+            if let value = body(&self, member.key, member.value, memberPath) { result.append(value) }
+        }
+        return result
+    }
+
+    mutating func checkIdentifier(_ id: String, kind: String, at path: String, _ position: SourcePosition) {
+        let valid =
+            id.first.map { $0.isASCII && $0.isLowercase } == true
+            && id.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" }
+        if !valid {
+            report(
+                .invalidValue, "\(kind) id \"\(id)\" must start with a lowercase letter and hold only a–z, 0–9 and _",
+                at: path, position)
+        }
+    }
+
+    mutating func string(_ node: JSONNode?, at path: String, nonEmpty: Bool = true) -> String? {
+        guard let node else { return nil }
+        positions[path] = node.position
+        guard let text = node.string else {
+            report(.typeMismatch, "expected a string, found \(node.kindName)", at: path, node.position)
+            return nil
+        }
+        if nonEmpty && text.trimmingCharacters(in: .whitespaces).isEmpty {
+            report(.invalidValue, "must not be empty", at: path, node.position)
+            return nil
+        }
+        return text
+    }
+
+    mutating func integer(_ node: JSONNode?, at path: String) -> Int? {
+        guard let node else { return nil }
+        positions[path] = node.position
+        guard let number = node.integer else {
+            report(.typeMismatch, "expected a whole number, found \(node.kindName)", at: path, node.position)
+            return nil
+        }
+        return number
+    }
+
+    mutating func bool(_ node: JSONNode?, at path: String) -> Bool? {
+        guard let node else { return nil }
+        positions[path] = node.position
+        guard let flag = node.bool else {
+            report(.typeMismatch, "expected true or false, found \(node.kindName)", at: path, node.position)
+            return nil
+        }
+        return flag
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    mutating func strings(_ node: JSONNode?, at path: String) -> [String] {
+        guard let node else { return [] }
+        positions[path] = node.position
+        if let single = node.string { return [single] }
+        guard let elements = node.elements else {
+            report(.typeMismatch, "expected a string or an array of strings, found \(node.kindName)", at: path, node.position)
+            return []
+        }
+        var result: [String] = []
+        for (i, element) in elements.enumerated() {
+            if let text = string(element, at: Self.index(path, i)) { result.append(text) }
+        }
+        return result
+    }
+
+    /// Checks that every name refers to a known id, reporting `code` for each that does not.
+    mutating func checkReferences(
+        _ names: [String], at path: String, known: Set<String>, kind: String, code: Diagnostic.Code, isList: Bool = true
+    ) {
+        for (i, name) in names.enumerated() where !known.contains(name) {
+            let itemPath = isList ? Self.index(path, i) : path
+            let position = positions[itemPath] ?? positions[path]
+            report(code, "unknown \(kind) \"\(name)\"", at: itemPath, position, hint: Self.suggestion(for: name, among: known.sorted()))
+        }
+    }
+
+    // MARK: - The definition
+
+    mutating func decode(_ root: JSONNode) -> Definition? {
+        let topKeys = [
+            "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
+            "initial", "states", "transitions", "rules",
+        ]
+        guard
+            let top = object(
+                root, at: "", allowed: topKeys,
+                required: ["id", "version", "title", "ticketPrefix", "roles", "fields", "initial", "states", "transitions"])
+        else { return nil }
+
+        let id = string(top["id"], at: "id") ?? ""
+        if let idNode = top["id"], !id.isEmpty,
+            !(id.first?.isLowercase == true && id.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" })
+        {
+            report(.invalidValue, "workflow id \"\(id)\" must be lowercase letters, digits and hyphens", at: "id", idNode.position)
+        }
+        let version = integer(top["version"], at: "version") ?? 0
+        if let node = top["version"], node.integer != nil, version < 1 {
+            report(.invalidValue, "version must be 1 or more", at: "version", node.position)
+        }
+        let title = string(top["title"], at: "title") ?? id
+        _ = string(top["description"], at: "description")
+        let language = string(top["language"], at: "language") ?? "en"
+        let prefix = string(top["ticketPrefix"], at: "ticketPrefix") ?? ""
+        if let node = top["ticketPrefix"], !prefix.isEmpty,
+            !(prefix.count <= 10 && prefix.first?.isUppercase == true
+                && prefix.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) })
+        {
+            report(
+                .invalidValue, "ticket prefix \"\(prefix)\" must be 1 to 10 uppercase letters or digits, starting with a letter",
+                at: "ticketPrefix", node.position)
+        }
+
+        let roles = idMap(top["roles"], at: "roles", kind: "role") { decoder, id, node, path in
+            decoder.role(id, node, at: path)
+        }
+        let roleIDs = Set(roles.map(\.id))
+        let fields = idMap(top["fields"], at: "fields", kind: "field") { decoder, id, node, path in
+            decoder.field(id, node, at: path)
+        }
+        let fieldsByID = Dictionary(fields.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let states = idMap(top["states"], at: "states", kind: "state") { decoder, id, node, path in
+            decoder.state(id, node, at: path, roles: roleIDs)
+        }
+        let stateIDs = Set(states.map(\.id))
+
+        let opening = top["initial"].flatMap { self.opening($0, states: stateIDs, roles: roleIDs, fields: fieldsByID) }
+        var transitions: [Transition] = []
+        if let node = top["transitions"] {
+            positions["transitions"] = node.position
+            if let elements = node.elements {
+                for (i, element) in elements.enumerated() {
+                    let path = Self.index("transitions", i)
+                    if let transition = transition(element, at: path, states: stateIDs, roles: roleIDs, fields: fieldsByID) {
+                        transitions.append(transition)
+                    }
+                }
+            } else {
+                report(.typeMismatch, "expected an array of transitions, found \(node.kindName)", at: "transitions", node.position)
+            }
+        }
+        var pathRules: [PathRule] = []
+        if let node = top["rules"] {
+            positions["rules"] = node.position
+            if let elements = node.elements {
+                for (i, element) in elements.enumerated() {
+                    if let rule = pathRule(element, at: Self.index("rules", i), states: stateIDs) { pathRules.append(rule) }
+                }
+            } else {
+                report(.typeMismatch, "expected an array of rules, found \(node.kindName)", at: "rules", node.position)
+            }
+        }
+        let scopeField = string(top["scopeField"], at: "scopeField")
+        if let scopeField, let node = top["scopeField"] {
+            if let field = fieldsByID[scopeField] {
+                if case .choice = field.type {} else {
+                    report(.typeMismatch, "scope field \"\(scopeField)\" must be an enum field", at: "scopeField", node.position)
+                }
+            } else {
+                report(
+                    .unknownField, "unknown field \"\(scopeField)\"", at: "scopeField", node.position,
+                    hint: Self.suggestion(for: scopeField, among: fields.map(\.id)))
+            }
+        }
+        guard let opening else { return nil }
+        return Definition(
+            id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
+            fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
+            scopeField: scopeField)
+    }
+
+    mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {
+        if let title = node.string { return Role(id: id, title: title) }
+        guard let keys = object(node, at: path, allowed: ["title", "description"], required: ["title"]) else { return nil }
+        _ = string(keys["description"], at: Self.child(path, "description"))
+        return Role(id: id, title: string(keys["title"], at: Self.child(path, "title")) ?? id)
+    }
+
+    mutating func state(_ id: String, _ node: JSONNode, at path: String, roles: Set<String>) -> State? {
+        guard
+            let keys = object(node, at: path, allowed: ["title", "owner", "final", "description"], required: ["title"])
+        else { return State(id: id, title: id, owner: nil, isFinal: false, description: nil) }
+        let owner = string(keys["owner"], at: Self.child(path, "owner"))
+        if let owner { checkReferences([owner], at: Self.child(path, "owner"), known: roles, kind: "role", code: .unknownRole, isList: false) }
+        return State(
+            id: id, title: string(keys["title"], at: Self.child(path, "title")) ?? id, owner: owner,
+            isFinal: bool(keys["final"], at: Self.child(path, "final")) ?? false,
+            description: string(keys["description"], at: Self.child(path, "description")))
+    }
+
+    mutating func field(_ id: String, _ node: JSONNode, at path: String) -> Field? {
+        let allowed = ["type", "title", "description", "maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen"]
+        guard let keys = object(node, at: path, allowed: allowed, required: ["type", "title"]) else { return nil }
+        let title = string(keys["title"], at: Self.child(path, "title")) ?? id
+        let description = string(keys["description"], at: Self.child(path, "description"))
+        guard let typeName = string(keys["type"], at: Self.child(path, "type")) else { return nil }
+        let typeNames = ["text", "longText", "integer", "date", "enum", "set", "ticket"]
+        let applicable: [String: [String]] = [
+            "text": ["maxLength"], "longText": ["maxLength"], "integer": ["minimum", "maximum"], "date": [],
+            "enum": ["values", "groups"], "set": ["values", "groups"], "ticket": ["mustBeOpen"],
+        ]
+        guard let usable = applicable[typeName] else {
+            report(
+                .invalidValue, "unknown field type \"\(typeName)\"", at: Self.child(path, "type"), keys["type"]?.position,
+                hint: "use one of \(typeNames.joined(separator: ", "))"
+                    + (Self.suggestion(for: typeName, among: typeNames).map { "; \($0)" } ?? ""))
+            return nil
+        }
+        for key in ["maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen"]
+        where keys[key] != nil && !usable.contains(key) {
+            report(
+                .unknownKey, "key \"\(key)\" does not apply to a field of type \"\(typeName)\"", at: Self.child(path, key),
+                keys[key]?.position)
+        }
+        let type: FieldType
+        switch typeName {
+        case "text": type = .text(maxLength: integer(keys["maxLength"], at: Self.child(path, "maxLength")))
+        case "longText": type = .longText(maxLength: integer(keys["maxLength"], at: Self.child(path, "maxLength")))
+        case "integer":
+            type = .integer(
+                minimum: integer(keys["minimum"], at: Self.child(path, "minimum")),
+                maximum: integer(keys["maximum"], at: Self.child(path, "maximum")))
+        case "date": type = .date
+        case "ticket": type = .ticket(mustBeOpen: bool(keys["mustBeOpen"], at: Self.child(path, "mustBeOpen")) ?? false)
+        default:
+            let choices = self.choices(keys, at: path, isSet: typeName == "set")
+            type = typeName == "set" ? .choiceSet(choices) : .choice(choices)
+        }
+        return Field(id: id, title: title, type: type, description: description)
+    }
+
+    mutating func choices(_ keys: [String: JSONNode], at path: String, isSet: Bool) -> Choices {
+        var groups: [Choices.Group] = []
+        if let node = keys["groups"] {
+            let groupsPath = Self.child(path, "groups")
+            groups = idMap(node, at: groupsPath, kind: "group") { decoder, id, node, itemPath in
+                decoder.string(node, at: itemPath).map { Choices.Group(id: id, title: $0) }
+            }
+        }
+        let groupIDs = Set(groups.map(\.id))
+        let valuesPath = Self.child(path, "values")
+        guard let node = keys["values"] else {
+            report(.missingKey, "missing required key \"values\" (the allowed values)", at: path, positions[path])
+            return Choices(values: [], groups: groups)
+        }
+        positions[valuesPath] = node.position
+        guard let elements = node.elements, !elements.isEmpty else {
+            report(.typeMismatch, "expected a non-empty array of allowed values, found \(node.kindName)", at: valuesPath, node.position)
+            return Choices(values: [], groups: groups)
+        }
+        var values: [Choices.Value] = []
+        var seen: [String: SourcePosition] = [:]
+        for (i, element) in elements.enumerated() {
+            let itemPath = Self.index(valuesPath, i)
+            let value: Choices.Value
+            if element.string != nil {
+                guard let text = string(element, at: itemPath) else { continue }
+                value = Choices.Value(id: text, title: text, group: nil)
+            } else if element.members != nil {
+                guard let entry = object(element, at: itemPath, allowed: ["value", "title", "group"], required: ["value"]),
+                    let id = string(entry["value"], at: Self.child(itemPath, "value"))
+                else { continue }
+                let group = string(entry["group"], at: Self.child(itemPath, "group"))
+                if let group, !groupIDs.contains(group) {
+                    report(
+                        .unknownGroup, "unknown group \"\(group)\"", at: Self.child(itemPath, "group"), entry["group"]?.position,
+                        hint: groups.isEmpty ? "declare it under \"groups\"" : Self.suggestion(for: group, among: groupIDs.sorted()))
+                }
+                value = Choices.Value(id: id, title: string(entry["title"], at: Self.child(itemPath, "title")) ?? id, group: group)
+            } else {
+                report(
+                    .typeMismatch, "expected a string or an object with \"value\", found \(element.kindName)", at: itemPath,
+                    element.position)
+                continue
+            }
+            if let first = seen[value.id] {
+                report(.duplicateID, "value \"\(value.id)\" is listed twice (first at line \(first.line))", at: itemPath, element.position)
+                continue
+            }
+            if isSet && value.id.contains(",") {
+                report(
+                    .invalidValue, "a set's value \"\(value.id)\" cannot contain a comma (sets are written comma-separated)",
+                    at: itemPath, element.position, hint: "give it a short \"value\" and put the text in \"title\"")
+            }
+            seen[value.id] = element.position
+            values.append(value)
+        }
+        return Choices(values: values, groups: groups)
+    }
+
+    /// Checks a list of field names and returns them.
+    mutating func fieldList(_ node: JSONNode?, at path: String, fields: [String: Field]) -> [String] {
+        let names = strings(node, at: path)
+        checkReferences(names, at: path, known: Set(fields.keys), kind: "field", code: .unknownField, isList: node?.elements != nil)
+        return names
+    }
+
+    mutating func opening(_ node: JSONNode, states: Set<String>, roles: Set<String>, fields: [String: Field]) -> Opening? {
+        guard let keys = object(node, at: "initial", allowed: ["state", "roles", "requires", "sets"], required: ["state", "roles"])
+        else { return nil }
+        let state = string(keys["state"], at: "initial.state") ?? ""
+        if keys["state"] != nil && !state.isEmpty {
+            checkReferences([state], at: "initial.state", known: states, kind: "state", code: .unknownState, isList: false)
+        }
+        let roleNames = strings(keys["roles"], at: "initial.roles")
+        checkReferences(roleNames, at: "initial.roles", known: roles, kind: "role", code: .unknownRole, isList: keys["roles"]?.elements != nil)
+        if roleNames.isEmpty, let node = keys["roles"] {
+            report(.invalidValue, "at least one role must be allowed to open tickets", at: "initial.roles", node.position)
+        }
+        return Opening(
+            state: state, roles: roleNames,
+            requires: fieldList(keys["requires"], at: "initial.requires", fields: fields),
+            sets: fieldList(keys["sets"], at: "initial.sets", fields: fields))
+    }
+
+    mutating func transition(
+        _ node: JSONNode, at path: String, states: Set<String>, roles: Set<String>, fields: [String: Field]
+    ) -> Transition? {
+        let allowed = ["event", "title", "from", "to", "roles", "requires", "sets", "condition", "description"]
+        guard let keys = object(node, at: path, allowed: allowed, required: ["event", "title", "from", "roles"]) else { return nil }
+        let event = string(keys["event"], at: Self.child(path, "event")) ?? ""
+        if let eventNode = keys["event"], !event.isEmpty {
+            checkIdentifier(event, kind: "event", at: Self.child(path, "event"), eventNode.position)
+        }
+        let fromPath = Self.child(path, "from")
+        let from = strings(keys["from"], at: fromPath)
+        checkReferences(from, at: fromPath, known: states, kind: "state", code: .unknownState, isList: keys["from"]?.elements != nil)
+        if from.isEmpty, let fromNode = keys["from"] {
+            report(.invalidValue, "a transition needs at least one source state", at: fromPath, fromNode.position)
+        }
+        let to = string(keys["to"], at: Self.child(path, "to"))
+        if let to { checkReferences([to], at: Self.child(path, "to"), known: states, kind: "state", code: .unknownState, isList: false) }
+        let rolesPath = Self.child(path, "roles")
+        let roleNames = strings(keys["roles"], at: rolesPath)
+        checkReferences(roleNames, at: rolesPath, known: roles, kind: "role", code: .unknownRole, isList: keys["roles"]?.elements != nil)
+        if roleNames.isEmpty, let rolesNode = keys["roles"] {
+            report(.invalidValue, "at least one role must be allowed to fire \"\(event)\"", at: rolesPath, rolesNode.position)
+        }
+        _ = string(keys["description"], at: Self.child(path, "description"))
+        let condition = keys["condition"].flatMap { self.condition($0, at: Self.child(path, "condition"), fields: fields) }
+        return Transition(
+            event: event, title: string(keys["title"], at: Self.child(path, "title")) ?? event, from: from, to: to,
+            roles: roleNames, requires: fieldList(keys["requires"], at: Self.child(path, "requires"), fields: fields),
+            sets: fieldList(keys["sets"], at: Self.child(path, "sets"), fields: fields), condition: condition)
+    }
+
+    mutating func condition(_ node: JSONNode, at path: String, fields: [String: Field]) -> Condition? {
+        let allowed = ["all", "any", "not", "field", "op", "value", "values", "today", "description"]
+        guard let keys = object(node, at: path, allowed: allowed) else { return nil }
+        let description = string(keys["description"], at: Self.child(path, "description"))
+        let combinators = ["all", "any", "not", "field"].filter { keys[$0] != nil }
+        guard combinators.count == 1, let kind = combinators.first else {
+            report(
+                .invalidValue,
+                combinators.isEmpty
+                    ? "a condition needs one of \"all\", \"any\", \"not\" or \"field\""
+                    : "a condition takes only one of \(combinators.map { "\"\($0)\"" }.joined(separator: ", "))",
+                at: path, node.position, hint: "nest conditions with \"all\" or \"any\"")
+            return nil
+        }
+        switch kind {
+        case "all", "any":
+            let listPath = Self.child(path, kind)
+            guard let listNode = keys[kind], let elements = listNode.elements, !elements.isEmpty else {
+                report(.typeMismatch, "\"\(kind)\" takes a non-empty array of conditions", at: listPath, keys[kind]?.position)
+                return nil
+            }
+            let parts = elements.enumerated().compactMap { condition($1, at: Self.index(listPath, $0), fields: fields) }
+            guard parts.count == elements.count else { return nil }
+            return kind == "all" ? .all(parts, description: description) : .any(parts, description: description)
+        case "not":
+            guard let inner = keys["not"].flatMap({ condition($0, at: Self.child(path, "not"), fields: fields) }) else { return nil }
+            return .not(inner, description: description)
+        default:
+            return comparison(keys, at: path, fields: fields, description: description)
+        }
+    }
+
+    mutating func comparison(_ keys: [String: JSONNode], at path: String, fields: [String: Field], description: String?) -> Condition? {
+        let fieldPath = Self.child(path, "field")
+        let opPath = Self.child(path, "op")
+        guard let fieldName = string(keys["field"], at: fieldPath) else { return nil }
+        guard let field = fields[fieldName] else {
+            report(
+                .unknownField, "unknown field \"\(fieldName)\"", at: fieldPath, keys["field"]?.position,
+                hint: Self.suggestion(for: fieldName, among: fields.keys.sorted()))
+            return nil
+        }
+        guard let opNode = keys["op"] else {
+            report(.missingKey, "missing required key \"op\"", at: path, positions[path])
+            return nil
+        }
+        guard let opName = string(opNode, at: opPath) else { return nil }
+        guard let op = Condition.Comparison(rawValue: opName) else {
+            let names = Condition.Comparison.allCases.map(\.rawValue)
+            report(
+                .invalidValue, "unknown comparison \"\(opName)\"", at: opPath, opNode.position,
+                hint: "use one of \(names.joined(separator: ", "))")
+            return nil
+        }
+        let operandKeys = ["value", "values", "today"].filter { keys[$0] != nil }
+        let expected: String? =
+            switch op {
+            case .set, .unset: nil
+            case .in: "values"
+            case .contains, .eq, .ne: "value"
+            case .lt, .le, .gt, .ge: field.type == .date ? "value\" or \"today" : "value"
+            }
+        let operandKey = operandKeys.first
+        let fits = operandKeys.count <= 1 && (expected?.contains(operandKey ?? "∅") ?? (operandKey == nil))
+        guard fits else {
+            report(
+                .invalidValue,
+                expected.map { "comparison \"\(opName)\" takes \"\($0)\"" } ?? "comparison \"\(opName)\" takes no value",
+                at: path, positions[path])
+            return nil
+        }
+        // Which comparisons make sense for which field types.
+        let ordered: Bool
+        switch field.type {
+        case .integer, .date: ordered = true
+        default: ordered = false
+        }
+        let isSet = if case .choiceSet = field.type { true } else { false }
+        if ([.lt, .le, .gt, .ge].contains(op) && !ordered) || (op == .contains && !isSet) || (op == .in && isSet) {
+            report(
+                .typeMismatch, "comparison \"\(opName)\" does not apply to field \"\(fieldName)\" of type \(field.type.name)",
+                at: opPath, opNode.position)
+            return nil
+        }
+        let operand: Condition.Operand
+        switch operandKey {
+        case nil:
+            operand = .none
+        case "today":
+            guard let offset = integer(keys["today"], at: Self.child(path, "today")) else { return nil }
+            operand = .today(offsetDays: offset)
+        case "values":
+            let valuesPath = Self.child(path, "values")
+            guard let elements = keys["values"]?.elements else {
+                report(.typeMismatch, "\"values\" takes an array", at: valuesPath, keys["values"]?.position)
+                return nil
+            }
+            var values: [FieldValue] = []
+            for (i, element) in elements.enumerated() {
+                guard let value = literal(element, for: field, at: Self.index(valuesPath, i), element: false) else { return nil }
+                values.append(value)
+            }
+            operand = .values(values)
+        default:
+            guard let node = keys["value"], let value = literal(node, for: field, at: Self.child(path, "value"), element: op == .contains)
+            else { return nil }
+            operand = .value(value)
+        }
+        return .compare(field: fieldName, op: op, operand: operand, description: description)
+    }
+
+    /// A literal in a condition, checked against the field's type (`element`: one value of a set field).
+    mutating func literal(_ node: JSONNode, for field: Field, at path: String, element: Bool) -> FieldValue? {
+        positions[path] = node.position
+        var type = field.type
+        if element, case .choiceSet(let choices) = field.type { type = .choice(choices) }
+        switch type.value(from: .json(node)) {
+        case .success(let value?):
+            if element, case .choice(let id) = value { return .choices([id]) }
+            return value
+        case .success(nil):
+            report(.typeMismatch, "null cannot be compared; use \"op\": \"unset\"", at: path, node.position)
+        case .failure(let error):
+            report(.typeMismatch, "value does not fit field \"\(field.id)\" (\(field.type.name)): \(error)", at: path, node.position)
+        }
+        return nil
+    }
+
+    mutating func pathRule(_ node: JSONNode, at path: String, states: Set<String>) -> PathRule? {
+        guard
+            let keys = object(
+                node, at: path, allowed: ["kind", "into", "through", "description"], required: ["kind", "into", "through"])
+        else { return nil }
+        if let kind = string(keys["kind"], at: Self.child(path, "kind")), kind != "passesThrough" {
+            report(
+                .invalidValue, "unknown rule kind \"\(kind)\"", at: Self.child(path, "kind"), keys["kind"]?.position,
+                hint: "the only kind is \"passesThrough\"")
+            return nil
+        }
+        guard let into = string(keys["into"], at: Self.child(path, "into")),
+            let through = string(keys["through"], at: Self.child(path, "through"))
+        else { return nil }
+        checkReferences([into], at: Self.child(path, "into"), known: states, kind: "state", code: .unknownState, isList: false)
+        checkReferences([through], at: Self.child(path, "through"), known: states, kind: "state", code: .unknownState, isList: false)
+        return PathRule(into: into, through: through, description: string(keys["description"], at: Self.child(path, "description")))
+    }
+
+    // MARK: - Suggestions
+
+    /// "did you mean …?" for a misspelt name, when a known name is close enough.
+    static func suggestion(for name: String, among candidates: [String]) -> String? {
+        let lowered = name.lowercased()
+        let scored = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(3, name.count / 3)) else { return nil }
+        return "did you mean \"\(best.0)\"?"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var row = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[b.count]
+    }
+}

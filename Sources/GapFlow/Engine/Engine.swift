@@ -1,0 +1,252 @@
+import Foundation
+import Synchronization
+
+/// Why the engine refused a request that is not a refused transition.
+public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownTicket(String)
+    case unknownWorkflow(String, known: [String])
+    case unknownVersion(workflow: String, version: Int)
+    case unknownActor(String)
+    case unknownRole(String, known: [String])
+    /// The definition file is not valid; every problem is listed.
+    case invalidDefinition(file: String, diagnostics: [Diagnostic])
+    /// A file with other content was registered before under the same id and version.
+    case definitionChanged(workflow: String, version: Int, file: String)
+
+    public var description: String {
+        switch self {
+        case .unknownTicket(let id): "there is no ticket \(id)"
+        case .unknownWorkflow(let id, let known):
+            "there is no workflow \"\(id)\" (registered: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+        case .unknownVersion(let workflow, let version): "workflow \"\(workflow)\" has no version \(version)"
+        case .unknownActor(let name): "there is no actor \"\(name)\""
+        case .unknownRole(let role, let known): "no workflow has a role \"\(role)\" (roles: \(known.joined(separator: ", ")))"
+        case .invalidDefinition(let file, let diagnostics):
+            "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count) errors)"
+        case .definitionChanged(let workflow, let version, let file):
+            "\(file) differs from the registered version \(version) of \"\(workflow)\""
+        }
+    }
+
+    /// What the user can do about it.
+    public var hint: String? {
+        switch self {
+        case .unknownTicket: "list tickets with `gapflow list`"
+        case .unknownWorkflow: "register it with `gapflow init` (reads Workflows/)"
+        case .unknownVersion: "see `gapflow workflows`"
+        case .unknownActor(let name): "register it with `gapflow actor add \(name) --role ROLE`, or act as another with --as"
+        case .unknownRole: nil
+        case .invalidDefinition(let file, _): "run `gapflow validate \(file)` and fix what it lists"
+        case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
+        }
+    }
+}
+
+/// What registering a definition did.
+public enum Registration: Sendable, Equatable {
+    case registered(workflow: String, version: Int)
+    /// The same content was registered before; nothing changed.
+    case unchanged(workflow: String, version: Int)
+}
+
+/// The engine: runs commands against the store, each in one transaction, around the pure ``Step``.
+public final class Engine: Sendable {
+    public let store: Store
+    public let clock: any WallClock
+    /// Parsed definitions by "id@version"; stored sources never change, so the cache never goes stale.
+    private let cache = Mutex<[String: Definition]>([:])
+
+    public init(store: Store, clock: any WallClock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    private func now() -> Date { Timestamp.truncated(clock.now()) }
+
+    // MARK: - Definitions
+
+    /// Validates a definition file and registers its version; refuses changed content under a registered version.
+    @discardableResult
+    public func register(source: [UInt8], file: String) throws -> Registration {
+        let result = DefinitionLoader.load(source: source, file: file)
+        guard let definition = result.definition else {
+            throw EngineError.invalidDefinition(file: file, diagnostics: result.diagnostics)
+        }
+        let hash = SHA256.hex(source)
+        let text = String(decoding: source, as: UTF8.self)
+        let now = now()
+        return try store.write { tx in
+            if let existing = try tx.definitionSource(workflow: definition.id, version: definition.version) {
+                guard existing.hash == hash else {
+                    throw EngineError.definitionChanged(workflow: definition.id, version: definition.version, file: file)
+                }
+                return .unchanged(workflow: definition.id, version: definition.version)
+            }
+            try tx.insertDefinition(definition, hash: hash, source: text, file: file, at: now)
+            return .registered(workflow: definition.id, version: definition.version)
+        }
+    }
+
+    /// A registered definition; the newest version when `version` is nil.
+    public func definition(_ workflow: String, version: Int? = nil) throws -> Definition {
+        try store.read { tx in try definition(workflow, version: version, in: tx) }
+    }
+
+    private func definition(_ workflow: String, version: Int?, in tx: Transaction) throws -> Definition {
+        guard let version = try version ?? tx.latestVersion(of: workflow) else {
+            throw EngineError.unknownWorkflow(workflow, known: Array(Set(try tx.definitionRecords().map(\.workflowID))).sorted())
+        }
+        let key = "\(workflow)@\(version)"
+        if let cached = cache.withLock({ $0[key] }) { return cached }
+        guard let stored = try tx.definitionSource(workflow: workflow, version: version) else {
+            throw EngineError.unknownVersion(workflow: workflow, version: version)
+        }
+        let result = DefinitionLoader.load(source: Array(stored.source.utf8), file: "\(workflow) version \(version) (stored)")
+        guard let definition = result.definition else {
+            throw EngineError.invalidDefinition(file: "\(workflow) version \(version) (stored)", diagnostics: result.diagnostics)
+        }
+        cache.withLock { $0[key] = definition }
+        return definition
+    }
+
+    /// Every registered definition version with its number of open tickets.
+    public func workflows() throws -> [DefinitionRecord] {
+        try store.read { tx in
+            var records = try tx.definitionRecords()
+            let counts = try tx.ticketCounts()
+            for index in records.indices {
+                let record = records[index]
+                let definition = try definition(record.workflowID, version: record.version, in: tx)
+                records[index].openTickets = counts.filter {
+                    $0.workflow == record.workflowID && $0.version == record.version && definition.state($0.state)?.isFinal != true
+                }.reduce(0) { $0 + $1.count }
+            }
+            return records
+        }
+    }
+
+    // MARK: - Actors
+
+    /// Registers an actor (or updates one); every role must exist in some registered workflow.
+    public func saveActor(_ actor: Actor) throws {
+        let now = now()
+        try store.write { tx in
+            var known: Set<String> = []
+            for record in try tx.definitionRecords() {
+                known.formUnion(try definition(record.workflowID, version: record.version, in: tx).roles.map(\.id))
+            }
+            for role in actor.roles where !known.contains(role) {
+                throw EngineError.unknownRole(role, known: known.sorted())
+            }
+            try tx.saveActor(actor, at: now)
+        }
+    }
+
+    /// The actor registered under `name`.
+    public func actor(named name: String) throws -> Actor {
+        try store.read { tx in
+            guard let actor = try tx.actor(named: name) else { throw EngineError.unknownActor(name) }
+            return actor
+        }
+    }
+
+    public func actors() throws -> [Actor] { try store.read { tx in try tx.actors() } }
+
+    // MARK: - Commands
+
+    /// Opens a ticket of the newest version of `workflow`.
+    @discardableResult
+    public func open(workflow: String, _ command: Command) throws -> Outcome {
+        let now = now()
+        return try store.write { tx in
+            let definition = try definition(workflow, version: nil, in: tx)
+            let year = LocalDate(now, in: .berlin).year
+            let number = try tx.nextTicketNumber(prefix: definition.ticketPrefix, year: year)
+            let id = "\(definition.ticketPrefix)-\(year)-\(String(number).leftPadded(to: 4))"
+            let references = try references(in: command, definition: definition, tx: tx)
+            switch Step.open(definition, id: id, command: command, now: now, references: references) {
+            case .failure(let rejection):
+                throw rejection
+            case .success(let outcome):
+                try tx.insertTicket(outcome.ticket)
+                try tx.appendHistory(outcome.entry, ticket: id)
+                return outcome
+            }
+        }
+    }
+
+    /// Fires an event on a ticket, under the definition version the ticket is pinned to.
+    @discardableResult
+    public func fire(_ ticketID: String, _ command: Command) throws -> Outcome {
+        let now = now()
+        return try store.write { tx in
+            let ticket = try ticket(ticketID, in: tx)
+            if let expected = command.expectedRevision, expected != ticket.revision {
+                throw StoreError.conflict(ticket: ticket.id, expected: expected, actual: ticket.revision)
+            }
+            let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
+            let references = try references(in: command, definition: definition, tx: tx)
+            switch Step.fire(definition, ticket: ticket, command: command, now: now, references: references) {
+            case .failure(let rejection):
+                throw rejection
+            case .success(let outcome):
+                try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
+                try tx.appendHistory(outcome.entry, ticket: ticket.id)
+                return outcome
+            }
+        }
+    }
+
+    /// The events `actor` may fire on the ticket now, with the fields each still needs.
+    public func options(_ ticketID: String, actor: Actor) throws -> [EventOption] {
+        let now = now()
+        return try store.read { tx in
+            let ticket = try ticket(ticketID, in: tx)
+            return Step.options(try definition(ticket.workflowID, version: ticket.version, in: tx), ticket: ticket, actor: actor, now: now)
+        }
+    }
+
+    // MARK: - Reading
+
+    public func ticket(_ id: String) throws -> Ticket {
+        try store.read { tx in try ticket(id, in: tx) }
+    }
+
+    /// A ticket together with the definition version it is pinned to.
+    public func ticketWithDefinition(_ id: String) throws -> (Ticket, Definition) {
+        try store.read { tx in
+            let ticket = try ticket(id, in: tx)
+            return (ticket, try definition(ticket.workflowID, version: ticket.version, in: tx))
+        }
+    }
+
+    public func history(_ id: String) throws -> [HistoryEntry] {
+        try store.read { tx in
+            _ = try ticket(id, in: tx)
+            return try tx.history(of: id.uppercased())
+        }
+    }
+
+    public func tickets(_ filter: TicketFilter = TicketFilter()) throws -> [Ticket] {
+        try store.read { tx in try tx.tickets(filter) }
+    }
+
+    private func ticket(_ id: String, in tx: Transaction) throws -> Ticket {
+        guard let ticket = try tx.ticket(id.uppercased()) else { throw EngineError.unknownTicket(id) }
+        return ticket
+    }
+
+    /// Looks up the tickets that the command's ticket fields name, for the pure step to check.
+    private func references(in command: Command, definition: Definition, tx: Transaction) throws -> [String: ReferencedTicket] {
+        var references: [String: ReferencedTicket] = [:]
+        for (name, input) in command.values {
+            guard let field = definition.field(name), case .ticket = field.type,
+                case .success(.ticket(let id)?) = field.type.value(from: input), let target = try tx.ticket(id)
+            else { continue }
+            let targetDefinition = try self.definition(target.workflowID, version: target.version, in: tx)
+            references[id] = ReferencedTicket(
+                workflowID: target.workflowID, state: target.state, isFinal: targetDefinition.state(target.state)?.isFinal ?? false)
+        }
+        return references
+    }
+}

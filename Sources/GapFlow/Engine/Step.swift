@@ -1,0 +1,224 @@
+import Foundation
+
+/// What a command that is allowed does: the ticket afterwards and the history entry that records it.
+public struct Outcome: Sendable, Equatable {
+    public let ticket: Ticket
+    public let entry: HistoryEntry
+}
+
+/// An event an actor could fire on a ticket now, with what still stands in its way.
+public struct EventOption: Sendable, Equatable {
+    public let transition: Transition
+    /// Empty when the event can be fired as it is; otherwise e.g. the fields still to be given.
+    public let blockers: [TransitionBlocker]
+}
+
+/// The pure heart of the engine: (definition, ticket, command, now) → outcome or rejection.
+///
+/// No clock, no I/O, no globals: time comes in as a value, and tickets referred to by a
+/// field come in as `references`, looked up beforehand by the caller. "Can I?" (``blockers``)
+/// and "do it" (``fire``) share one function, so they cannot disagree.
+public enum Step {
+    /// Opens a ticket with the id the store allotted.
+    public static func open(
+        _ definition: Definition, id: String, command: Command, now: Date, references: [String: ReferencedTicket] = [:]
+    ) -> Result<Outcome, Rejection> {
+        let opening = definition.opening
+        var blockers: [TransitionBlocker] = []
+        let (role, roleBlocker) = resolveRole(definition, command: command, allowed: opening.roles, action: "open tickets")
+        blockers += roleBlocker.map { [$0] } ?? []
+        var values = command.values
+        if let scopeField = definition.scopeField, let municipality = command.actor.municipality, values[scopeField] == nil {
+            values[scopeField] = .text(municipality)
+        }
+        let (fields, valueBlockers) = apply(
+            values, to: [:], definition: definition, writable: opening.requires + opening.sets, event: command.event)
+        blockers += valueBlockers
+        blockers += scopeBlockers(definition, actor: command.actor, fields: fields)
+        blockers += missingFields(opening.requires, in: fields, definition: definition, event: command.event)
+        blockers += referenceBlockers(definition, ownID: id, old: [:], new: fields, references: references)
+        guard blockers.isEmpty, let role else {
+            return .failure(Rejection(ticketID: nil, event: command.event, blockers: blockers))
+        }
+        let ticket = Ticket(
+            id: id, workflowID: definition.id, version: definition.version, state: opening.state, revision: 1, fields: fields,
+            openedAt: now, openedBy: command.actor.name, updatedAt: now)
+        let entry = HistoryEntry(
+            revision: 1, at: now, actor: command.actor.name, role: role, event: command.event, from: nil, to: opening.state,
+            changes: changes(from: [:], to: fields, definition: definition), comment: normalized(command.comment))
+        return .success(Outcome(ticket: ticket, entry: entry))
+    }
+
+    /// Fires an event on a ticket.
+    public static func fire(
+        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket] = [:]
+    ) -> Result<Outcome, Rejection> {
+        let (transition, blockers, role, fields) = evaluate(definition, ticket: ticket, command: command, now: now, references: references)
+        guard blockers.isEmpty, let transition, let role else {
+            return .failure(Rejection(ticketID: ticket.id, event: command.event, blockers: blockers))
+        }
+        var next = ticket
+        next.state = transition.target(from: ticket.state)
+        next.fields = fields
+        next.revision = ticket.revision + 1
+        next.updatedAt = now
+        let entry = HistoryEntry(
+            revision: next.revision, at: now, actor: command.actor.name, role: role, event: command.event, from: ticket.state,
+            to: next.state, changes: changes(from: ticket.fields, to: fields, definition: definition),
+            comment: normalized(command.comment))
+        return .success(Outcome(ticket: next, entry: entry))
+    }
+
+    /// Everything that stands in the way of a command; empty when it may be carried out.
+    public static func blockers(
+        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket] = [:]
+    ) -> [TransitionBlocker] {
+        evaluate(definition, ticket: ticket, command: command, now: now, references: references).blockers
+    }
+
+    /// The events leaving the ticket's state that the actor's roles allow, each with what is still missing.
+    public static func options(_ definition: Definition, ticket: Ticket, actor: Actor, now: Date) -> [EventOption] {
+        var seen: Set<String> = []
+        var options: [EventOption] = []
+        for transition in definition.transitions(from: ticket.state) where seen.insert(transition.event).inserted {
+            let command = Command(.fire(event: transition.event), actor: actor)
+            let blockers = Step.blockers(definition, ticket: ticket, command: command, now: now)
+            if blockers.contains(where: { $0.code == .roleNotAllowed || $0.code == .outOfScope }) { continue }
+            options.append(EventOption(transition: transition, blockers: blockers))
+        }
+        return options
+    }
+
+    /// Rebuilds a ticket's state and fields from its history alone; the stored ticket must equal it.
+    public static func replay(_ entries: [HistoryEntry]) -> (state: String, fields: [String: FieldValue], revision: Int)? {
+        guard let first = entries.first, first.from == nil else { return nil }
+        var state = first.to
+        var fields: [String: FieldValue] = [:]
+        for (offset, entry) in entries.enumerated() {
+            guard entry.revision == offset + 1, offset == 0 || entry.from == state else { return nil }
+            state = entry.to
+            for change in entry.changes { fields[change.field] = change.new }
+        }
+        return (state, fields, entries.count)
+    }
+
+    // MARK: - The single evaluation behind fire, blockers and options
+
+    private static func evaluate(
+        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket]
+    ) -> (transition: Transition?, blockers: [TransitionBlocker], role: String?, fields: [String: FieldValue]) {
+        let event = command.event
+        let candidates = definition.transitions.filter { $0.event == event }
+        guard !candidates.isEmpty, case .fire = command.action else {
+            let available = definition.transitions(from: ticket.state).map(\.event)
+            return (nil, [.unknownEvent(event, workflow: definition.id, available: available)], nil, ticket.fields)
+        }
+        guard let transition = candidates.first(where: { $0.from.contains(ticket.state) }) else {
+            let sources = candidates.flatMap(\.from)
+            return (nil, [.notInSourceState(event: event, current: ticket.state, sources: sources)], nil, ticket.fields)
+        }
+        var blockers: [TransitionBlocker] = []
+        let (role, roleBlocker) = resolveRole(definition, command: command, allowed: transition.roles, action: "fire \"\(event)\"")
+        blockers += roleBlocker.map { [$0] } ?? []
+        blockers += scopeBlockers(definition, actor: command.actor, fields: ticket.fields)
+        let (fields, valueBlockers) = apply(
+            command.values, to: ticket.fields, definition: definition, writable: transition.requires + transition.sets, event: event)
+        blockers += valueBlockers
+        blockers += missingFields(transition.requires, in: fields, definition: definition, event: event)
+        blockers += referenceBlockers(definition, ownID: ticket.id, old: ticket.fields, new: fields, references: references)
+        if valueBlockers.isEmpty, let condition = transition.condition,
+            let failure = ConditionEvaluator(definition: definition, fields: fields, today: LocalDate(now, in: .berlin))
+                .failure(of: condition)
+        {
+            blockers.append(.conditionFailed(event: event, description: failure))
+        }
+        return (transition, blockers, role, fields)
+    }
+
+    /// The role the actor acts in: the one asked for, or the first of theirs (in the file's order) that is allowed.
+    private static func resolveRole(
+        _ definition: Definition, command: Command, allowed: [String], action: String
+    ) -> (role: String?, blocker: TransitionBlocker?) {
+        let held = command.actor.roles
+        if let asked = command.role {
+            if held.contains(asked) && allowed.contains(asked) { return (asked, nil) }
+        } else if let first = held.filter({ allowed.contains($0) }).min(by: { definition.roleOrder($0) < definition.roleOrder($1) }) {
+            return (first, nil)
+        }
+        return (nil, .roleNotAllowed(actor: command.actor.name, asked: command.role, held: held, allowed: allowed, action: action))
+    }
+
+    private static func scopeBlockers(_ definition: Definition, actor: Actor, fields: [String: FieldValue]) -> [TransitionBlocker] {
+        guard let scopeField = definition.scopeField, let municipality = actor.municipality else { return [] }
+        let value = fields[scopeField]?.plainText
+        guard value != municipality else { return [] }
+        return [.outOfScope(actor: actor.name, municipality: municipality, field: scopeField, value: value)]
+    }
+
+    /// Checks and converts the given values and returns the fields as they would be afterwards.
+    private static func apply(
+        _ values: [String: FieldInput], to fields: [String: FieldValue], definition: Definition, writable: [String], event: String
+    ) -> ([String: FieldValue], [TransitionBlocker]) {
+        var result = fields
+        var blockers: [TransitionBlocker] = []
+        for name in values.keys.sorted() {
+            guard let input = values[name] else { continue }
+            guard let field = definition.field(name) else {
+                blockers.append(.unknownField(name, hint: DefinitionDecoder.suggestion(for: name, among: definition.fields.map(\.id))))
+                continue
+            }
+            guard writable.contains(name) else {
+                blockers.append(.fieldNotSettable(name, event: event, settable: writable))
+                continue
+            }
+            switch field.type.value(from: input) {
+            case .success(let value): result[name] = value
+            case .failure(let error): blockers.append(.invalidValue(name, error))
+            }
+        }
+        return (result, blockers)
+    }
+
+    private static func missingFields(
+        _ required: [String], in fields: [String: FieldValue], definition: Definition, event: String
+    ) -> [TransitionBlocker] {
+        required.compactMap { name in
+            guard let field = definition.field(name), fields[name]?.isEmpty ?? true else { return nil }
+            return .missingField(field, event: event)
+        }
+    }
+
+    private static func referenceBlockers(
+        _ definition: Definition, ownID: String, old: [String: FieldValue], new: [String: FieldValue],
+        references: [String: ReferencedTicket]
+    ) -> [TransitionBlocker] {
+        var blockers: [TransitionBlocker] = []
+        for field in definition.fields {
+            guard case .ticket(let mustBeOpen) = field.type, case .ticket(let target)? = new[field.id], new[field.id] != old[field.id]
+            else { continue }
+            if target == ownID {
+                blockers.append(.invalidReference(field.id, "a ticket cannot refer to itself"))
+            } else if let referenced = references[target] {
+                if mustBeOpen && referenced.isFinal {
+                    blockers.append(.invalidReference(field.id, "ticket \(target) is already finished (state \"\(referenced.state)\")"))
+                }
+            } else {
+                blockers.append(.invalidReference(field.id, "there is no ticket \(target)"))
+            }
+        }
+        return blockers
+    }
+
+    private static func changes(from old: [String: FieldValue], to new: [String: FieldValue], definition: Definition) -> [FieldChange] {
+        let names = Set(old.keys).union(new.keys)
+        let order = { (name: String) in definition.fields.firstIndex { $0.id == name } ?? Int.max }
+        return names.sorted { (order($0), $0) < (order($1), $1) }.compactMap { name in
+            old[name] == new[name] ? nil : FieldChange(field: name, old: old[name], new: new[name])
+        }
+    }
+
+    private static func normalized(_ comment: String?) -> String? {
+        guard let trimmed = comment?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// A gap ticket: one running instance of a workflow, pinned to the definition version it started with.
+public struct Ticket: Sendable, Equatable {
+    /// A readable id, e.g. `GAP-2026-0042`.
+    public let id: String
+    public let workflowID: String
+    public let version: Int
+    public internal(set) var state: String
+    /// Counts the history entries; a command may demand the revision it read to avoid lost updates.
+    public internal(set) var revision: Int
+    public internal(set) var fields: [String: FieldValue]
+    public let openedAt: Date
+    public let openedBy: String
+    public internal(set) var updatedAt: Date
+
+    public init(
+        id: String, workflowID: String, version: Int, state: String, revision: Int, fields: [String: FieldValue],
+        openedAt: Date, openedBy: String, updatedAt: Date
+    ) {
+        self.id = id
+        self.workflowID = workflowID
+        self.version = version
+        self.state = state
+        self.revision = revision
+        self.fields = fields
+        self.openedAt = openedAt
+        self.openedBy = openedBy
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A person (or the timer service) acting on tickets, with the roles they hold.
+public struct Actor: Sendable, Equatable {
+    public let name: String
+    public let roles: [String]
+    /// Where the actor works, for workflows that scope actors by municipality; nil means unrestricted.
+    public let municipality: String?
+
+    public init(name: String, roles: [String], municipality: String? = nil) {
+        self.name = name
+        self.roles = roles
+        self.municipality = municipality
+    }
+}
+
+/// One change of one field, as recorded in the history.
+public struct FieldChange: Sendable, Equatable {
+    public let field: String
+    public let old: FieldValue?
+    public let new: FieldValue?
+}
+
+/// One append-only record of what happened to a ticket: who, when, what and why.
+public struct HistoryEntry: Sendable, Equatable {
+    /// The ticket's revision after this entry (1 for the opening).
+    public let revision: Int
+    public let at: Date
+    public let actor: String
+    public let role: String
+    /// The event fired; `open` for the opening entry.
+    public let event: String
+    /// The state before; nil for the opening entry.
+    public let from: String?
+    public let to: String
+    public let changes: [FieldChange]
+    public let comment: String?
+
+    /// The name of the opening event in every history.
+    public static let openEvent = "open"
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+/// The schema's history as ordered, named steps; a database is moved forward step by step, never back.
+enum Migrator {
+    struct Step {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let steps: [Step] = [
+        Step(
+            version: 1, name: "tickets, history, definitions, actors",
+            sql: """
+                CREATE TABLE schema_migrations(
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
+                CREATE TABLE definitions(
+                    workflow_id TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL,
+                    content_hash TEXT NOT NULL, source TEXT NOT NULL, file TEXT NOT NULL, registered_at TEXT NOT NULL,
+                    PRIMARY KEY(workflow_id, version)) STRICT;
+                CREATE TABLE actors(
+                    name TEXT PRIMARY KEY, municipality TEXT, created_at TEXT NOT NULL) STRICT;
+                CREATE TABLE actor_roles(
+                    actor TEXT NOT NULL REFERENCES actors(name) ON DELETE CASCADE, role TEXT NOT NULL,
+                    PRIMARY KEY(actor, role)) STRICT;
+                CREATE TABLE ticket_sequences(
+                    prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY(prefix, year)) STRICT;
+                CREATE TABLE tickets(
+                    id TEXT PRIMARY KEY, workflow_id TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL,
+                    revision INTEGER NOT NULL, fields TEXT NOT NULL, opened_at TEXT NOT NULL, opened_by TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    FOREIGN KEY(workflow_id, version) REFERENCES definitions(workflow_id, version)) STRICT;
+                CREATE INDEX tickets_by_state ON tickets(workflow_id, state);
+                CREATE TABLE history(
+                    ticket_id TEXT NOT NULL REFERENCES tickets(id), revision INTEGER NOT NULL, at TEXT NOT NULL,
+                    actor TEXT NOT NULL, role TEXT NOT NULL, event TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL,
+                    changes TEXT NOT NULL, comment TEXT,
+                    PRIMARY KEY(ticket_id, revision)) STRICT;
+                CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
+                    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+                CREATE TRIGGER history_is_append_only_delete BEFORE DELETE ON history
+                    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+                """)
+    ]
+
+    static var latest: Int { steps.last?.version ?? 0 }
+
+    /// Applies every step the database lacks, each in its own transaction.
+    static func migrate(_ connection: Connection) throws(StoreError) {
+        let current = try version(of: connection)
+        if current > latest {
+            throw StoreError.newerSchema(path: connection.path, found: current, supported: latest)
+        }
+        for step in steps where step.version > current {
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                // Another process may have migrated while this one waited for the lock.
+                if try version(of: connection) >= step.version {
+                    try connection.execute("COMMIT")
+                    continue
+                }
+                try connection.execute(step.sql)
+                try connection.query(
+                    "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)",
+                    [.integer(step.version), .text(step.name), .text(Timestamp.iso8601(Date()))])
+                try connection.execute("PRAGMA application_id=\(Store.applicationID); PRAGMA user_version=\(step.version)")
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Refuses a database this version cannot read (too new, or not yet created).
+    static func check(_ connection: Connection) throws(StoreError) {
+        let current = try version(of: connection)
+        if current > latest { throw StoreError.newerSchema(path: connection.path, found: current, supported: latest) }
+        if current == 0 { throw StoreError.missing(path: connection.path) }
+    }
+
+    static func version(of connection: Connection) throws(StoreError) -> Int {
+        try connection.query("PRAGMA user_version").first?.first?.integer ?? 0
+    }
+}

@@ -1,0 +1,164 @@
+import CSQLite
+import Foundation
+
+/// SQLite's result codes that callers care about, as named constants (the raw codes stay internal).
+public struct ResultCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// The primary code (the low byte of an extended code).
+    public var primary: ResultCode { ResultCode(rawValue: rawValue & 0xFF) }
+
+    public static let busy = ResultCode(rawValue: SQLITE_BUSY)
+    public static let locked = ResultCode(rawValue: SQLITE_LOCKED)
+    public static let readOnly = ResultCode(rawValue: SQLITE_READONLY)
+    public static let cantOpen = ResultCode(rawValue: SQLITE_CANTOPEN)
+    public static let notADatabase = ResultCode(rawValue: SQLITE_NOTADB)
+    public static let corrupt = ResultCode(rawValue: SQLITE_CORRUPT)
+    public static let constraint = ResultCode(rawValue: SQLITE_CONSTRAINT)
+    public static let full = ResultCode(rawValue: SQLITE_FULL)
+    public static let ioError = ResultCode(rawValue: SQLITE_IOERR)
+
+    public var description: String { String(cString: sqlite3_errstr(rawValue)) }
+}
+
+private let transientDestructor = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+/// A value bound to or read from an SQL statement.
+enum SQLValue {
+    case text(String)
+    case integer(Int)
+    case null
+}
+
+/// One SQLite connection. Not thread-safe: ``Store`` serialises access to it.
+final class Connection {
+    let path: String
+    private let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+
+    init(path: String, readOnly: Bool, create: Bool) throws(StoreError) {
+        self.path = path
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)
+            throw StoreError.from(code: rc, message: message, sql: nil, path: path)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        // Set before anything that may touch a WAL another process is writing (see notes: BUSY_RECOVERY).
+        sqlite3_busy_timeout(db, 5000)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Whether the connection can only read (file or directory not writable, or opened so).
+    var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+    /// Runs one or more statements without results (schema, pragmas, transaction control).
+    func execute(_ sql: String) throws(StoreError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? lastMessage
+            sqlite3_free(error)
+            throw StoreError.from(code: rc, message: message, sql: sql, path: path)
+        }
+    }
+
+    /// Runs a prepared (and cached) statement and returns its rows.
+    @discardableResult
+    func query(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> [[SQLValue]] {
+        let statement = try prepared(sql)
+        return try statement.run(arguments)
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    private func prepared(_ sql: String) throws(StoreError) -> Statement {
+        if let cached = statements[sql] { return cached }
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else {
+            throw StoreError.from(code: rc, message: lastMessage, sql: sql, path: path)
+        }
+        let statement = Statement(raw, sql: sql, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    final class Statement {
+        private let raw: OpaquePointer
+        let sql: String
+        unowned let connection: Connection
+
+        init(_ raw: OpaquePointer, sql: String, connection: Connection) {
+            self.raw = raw
+            self.sql = sql
+            self.connection = connection
+        }
+
+        deinit { sqlite3_finalize(raw) }
+
+        func run(_ arguments: [SQLValue]) throws(StoreError) -> [[SQLValue]] {
+            defer {
+                sqlite3_reset(raw)
+                sqlite3_clear_bindings(raw)
+            }
+            for (offset, argument) in arguments.enumerated() {
+                let index = Int32(offset + 1)
+                let rc: Int32
+                switch argument {
+                case .text(let text): rc = sqlite3_bind_text(raw, index, text, -1, transientDestructor)
+                case .integer(let number): rc = sqlite3_bind_int64(raw, index, Int64(number))
+                case .null: rc = sqlite3_bind_null(raw, index)
+                }
+                guard rc == SQLITE_OK else {
+                    throw StoreError.from(code: rc, message: connection.lastMessage, sql: sql, path: connection.path)
+                }
+            }
+            var rows: [[SQLValue]] = []
+            let columns = sqlite3_column_count(raw)
+            while true {
+                let rc = sqlite3_step(raw)
+                if rc == SQLITE_DONE { return rows }
+                guard rc == SQLITE_ROW else {
+                    throw StoreError.from(code: rc, message: connection.lastMessage, sql: sql, path: connection.path)
+                }
+                var row: [SQLValue] = []
+                row.reserveCapacity(Int(columns))
+                for column in 0..<columns {
+                    switch sqlite3_column_type(raw, column) {
+                    case SQLITE_NULL: row.append(.null)
+                    case SQLITE_INTEGER: row.append(.integer(Int(sqlite3_column_int64(raw, column))))
+                    default: row.append(.text(sqlite3_column_text(raw, column).map { String(cString: $0) } ?? ""))
+                    }
+                }
+                rows.append(row)
+            }
+        }
+    }
+}
+
+extension SQLValue {
+    var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+
+    var integer: Int? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+extension Transaction {
+    /// Appends one entry; the table refuses updates and deletes, so history only grows.
+    func appendHistory(_ entry: HistoryEntry, ticket: String) throws(StoreError) {
+        try connection.query(
+            """
+            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment)
+            VALUES(?,?,?,?,?,?,?,?,?,?)
+            """,
+            [
+                .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
+                .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(StoredJSON.encode(entry.changes)),
+                entry.comment.map(SQLValue.text) ?? .null,
+            ])
+    }
+
+    /// A ticket's history, oldest first.
+    func history(of ticket: String) throws(StoreError) -> [HistoryEntry] {
+        let rows = try connection.query(
+            """
+            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment
+            FROM history WHERE ticket_id = ? ORDER BY revision
+            """, [.text(ticket)])
+        var entries: [HistoryEntry] = []
+        for row in rows {
+            guard let revision = row[0].integer, let at = row[1].text.flatMap(Timestamp.parse), let actor = row[2].text,
+                let role = row[3].text, let event = row[4].text, let to = row[6].text,
+                let changes = row[7].text.flatMap(StoredJSON.decodeChanges)
+            else { throw StoreError.damaged(path: path, what: "history entry of \(ticket)") }
+            entries.append(
+                HistoryEntry(
+                    revision: revision, at: at, actor: actor, role: role, event: event, from: row[5].text, to: to, changes: changes,
+                    comment: row[8].text))
+        }
+        return entries
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+/// The only place that touches SQLite: one serialised connection, one transaction per command.
+///
+/// Callers reach the database only through ``read(_:)`` and ``write(_:)``; a closure that throws
+/// rolls its transaction back, so a refused command leaves every stored ticket as it was.
+public final class Store: Sendable {
+    /// How to open the file.
+    public enum Mode: Sendable {
+        /// Create the file if it does not exist (used by `init` and `demo`).
+        case create
+        /// The file must exist.
+        case readWrite
+        /// The file must exist and is never written.
+        case readOnly
+    }
+
+    /// Marks the file as GapFlow's ("GAPF"), so another program's database is never touched.
+    static let applicationID: Int = 0x4741_5046
+
+    public let path: String
+    private let lock = Mutex(())
+    /// Safe to share: it is touched only inside `lock.withLock`, so one thread at a time uses it.
+    nonisolated(unsafe) private let connection: Connection
+
+    /// Opens (and if needed creates and migrates) the database at `path`.
+    public init(path: String, mode: Mode = .readWrite) throws(StoreError) {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && mode != .create { throw StoreError.missing(path: path) }
+        let connection = try Connection(path: path, readOnly: mode == .readOnly, create: mode == .create)
+        try Self.checkOwnership(connection)
+        if mode != .readOnly {
+            if connection.isReadOnly { throw StoreError.readOnly(path: path) }
+            try connection.execute("PRAGMA journal_mode=WAL")
+            try connection.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864")
+            try Migrator.migrate(connection)
+        } else {
+            try Migrator.check(connection)
+        }
+        self.connection = connection
+    }
+
+    /// Runs `body` in a read transaction: a consistent snapshot, even while others write.
+    public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try lock.withLock { _ in
+            try connection.execute("BEGIN DEFERRED")
+            defer { try? connection.execute("COMMIT") }
+            return try body(Transaction(connection: connection))
+        }
+    }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`); committed if it returns, rolled back if it throws.
+    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+        try lock.withLock { _ in
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                let result = try body(Transaction(connection: connection))
+                try connection.execute("COMMIT")
+                return result
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    private static func checkOwnership(_ connection: Connection) throws(StoreError) {
+        let applicationID = try connection.query("PRAGMA application_id").first?.first?.integer ?? 0
+        if applicationID == Store.applicationID { return }
+        let tables = try connection.query("SELECT count(*) FROM sqlite_schema").first?.first?.integer ?? 0
+        if applicationID != 0 || tables > 0 { throw StoreError.notADatabase(path: connection.path) }
+    }
+}
+
+/// Access to the database inside one transaction; the domain operations live in `Store+*.swift`.
+public struct Transaction {
+    let connection: Connection
+
+    var path: String { connection.path }
+}

@@ -1,0 +1,112 @@
+/// Checks the meaning of a decoded definition on its graph of states and transitions.
+///
+/// Reported: transitions leaving final states, duplicate (event, state) pairs, non-final states
+/// without an owner, states unreachable from the initial state, states from which no final state
+/// can be reached, and path rules that a path through the graph breaks (with that path as proof).
+enum DefinitionValidator {
+    static func validate(_ definition: Definition, file: String, positions: [String: SourcePosition]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        func report(_ code: Diagnostic.Code, _ message: String, at path: String, hint: String? = nil) {
+            diagnostics.append(Diagnostic(code, message, file: file, path: path, position: positions[path], hint: hint))
+        }
+        let stateIDs = Set(definition.states.map(\.id))
+
+        if !definition.states.isEmpty && !definition.states.contains(where: \.isFinal) {
+            report(.noFinalState, "no state is marked \"final\": true; tickets could never end", at: "states")
+        }
+        for state in definition.states where !state.isFinal && state.owner == nil {
+            report(
+                .missingOwner, "state \"\(state.id)\" is not final but has no \"owner\" role", at: "states.\(state.id)",
+                hint: "name the role responsible for tickets in this state")
+        }
+
+        // Edges, and duplicate or impossible transitions.
+        var edges: [String: Set<String>] = [:]
+        var firstTransition: [String: Int] = [:]
+        for (i, transition) in definition.transitions.enumerated() {
+            let path = "transitions[\(i)]"
+            for source in transition.from where stateIDs.contains(source) {
+                if definition.state(source)?.isFinal == true {
+                    report(
+                        .finalStateHasTransitions, "transition \"\(transition.event)\" leaves final state \"\(source)\"",
+                        at: "\(path).from", hint: "remove \"final\" from the state or the state from \"from\"")
+                }
+                let key = "\(transition.event)\u{0}\(source)"
+                if let first = firstTransition[key] {
+                    report(
+                        .duplicateTransition,
+                        "event \"\(transition.event)\" is defined twice for state \"\(source)\" (first in transitions[\(first)])",
+                        at: "\(path).event")
+                } else {
+                    firstTransition[key] = i
+                }
+                let target = transition.target(from: source)
+                if stateIDs.contains(target) { edges[source, default: []].insert(target) }
+            }
+        }
+
+        let initial = definition.opening.state
+        guard stateIDs.contains(initial) else { return diagnostics }
+
+        let reachable = reach(from: [initial], edges: edges)
+        for state in definition.states where !reachable.contains(state.id) {
+            report(
+                .unreachableState, "state \"\(state.id)\" cannot be reached from the initial state \"\(initial)\"",
+                at: "states.\(state.id)", hint: "add a transition into it, or remove it")
+        }
+
+        var reverse: [String: Set<String>] = [:]
+        for (source, targets) in edges { for target in targets { reverse[target, default: []].insert(source) } }
+        let finals = definition.states.filter(\.isFinal).map(\.id)
+        let canFinish = reach(from: Set(finals), edges: reverse)
+        for state in definition.states where !state.isFinal && reachable.contains(state.id) && !canFinish.contains(state.id) {
+            report(
+                .noWayOut, "no final state can be reached from state \"\(state.id)\"; its tickets would be stuck",
+                at: "states.\(state.id)", hint: "add a transition that leads towards a final state")
+        }
+
+        for (i, rule) in definition.pathRules.enumerated()
+        where stateIDs.contains(rule.into) && stateIDs.contains(rule.through) {
+            if let path = pathAvoiding(rule.through, from: initial, to: rule.into, edges: edges) {
+                report(
+                    .pathRuleViolated,
+                    "a path reaches \"\(rule.into)\" without passing \"\(rule.through)\": \(path.joined(separator: " → "))",
+                    at: "rules[\(i)]", hint: rule.description)
+            }
+        }
+        return diagnostics
+    }
+
+    /// Every state reachable from `starts` along `edges`.
+    static func reach(from starts: Set<String>, edges: [String: Set<String>]) -> Set<String> {
+        var seen = starts
+        var stack = Array(starts)
+        while let state = stack.popLast() {
+            for next in edges[state, default: []] where seen.insert(next).inserted { stack.append(next) }
+        }
+        return seen
+    }
+
+    /// A shortest path from `start` to `goal` that never enters `avoided`, or nil if every path passes it.
+    static func pathAvoiding(_ avoided: String, from start: String, to goal: String, edges: [String: Set<String>]) -> [String]? {
+        guard start != avoided else { return nil }
+        var previous: [String: String] = [:]
+        var queue = [start]
+        var seen: Set<String> = [start]
+        var head = 0
+        while head < queue.count {
+            let state = queue[head]
+            head += 1
+            if state == goal {
+                var path = [goal]
+                while let before = previous[path[0]] { path.insert(before, at: 0) }
+                return path
+            }
+            for next in edges[state, default: []].sorted() where next != avoided && seen.insert(next).inserted {
+                previous[next] = state
+                queue.append(next)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,63 @@
+/// One problem found in a definition file: what, where, and how to fix it.
+public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// Whether the problem stops the definition from being used.
+    public enum Severity: String, Sendable {
+        case error, warning
+    }
+
+    /// Stable, machine-readable codes; tests and scripts may rely on them.
+    public enum Code: String, Sendable, CaseIterable {
+        case fileUnreadable = "FILE_UNREADABLE"
+        case syntaxError = "SYNTAX_ERROR"
+        case unknownKey = "UNKNOWN_KEY"
+        case missingKey = "MISSING_KEY"
+        case duplicateKey = "DUPLICATE_KEY"
+        case typeMismatch = "TYPE_MISMATCH"
+        case invalidValue = "INVALID_VALUE"
+        case duplicateID = "DUPLICATE_ID"
+        case unknownState = "UNKNOWN_STATE"
+        case unknownRole = "UNKNOWN_ROLE"
+        case unknownField = "UNKNOWN_FIELD"
+        case unknownGroup = "UNKNOWN_GROUP"
+        case missingOwner = "MISSING_OWNER"
+        case finalStateHasTransitions = "FINAL_STATE_HAS_TRANSITIONS"
+        case duplicateTransition = "DUPLICATE_TRANSITION"
+        case noFinalState = "NO_FINAL_STATE"
+        case unreachableState = "UNREACHABLE_STATE"
+        case noWayOut = "NO_WAY_OUT"
+        case pathRuleViolated = "PATH_RULE_VIOLATED"
+    }
+
+    public var severity: Severity
+    public var code: Code
+    public var message: String
+    public var file: String
+    /// The JSON path of the offending value, e.g. `transitions[3].to`; empty for the whole document.
+    public var path: String
+    public var position: SourcePosition?
+    public var hint: String?
+
+    public init(
+        _ code: Code, _ message: String, file: String, path: String, position: SourcePosition?,
+        hint: String? = nil, severity: Severity = .error
+    ) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.file = file
+        self.path = path
+        self.position = position
+        self.hint = hint
+    }
+
+    /// `file:line:column: error: CODE at path: message (hint: …)`, the way compilers print it.
+    public var description: String {
+        var text = file
+        if let position { text += ":\(position.line):\(position.column)" }
+        text += ": \(severity.rawValue): \(code.rawValue)"
+        if !path.isEmpty { text += " at \(path)" }
+        text += ": \(message)"
+        if let hint { text += " (hint: \(hint))" }
+        return text
+    }
+}

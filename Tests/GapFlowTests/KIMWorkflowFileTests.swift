@@ -1,0 +1,63 @@
+import Foundation
+import GapFlow
+import Testing
+
+@Suite struct KIMWorkflowFileTests {
+    @Test func theKIMFileIsValidWithoutWarnings() throws {
+        let result = DefinitionLoader.load(contentsOf: Repository.kimFile)
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description))")
+        let definition = try #require(result.definition)
+        #expect(definition.id == "systemic-gap-escalation")
+        #expect(definition.ticketPrefix == "GAP")
+    }
+
+    @Test func itHasEveryStateOfTheDomainWithItsGermanTitleAndOwner() throws {
+        let definition = try Fixtures.kimDefinition()
+        let expected: [(String, String, String?)] = [
+            ("reported", "Gemeldet", "cm_coordination"), ("clarification", "Rückfrage", "cm"),
+            ("ki_review", "Prüfung KI-Leitung", "ki_lead"), ("awaiting_steering", "Vorlage Lenkungsgruppe", "steering_office"),
+            ("in_project_group", "Bearbeitung Projektgruppe", "project_group"),
+            ("solution_review", "Beratung Lösungsansatz", "steering_office"), ("feedback", "Rückmeldung an CMs", "cm_coordination"),
+            ("closed", "Abgeschlossen", nil), ("merged", "Zusammengeführt", nil),
+        ]
+        #expect(definition.states.map(\.id) == expected.map(\.0))
+        for (id, title, owner) in expected {
+            #expect(definition.state(id)?.title == title)
+            #expect(definition.state(id)?.owner == owner)
+        }
+        #expect(definition.states.filter(\.isFinal).map(\.id) == ["closed", "merged"])
+    }
+
+    @Test func itListsTheNineteenMunicipalitiesAndTheCountyWithTheirAreas() throws {
+        let definition = try Fixtures.kimDefinition()
+        let choices = try #require(definition.field("municipality")?.type.choices)
+        #expect(choices.values.count == 20)
+        let byGroup = Dictionary(grouping: choices.values, by: { $0.group ?? "" }).mapValues { $0.map(\.id) }
+        #expect(byGroup["linksrheinisch"] == ["Alfter", "Bornheim", "Meckenheim", "Rheinbach", "Swisttal", "Wachtberg"])
+        #expect(byGroup["rechtsrheinisch"]?.count == 12)
+        #expect(byGroup["troisdorf"] == ["Troisdorf"])
+        #expect(byGroup["kreisweit"] == ["kreisweit"])
+    }
+
+    @Test func everyWayOutOfTheDomainTableIsATransition() throws {
+        let definition = try Fixtures.kimDefinition()
+        let ways: [(String, String, String)] = [
+            ("reported", "forward", "ki_review"), ("reported", "request_info", "clarification"), ("reported", "merge", "merged"),
+            ("reported", "dismiss", "feedback"), ("clarification", "resubmit", "reported"), ("ki_review", "table", "awaiting_steering"),
+            ("ki_review", "resolve", "feedback"), ("ki_review", "return", "reported"),
+            ("awaiting_steering", "mandate", "in_project_group"), ("awaiting_steering", "direct_measure", "feedback"),
+            ("awaiting_steering", "report_to_state", "feedback"), ("awaiting_steering", "reject", "feedback"),
+            ("awaiting_steering", "defer", "awaiting_steering"), ("awaiting_steering", "refer_back", "ki_review"),
+            ("in_project_group", "submit_solution", "solution_review"), ("solution_review", "approve", "feedback"),
+            ("solution_review", "revise", "in_project_group"), ("solution_review", "defer", "solution_review"),
+            ("feedback", "publish", "closed"),
+        ]
+        var actual: [String] = []
+        for state in definition.states {
+            for transition in definition.transitions(from: state.id) {
+                actual.append("\(state.id) \(transition.event) \(transition.target(from: state.id))")
+            }
+        }
+        #expect(actual.sorted() == ways.map { "\($0.0) \($0.1) \($0.2)" }.sorted())
+    }
+}
