@@ -49,9 +49,14 @@ public enum DefinitionLoader {
         let draft = decoder.decode(root)
         var diagnostics = decoder.diagnostics
         if let draft {
-            diagnostics += DefinitionValidator.validate(draft, file: file, positions: decoder.positions)
+            // A graph with broken parts would only produce follow-up errors, so it is analysed only when whole.
+            diagnostics += DefinitionValidator.validate(
+                draft, file: file, positions: decoder.positions, analyseGraph: diagnostics.isEmpty)
         }
-        diagnostics.sort { ($0.position ?? SourcePosition(line: 0, column: 0)) < ($1.position ?? SourcePosition(line: 0, column: 0)) }
+        let origin = SourcePosition(line: 0, column: 0)
+        diagnostics = diagnostics.enumerated().sorted {
+            ($0.element.position ?? origin, $0.offset) < ($1.element.position ?? origin, $1.offset)
+        }.map(\.element)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return LoadResult(definition: hasErrors ? nil : draft, diagnostics: diagnostics)
     }
@@ -85,7 +90,7 @@ struct DefinitionDecoder {
     mutating func object(
         _ node: JSONNode, at path: String, allowed: [String], required: [String] = []
     ) -> [String: JSONNode]? {
-        positions[path] = node.position
+        if positions[path] == nil { positions[path] = node.position }
         guard let members = node.members else {
             report(.typeMismatch, "expected an object, found \(node.kindName)", at: path, node.position)
             return nil
@@ -639,21 +644,29 @@ struct DefinitionDecoder {
     static func suggestion(for name: String, among candidates: [String]) -> String? {
         let lowered = name.lowercased()
         let scored = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(3, name.count / 3)) else { return nil }
+        let tolerance = name.count <= 3 ? 1 : (name.count <= 7 ? 2 : 3)
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= tolerance else { return nil }
         return "did you mean \"\(best.0)\"?"
     }
 
+    /// The optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
+        var beforePrevious = Array(0...b.count)
         var previous = Array(0...b.count)
         for i in 1...a.count {
             var row = [i] + Array(repeating: 0, count: b.count)
             for j in 1...b.count {
                 row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                // A swap of two neighbours counts as one edit ("titel" → "title").
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    row[j] = min(row[j], beforePrevious[j - 2] + 1)
+                }
             }
+            beforePrevious = previous
             previous = row
         }
         return previous[b.count]

@@ -303,7 +303,9 @@ public struct JSONParser {
                 return String(decoding: buffer, as: UTF8.self)
             }
             if byte == 0x0A || byte == 0x0D {
-                throw error("line break inside a string (write \\n instead)")
+                throw JSONSyntaxError(
+                    message: "string starting here is not closed before the end of its line (a line break inside is written \\n)",
+                    position: start)
             }
             if byte < 0x20 && byte != 0x09 {
                 throw error("control character inside a string")

@@ -4,7 +4,9 @@
 /// without an owner, states unreachable from the initial state, states from which no final state
 /// can be reached, and path rules that a path through the graph breaks (with that path as proof).
 enum DefinitionValidator {
-    static func validate(_ definition: Definition, file: String, positions: [String: SourcePosition]) -> [Diagnostic] {
+    static func validate(
+        _ definition: Definition, file: String, positions: [String: SourcePosition], analyseGraph: Bool
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         func report(_ code: Diagnostic.Code, _ message: String, at path: String, hint: String? = nil) {
             diagnostics.append(Diagnostic(code, message, file: file, path: path, position: positions[path], hint: hint))
@@ -46,7 +48,7 @@ enum DefinitionValidator {
         }
 
         let initial = definition.opening.state
-        guard stateIDs.contains(initial) else { return diagnostics }
+        guard analyseGraph, stateIDs.contains(initial) else { return diagnostics }
 
         let reachable = reach(from: [initial], edges: edges)
         for state in definition.states where !reachable.contains(state.id) {

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+
+@Suite struct DefinitionValidatorTests {
+    /// `CODE@line:column` for each diagnostic of a fixture file.
+    private func diagnostics(_ name: String) -> [String] {
+        let result = DefinitionLoader.load(contentsOf: Repository.fixtures.appendingPathComponent("invalid/\(name)"))
+        #expect(result.definition == nil)
+        return result.diagnostics.map { diagnostic in
+            "\(diagnostic.code.rawValue)@" + (diagnostic.position.map { "\($0.line):\($0.column)" } ?? "-")
+        }
+    }
+
+    @Test func aMissingCommaIsASyntaxErrorWithLineAndColumn() {
+        #expect(diagnostics("missing-comma.json") == ["SYNTAX_ERROR@4:3"])
+    }
+
+    @Test func aTruncatedFileNamesWhereTheUnclosedStringStarts() {
+        #expect(diagnostics("truncated.json") == ["SYNTAX_ERROR@5:24"])
+    }
+
+    @Test func misspeltKeysAreReportedWithASuggestion() {
+        let result = DefinitionLoader.load(contentsOf: Repository.fixtures.appendingPathComponent("invalid/misspelt-keys.json"))
+        let lines = result.diagnostics.map(\.description)
+        #expect(
+            diagnostics("misspelt-keys.json") == [
+                "MISSING_KEY@1:1", "MISSING_KEY@7:24", "UNKNOWN_KEY@7:42", "MISSING_OWNER@10:5", "UNKNOWN_KEY@10:32",
+                "UNKNOWN_KEY@13:3",
+            ])
+        #expect(lines.contains { $0.contains("unknown key \"titel\"") && $0.contains("did you mean \"title\"?") })
+        #expect(lines.contains { $0.contains("unknown key \"ownr\"") && $0.contains("did you mean \"owner\"?") })
+        #expect(lines.contains { $0.contains("unknown key \"tranistions\"") && $0.contains("did you mean \"transitions\"?") })
+    }
+
+    @Test func brokenReferencesAreAllReportedAtOnce() {
+        #expect(
+            diagnostics("broken-references.json") == [
+                "TYPE_MISMATCH@3:14", "DUPLICATE_ID@15:5", "UNKNOWN_STATE@18:67", "UNKNOWN_ROLE@19:83", "UNKNOWN_FIELD@19:105",
+                "TYPE_MISMATCH@21:46", "TYPE_MISMATCH@23:61",
+            ])
+    }
+
+    @Test func graphProblemsAreProvenOnTheGraph() {
+        #expect(
+            diagnostics("bad-graph.json") == [
+                "MISSING_OWNER@11:5", "NO_WAY_OUT@11:5", "UNREACHABLE_STATE@12:5", "DUPLICATE_TRANSITION@20:16",
+                "FINAL_STATE_HAS_TRANSITIONS@22:53", "PATH_RULE_VIOLATED@25:5",
+            ])
+    }
+
+    @Test func aPathRuleViolationShowsTheOffendingPath() {
+        let result = DefinitionLoader.load(contentsOf: Repository.fixtures.appendingPathComponent("invalid/bad-graph.json"))
+        let violation = result.diagnostics.first { $0.code == .pathRuleViolated }
+        #expect(violation?.message == "a path reaches \"done\" without passing \"review\": open → done")
+        #expect(violation?.hint == "every ticket is reviewed")
+    }
+
+    @Test func theKIMFileProvesThatEveryPathIntoClosedPassesFeedback() throws {
+        let text = try String(contentsOf: Repository.kimFile, encoding: .utf8)
+        // Let "approve" skip the feedback stage: the rule must now fail with that path as proof.
+        let broken = text.replacingOccurrences(
+            of: "\"from\": \"solution_review\", \"to\": \"feedback\"", with: "\"from\": \"solution_review\", \"to\": \"closed\"")
+        #expect(broken != text)
+        let result = DefinitionLoader.load(source: Array(broken.utf8), file: "kim.json")
+        let violation = try #require(result.diagnostics.first { $0.code == .pathRuleViolated })
+        #expect(violation.message.hasSuffix("solution_review → closed"))
+    }
+
+    @Test func json5FilesAreAccepted() {
+        let result = DefinitionLoader.load(contentsOf: Repository.fixtures.appendingPathComponent("valid/minimal.json5"))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.definition?.id == "minimal")
+    }
+
+    @Test func aMissingFileIsReportedNotThrown() {
+        let result = DefinitionLoader.load(contentsOf: URL(fileURLWithPath: "/nonexistent/workflow.json"))
+        #expect(result.diagnostics.map(\.code) == [.fileUnreadable])
+    }
+
+    @Test func everyDiagnosticCodeIsStable() {
+        #expect(Diagnostic.Code.unknownState.rawValue == "UNKNOWN_STATE")
+        #expect(Diagnostic.Code.unreachableState.rawValue == "UNREACHABLE_STATE")
+        #expect(Diagnostic.Code.noWayOut.rawValue == "NO_WAY_OUT")
+        #expect(Diagnostic.Code.unknownKey.rawValue == "UNKNOWN_KEY")
+        #expect(Diagnostic.Code.duplicateID.rawValue == "DUPLICATE_ID")
+    }
+}
