@@ -35,7 +35,7 @@ public enum Step {
             values, to: [:], definition: definition, writable: opening.requires + opening.sets, event: command.event)
         blockers += valueBlockers
         blockers += scopeBlockers(definition, actor: command.actor, fields: fields)
-        blockers += missingFields(opening.requires, in: fields, definition: definition, event: command.event)
+        blockers += missingFields(opening.requires, in: fields, definition: definition, event: command.event, besides: valueBlockers)
         blockers += referenceBlockers(definition, ownID: id, old: [:], new: fields, references: references)
         guard blockers.isEmpty, let role else {
             return .failure(Rejection(ticketID: nil, event: command.event, blockers: blockers))
@@ -124,7 +124,7 @@ public enum Step {
         let (fields, valueBlockers) = apply(
             command.values, to: ticket.fields, definition: definition, writable: transition.requires + transition.sets, event: event)
         blockers += valueBlockers
-        blockers += missingFields(transition.requires, in: fields, definition: definition, event: event)
+        blockers += missingFields(transition.requires, in: fields, definition: definition, event: event, besides: valueBlockers)
         blockers += referenceBlockers(definition, ownID: ticket.id, old: ticket.fields, new: fields, references: references)
         if valueBlockers.isEmpty, let condition = transition.condition,
             let failure = ConditionEvaluator(definition: definition, fields: fields, today: LocalDate(now, in: .berlin))
@@ -180,10 +180,13 @@ public enum Step {
     }
 
     private static func missingFields(
-        _ required: [String], in fields: [String: FieldValue], definition: Definition, event: String
+        _ required: [String], in fields: [String: FieldValue], definition: Definition, event: String,
+        besides reported: [TransitionBlocker]
     ) -> [TransitionBlocker] {
-        required.compactMap { name in
-            guard let field = definition.field(name), fields[name]?.isEmpty ?? true else { return nil }
+        // A field whose given value was refused is already reported; "missing" would only repeat it.
+        let alreadyReported = Set(reported.compactMap(\.subject))
+        return required.compactMap { name in
+            guard !alreadyReported.contains(name), let field = definition.field(name), fields[name]?.isEmpty ?? true else { return nil }
             return .missingField(field, event: event)
         }
     }
