@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+
+@Suite struct EngineTests {
+    private let workflow = "systemic-gap-escalation"
+
+    private func open(_ engine: Engine, as actor: Actor = Fixtures.coordinator) throws -> String {
+        try engine.open(workflow: workflow, Command(.open, actor: actor, values: Fixtures.gapValues)).ticket.id
+    }
+
+    @Test func ticketIDsAreReadableAndCountPerYearInBerlinTime() throws {
+        let folder = TemporaryFolder()
+        // 2026-12-31 22:30 UTC is 23:30 in Berlin; an hour later it is 2027 in Berlin but still 2026 in UTC.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_798_756_200))
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        #expect(try open(engine) == "GAP-2026-0001")
+        #expect(try open(engine) == "GAP-2026-0002")
+        clock.advance(by: 3_600)
+        #expect(try open(engine) == "GAP-2027-0001")
+    }
+
+    @Test func aRefusedCommandConsumesNoTicketNumberAndChangesNothing() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        #expect(throws: Rejection.self) { try engine.open(workflow: workflow, Command(.open, actor: Fixtures.kiLead, values: Fixtures.gapValues)) }
+        #expect(try open(engine) == "GAP-2026-0001")
+        #expect(throws: Rejection.self) {
+            try engine.fire("GAP-2026-0001", Command(.fire(event: "publish"), actor: Fixtures.coordinator, values: ["feedback": .text("x")]))
+        }
+        #expect(throws: EngineError.unknownTicket("GAP-2026-0404")) {
+            try engine.fire("GAP-2026-0404", Command(.fire(event: "forward"), actor: Fixtures.coordinator))
+        }
+        #expect(try engine.history("GAP-2026-0001").count == 1)
+        #expect(try engine.ticket("gap-2026-0001").state == "reported")
+    }
+
+    @Test func registeringTheSameFileTwiceChangesNothingButAChangedFileNeedsANewVersion() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let source = try String(contentsOf: Repository.kimFile, encoding: .utf8)
+        #expect(try engine.register(source: Array(source.utf8), file: "kim.json") == .unchanged(workflow: workflow, version: 1))
+        let changed = source.replacingOccurrences(of: "\"title\": \"Gemeldet\"", with: "\"title\": \"Eingegangen\"")
+        #expect(throws: EngineError.definitionChanged(workflow: workflow, version: 1, file: "kim.json")) {
+            try engine.register(source: Array(changed.utf8), file: "kim.json")
+        }
+        #expect(try engine.definition(workflow).state("reported")?.title == "Gemeldet")
+    }
+
+    @Test func runningTicketsKeepTheirVersionAndNewTicketsTakeTheNewest() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let old = try open(engine)
+        let source = try String(contentsOf: Repository.kimFile, encoding: .utf8)
+        let version2 =
+            source
+            .replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,")
+            .replacingOccurrences(of: "\"requires\": [\"legal_domains\"]", with: "\"requires\": [\"legal_domains\", \"target_group\"]")
+        #expect(try engine.register(source: Array(version2.utf8), file: "kim-v2.json") == .registered(workflow: workflow, version: 2))
+        let new = try open(engine)
+        #expect(try engine.ticket(old).version == 1)
+        #expect(try engine.ticket(new).version == 2)
+        let forward = Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")])
+        #expect(try engine.fire(old, forward).ticket.state == "ki_review")
+        #expect(throws: Rejection.self) { try engine.fire(new, forward) }
+        let records = try engine.workflows()
+        #expect(records.map { "\($0.version):\($0.openTickets)" } == ["2:1", "1:1"])
+    }
+
+    @Test func anInvalidDefinitionIsNotRegistered() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let broken = try Data(contentsOf: Repository.fixtures.appendingPathComponent("invalid/bad-graph.json"))
+        #expect(throws: EngineError.self) { try engine.register(source: Array(broken), file: "bad-graph.json") }
+        #expect(try engine.workflows().map(\.workflowID) == [workflow])
+    }
+
+    @Test func actorsNeedRolesThatAWorkflowKnows() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        #expect(throws: EngineError.self) { try engine.saveActor(Actor(name: "x", roles: ["mayor"])) }
+        try engine.saveActor(Actor(name: "cm.troisdorf", roles: ["cm"], municipality: "Troisdorf"))
+        #expect(try engine.actor(named: "cm.troisdorf") == Actor(name: "cm.troisdorf", roles: ["cm"], municipality: "Troisdorf"))
+        #expect(throws: EngineError.unknownActor("nobody")) { try engine.actor(named: "nobody") }
+    }
+
+    @Test func listFiltersByStateAndFieldValuesIncludingSetMembership() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let a = try open(engine)
+        let b = try open(engine)
+        try engine.fire(a, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II,AufenthG")]))
+        #expect(try engine.tickets(TicketFilter(states: ["reported"])).map(\.id) == [b])
+        #expect(try engine.tickets(TicketFilter(fields: ["legal_domains": .choices(["AufenthG"])])).map(\.id) == [a])
+        #expect(try engine.tickets(TicketFilter(fields: ["municipality": .choice("Siegburg")])).map(\.id) == [a, b])
+        #expect(try engine.tickets(TicketFilter(fields: ["municipality": .choice("Troisdorf")])).isEmpty)
+    }
+
+    /// The central property of the history: replaying it gives exactly the stored ticket, after any sequence of commands.
+    @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
+    func everyTicketsStateEqualsTheReplayOfItsHistory(seed: UInt64) throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let definition = try engine.definition(workflow)
+        var random = SeededGenerator(seed: seed)
+        let allRoles = Actor(name: "alle", roles: definition.roles.map(\.id))
+        var ids: [String] = []
+        for _ in 0..<6 { ids.append(try open(engine)) }
+        for _ in 0..<60 {
+            clock.advance(by: Double(Int.random(in: 60...86_400, using: &random)))
+            guard let id = ids.randomElement(using: &random) else { continue }
+            let ticket = try engine.ticket(id)
+            guard let transition = definition.transitions(from: ticket.state).randomElement(using: &random) else { continue }
+            let today = LocalDate(clock.now(), in: .berlin)
+            var values: [String: FieldInput] = [:]
+            for name in transition.requires + transition.sets where Bool.random(using: &random) || transition.requires.contains(name) {
+                guard let field = definition.field(name) else { continue }
+                values[name] = KIMValues.input(for: field, today: today)
+            }
+            if values["merged_into"] != nil { values["merged_into"] = .text(ids.first { $0 != id } ?? id) }
+            _ = try? engine.fire(id, Command(.fire(event: transition.event), actor: allRoles, values: values, comment: "Schritt"))
+        }
+        var entries = 0
+        for id in ids {
+            let ticket = try engine.ticket(id)
+            entries += ticket.revision
+            let replayed = try #require(Step.replay(try engine.history(id)))
+            #expect(replayed.state == ticket.state)
+            #expect(replayed.fields == ticket.fields)
+            #expect(replayed.revision == ticket.revision)
+        }
+        #expect(entries > ids.count + 15, "the walk must actually move tickets")
+    }
+
+    @Test func replayRefusesAHistoryWithAGap() throws {
+        let entry = { (revision: Int, from: String?, to: String) in
+            HistoryEntry(revision: revision, at: Fixtures.start, actor: "a", role: "r", event: "e", from: from, to: to, changes: [], comment: nil)
+        }
+        #expect(Step.replay([entry(1, nil, "a"), entry(2, "a", "b")])?.state == "b")
+        #expect(Step.replay([entry(1, nil, "a"), entry(3, "a", "b")]) == nil)
+        #expect(Step.replay([entry(1, nil, "a"), entry(2, "x", "b")]) == nil)
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so property tests repeat exactly.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
