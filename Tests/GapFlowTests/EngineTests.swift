@@ -107,10 +107,15 @@ import Testing
         var random = SeededGenerator(seed: seed)
         let allRoles = Actor(name: "alle", roles: definition.roles.map(\.id))
         var ids: [String] = []
-        for _ in 0..<6 { ids.append(try open(engine)) }
-        for _ in 0..<60 {
+        for _ in 0..<5 { ids.append(try open(engine)) }
+        var fired = 0
+        for _ in 0..<150 {
             clock.advance(by: Double(Int.random(in: 60...86_400, using: &random)))
-            guard let id = ids.randomElement(using: &random) else { continue }
+            let running = try ids.filter { definition.state(try engine.ticket($0).state)?.isFinal == false }
+            guard let id = running.randomElement(using: &random) else {
+                ids.append(try open(engine))
+                continue
+            }
             let ticket = try engine.ticket(id)
             guard let transition = definition.transitions(from: ticket.state).randomElement(using: &random) else { continue }
             let today = LocalDate(clock.now(), in: .berlin)
@@ -120,18 +125,18 @@ import Testing
                 values[name] = KIMValues.input(for: field, today: today)
             }
             if values["merged_into"] != nil { values["merged_into"] = .text(ids.first { $0 != id } ?? id) }
-            _ = try? engine.fire(id, Command(.fire(event: transition.event), actor: allRoles, values: values, comment: "Schritt"))
+            if (try? engine.fire(id, Command(.fire(event: transition.event), actor: allRoles, values: values, comment: "Schritt"))) != nil {
+                fired += 1
+            }
         }
-        var entries = 0
         for id in ids {
             let ticket = try engine.ticket(id)
-            entries += ticket.revision
             let replayed = try #require(Step.replay(try engine.history(id)))
             #expect(replayed.state == ticket.state)
             #expect(replayed.fields == ticket.fields)
             #expect(replayed.revision == ticket.revision)
         }
-        #expect(entries > ids.count + 15, "the walk must actually move tickets")
+        #expect(fired >= 100, "the walk must actually move tickets")
     }
 
     @Test func replayRefusesAHistoryWithAGap() throws {
