@@ -1,1 +1,255 @@
+import Foundation
 import GapFlow
+
+/// What a command sees of the world: arguments aside, its environment, folder, clock and output.
+///
+/// The real process uses ``Environment/process``; tests pass their own and read what was printed.
+public struct Environment: Sendable {
+    public var variables: [String: String]
+    public var workingDirectory: URL
+    public var clock: any WallClock
+    public var output: Output
+    public var errors: Output
+
+    public init(variables: [String: String], workingDirectory: URL, clock: any WallClock, output: Output, errors: Output) {
+        self.variables = variables
+        self.workingDirectory = workingDirectory
+        self.clock = clock
+        self.output = output
+        self.errors = errors
+    }
+
+    /// The environment of the running process, printing to standard output and standard error.
+    public static var process: Environment {
+        Environment(
+            variables: ProcessInfo.processInfo.environment,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), clock: SystemClock(),
+            output: .standardOutput, errors: .standardError)
+    }
+
+    /// A path as the user wrote it, resolved against the working directory.
+    func url(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : workingDirectory.appendingPathComponent(path)
+    }
+}
+
+/// Where text goes: a file descriptor, or a buffer in tests.
+public final class Output: Sendable {
+    private enum Target {
+        case descriptor(Int32)
+        case buffer
+    }
+
+    private let target: Target
+    private let buffer = Mutex("")
+
+    private init(_ target: Target) {
+        self.target = target
+    }
+
+    public static let standardOutput = Output(.descriptor(1))
+    public static let standardError = Output(.descriptor(2))
+
+    /// An output that keeps what is written, for tests.
+    public static func capture() -> Output { Output(.buffer) }
+
+    /// Everything written so far (captured outputs only).
+    public var text: String { buffer.withLock { $0 } }
+
+    /// Writes text as it is.
+    public func write(_ text: String) {
+        switch target {
+        case .buffer:
+            buffer.withLock { $0 += text }
+        case .descriptor(let descriptor):
+            var bytes = Array(text.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeMutableBytes { raw in
+                    Foundation.write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                }
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    /// Writes one line.
+    public func line(_ text: String = "") { write(text + "\n") }
+}
+
+import Synchronization
+
+/// The `gapflow` command line: parses the arguments, runs one command, prints errors, returns the exit code.
+public enum CLI {
+    /// Exit codes: 0 success, 1 rejected input or failed check, 2 usage error.
+    public enum ExitCode: Int32 {
+        case success = 0
+        case failure = 1
+        case usage = 2
+    }
+
+    static let commands: [CommandEntry] = [
+        CommandEntry(InitCommand.self), CommandEntry(ValidateCommand.self), CommandEntry(WorkflowsCommand.self),
+        CommandEntry(ActorCommand.self), CommandEntry(OpenCommand.self), CommandEntry(FireCommand.self),
+        CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
+        CommandEntry(ListCommand.self), CommandEntry(DemoCommand.self),
+    ]
+
+    /// Runs `gapflow` with `arguments` (without the program name).
+    public static func run(_ arguments: [String], environment: Environment) -> Int32 {
+        guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
+            if arguments.isEmpty {
+                environment.errors.write(overview)
+                return ExitCode.usage.rawValue
+            }
+            if arguments.count > 1, let command = commands.first(where: { $0.name == arguments[1] }) {
+                environment.output.write(command.help)
+            } else {
+                environment.output.write(overview)
+            }
+            return ExitCode.success.rawValue
+        }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            let hint = NameSuggestion.closest(to: name, among: commands.map(\.name)).map { "did you mean `gapflow \($0)`?" } ?? "see `gapflow --help`"
+            return report(UsageError("unknown command \"\(name)\"", hint: hint), environment)
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            environment.output.write(command.help)
+            return ExitCode.success.rawValue
+        }
+        do {
+            let parsed = try ParsedArguments(rest, specs: command.options, command: command.usageName(rest))
+            try command.run(parsed, Context(environment: environment, arguments: parsed))
+            return ExitCode.success.rawValue
+        } catch {
+            return report(error, environment)
+        }
+    }
+
+    static var overview: String {
+        var text = """
+            gapflow — carries systemic gaps from case management up to the steering group and the answer back down.
+
+            USAGE: gapflow COMMAND [OPTIONS]
+
+            COMMANDS:
+
+            """
+        for command in commands {
+            text += "  " + command.name.padding(toLength: 11, withPad: " ", startingAt: 0) + command.summary + "\n"
+        }
+        text += "\nRun `gapflow COMMAND --help` for a command's options. Exit codes: 0 success, 1 refused or failed, 2 usage.\n"
+        return text
+    }
+
+    /// Prints an error as one line (per problem) plus a hint, and returns its exit code.
+    static func report(_ error: any Error, _ environment: Environment) -> Int32 {
+        let out = environment.errors
+        switch error {
+        case is ValidationFailed:
+            break
+        case let usage as UsageError:
+            out.line("error: \(usage.message)")
+            if let hint = usage.hint { out.line("hint: \(hint)") }
+            return ExitCode.usage.rawValue
+        case let rejection as Rejection:
+            let subject = rejection.ticketID.map { "ticket \($0)" } ?? "new ticket"
+            if rejection.blockers.count == 1, let blocker = rejection.blockers.first {
+                out.line("error: \(rejection.event) refused for \(subject): \(blocker.message) [\(blocker.code.rawValue)]")
+            } else {
+                out.line("error: \(rejection.event) refused for \(subject) (\(rejection.blockers.count) problems):")
+                for blocker in rejection.blockers { out.line("  - \(blocker.message) [\(blocker.code.rawValue)]") }
+            }
+            if let id = rejection.ticketID {
+                out.line("hint: nothing was changed; `gapflow events \(id)` lists what is possible")
+            } else {
+                out.line("hint: nothing was changed; fix the values and run the command again")
+            }
+        case let engine as EngineError:
+            out.line("error: \(engine.description)")
+            if case .invalidDefinition(_, let diagnostics) = engine {
+                for diagnostic in diagnostics where diagnostic.severity == .error { out.line("  \(diagnostic)") }
+            }
+            if let hint = engine.hint { out.line("hint: \(hint)") }
+        case let store as StoreError:
+            out.line("error: \(store.description)")
+            if let hint = store.hint { out.line("hint: \(hint)") }
+        case let failure as CommandFailure:
+            out.line("error: \(failure.message)")
+            if let hint = failure.hint { out.line("hint: \(hint)") }
+        default:
+            out.line("error: \(error)")
+        }
+        return ExitCode.failure.rawValue
+    }
+}
+
+/// A command that ran but could not do what was asked (bad input file, failed check); exit code 1.
+struct CommandFailure: Error {
+    let message: String
+    let hint: String?
+
+    init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+}
+
+/// A command as the dispatcher sees it: its texts, options and what it runs, taken from its type.
+struct CommandEntry: Sendable {
+    let name: String
+    let summary: String
+    let help: String
+    let options: [OptionSpec]
+    let usageName: @Sendable ([String]) -> String
+    let run: @Sendable (ParsedArguments, Context) throws -> Void
+
+    init<C: GapFlowCommand>(_ command: C.Type) {
+        name = C.name
+        summary = C.summary
+        help = C.help
+        options = C.options
+        usageName = { C.usageName($0) }
+        run = { try C.run($0, $1) }
+    }
+}
+
+/// One `gapflow` subcommand: its name, help and options, and what it does.
+protocol GapFlowCommand: SendableMetatype {
+    static var name: String { get }
+    static var summary: String { get }
+    /// The part after `gapflow NAME` in the usage line.
+    static var synopsis: String { get }
+    /// More explanation below the usage line, if any.
+    static var discussion: String { get }
+    static var options: [OptionSpec] { get }
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws
+    /// The name shown in messages (with a subcommand for `actor add`).
+    static func usageName(_ arguments: [String]) -> String
+}
+
+extension GapFlowCommand {
+    static var discussion: String { "" }
+    static func usageName(_ arguments: [String]) -> String { name }
+
+    static var help: String {
+        var text = "\(summary)\n\nUSAGE: gapflow \(name) \(synopsis)\n"
+        if !discussion.isEmpty { text += "\n\(discussion)\n" }
+        if !options.isEmpty {
+            text += "\nOPTIONS:\n"
+            for option in options {
+                let head: String
+                switch option.kind {
+                case .flag: head = "--\(option.name)"
+                case .value(let placeholder): head = "--\(option.name) \(placeholder)"
+                case .repeated(let placeholder): head = "--\(option.name) \(placeholder) ..."
+                }
+                text += "  " + head.padding(toLength: 26, withPad: " ", startingAt: 0) + option.help + "\n"
+            }
+        }
+        text += "  --help                    show this help\n"
+        return text
+    }
+}

@@ -1,1 +1,4 @@
+import Foundation
 import GapFlowCLI
+
+exit(CLI.run(Array(CommandLine.arguments.dropFirst()), environment: .process))

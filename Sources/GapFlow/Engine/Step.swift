@@ -34,7 +34,9 @@ public enum Step {
         let (fields, valueBlockers) = apply(
             values, to: [:], definition: definition, writable: opening.requires + opening.sets, event: command.event)
         blockers += valueBlockers
-        blockers += scopeBlockers(definition, actor: command.actor, fields: fields)
+        if !valueBlockers.contains(where: { $0.subject == definition.scopeField }) {
+            blockers += scopeBlockers(definition, actor: command.actor, fields: fields)
+        }
         blockers += missingFields(opening.requires, in: fields, definition: definition, event: command.event, besides: valueBlockers)
         blockers += referenceBlockers(definition, ownID: id, old: [:], new: fields, references: references)
         guard blockers.isEmpty, let role else {

@@ -1,0 +1,53 @@
+import GapFlow
+
+/// `gapflow actor add|list`: the people (and services) who act on tickets.
+enum ActorCommand: GapFlowCommand {
+    static let name = "actor"
+    static let summary = "Register actors with their roles (actor add), or list them (actor list)."
+    static let synopsis = "add NAME --role ROLE [--role ROLE ...] [--municipality M] | list [--json]"
+    static let discussion = """
+        Adding an existing actor replaces its roles and municipality. An actor with a municipality may act only on
+        tickets of that municipality in workflows that declare a "scopeField".
+        """
+    static let options: [OptionSpec] = [
+        .repeated("role", "ROLE", "a role the actor holds"),
+        .value("municipality", "M", "restrict the actor to one municipality"), .json, .database,
+    ]
+
+    static func usageName(_ arguments: [String]) -> String {
+        arguments.first.map { "actor \($0)" } ?? name
+    }
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let words = try arguments.positionals(["add|list", "NAME"], optional: 1, command: name)
+        switch words[0] {
+        case "add":
+            guard words.count == 2 else { throw UsageError("missing NAME for `gapflow actor add`", hint: "usage: gapflow \(name) \(synopsis)") }
+            let roles = arguments.all("role")
+            if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
+            let engine = try context.engine()
+            try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value("municipality")))
+            let saved = try engine.actor(named: words[1])
+            context.output.line("actor \(saved.name): \(saved.roles.joined(separator: ", "))" + (saved.municipality.map { " (\($0))" } ?? ""))
+        case "list":
+            guard words.count == 1 else { throw UsageError("`gapflow actor list` takes no NAME", hint: nil) }
+            let actors = try context.engine(mode: .readOnly).actors()
+            if arguments.flag("json") {
+                context.output.line(
+                    JSONValue.array(
+                        actors.map {
+                            .object([
+                                ("name", .string($0.name)), ("roles", .array($0.roles.map(JSONValue.string))),
+                                ("municipality", $0.municipality.map(JSONValue.string) ?? .null),
+                            ])
+                        }
+                    ).pretty)
+            } else {
+                context.output.write(
+                    Presentation.table(["ACTOR", "ROLES", "MUNICIPALITY"], actors.map { [$0.name, $0.roles.joined(separator: ","), $0.municipality ?? "-"] }))
+            }
+        default:
+            throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow actor`", hint: "use `actor add` or `actor list`")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import GapFlow
+
+/// `gapflow fire`: moves a ticket on by firing an event.
+enum FireCommand: GapFlowCommand {
+    static let name = "fire"
+    static let summary = "Fire an event on a ticket (forward, table, mandate, publish, ...)."
+    static let synopsis = "TICKET EVENT [--set FIELD=VALUE ...] [--fields FILE] [--comment TEXT] [--revision N] [--as ACTOR] [--role ROLE] [--json]"
+    static let discussion = """
+        --revision N refuses the change if someone else changed the ticket since you saw revision N (see `gapflow show`).
+        A refused event changes nothing and lists every reason at once.
+        """
+    static let options: [OptionSpec] = [
+        .repeated("set", "FIELD=VALUE", "a field value"), .value("fields", "FILE", "field values from a JSON file"),
+        .value("comment", "TEXT", "a comment for the history"),
+        .value("revision", "N", "the revision you last saw; a different one is a conflict"), .actor, .role, .json, .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let words = try arguments.positionals(["TICKET", "EVENT"], command: name)
+        let values = try context.fieldInputs()
+        let engine = try context.engine()
+        let command = Command(
+            .fire(event: words[1]), actor: try context.actor(in: engine), role: arguments.value("role"), values: values,
+            comment: arguments.value("comment"), expectedRevision: try arguments.integer("revision"))
+        let outcome = try engine.fire(words[0], command)
+        let (_, definition) = try engine.ticketWithDefinition(outcome.ticket.id)
+        if arguments.flag("json") {
+            context.output.line(Presentation.json(outcome.ticket, definition).pretty)
+        } else {
+            let from = definition.stateTitle(outcome.entry.from ?? "")
+            let to = definition.stateTitle(outcome.entry.to)
+            let move = outcome.entry.from == outcome.entry.to ? "stays in \(to)" : "\(from) → \(to)"
+            context.output.line("\(outcome.ticket.id): \(words[1]): \(move) (revision \(outcome.ticket.revision))")
+        }
+    }
+}

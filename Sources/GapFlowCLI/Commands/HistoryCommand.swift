@@ -1,0 +1,29 @@
+import GapFlow
+
+/// `gapflow history`: the append-only record of a ticket.
+enum HistoryCommand: GapFlowCommand {
+    static let name = "history"
+    static let summary = "Show a ticket's history: who did what, when, and what changed."
+    static let synopsis = "TICKET [--json]"
+    static let options: [OptionSpec] = [.json, .database]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let id = try arguments.positionals(["TICKET"], command: name)[0]
+        let engine = try context.engine(mode: .readOnly)
+        let (ticket, definition) = try engine.ticketWithDefinition(id)
+        let entries = try engine.history(ticket.id)
+        if arguments.flag("json") {
+            context.output.line(JSONValue.array(entries.map(Presentation.json)).pretty)
+            return
+        }
+        for entry in entries {
+            context.output.line("#\(entry.revision)  " + Presentation.line(entry, definition))
+            for change in entry.changes {
+                let field = definition.field(change.field)
+                let new = change.new.map { Presentation.text($0, field: field, language: definition.language) } ?? "(removed)"
+                context.output.line("      \(field?.title ?? change.field): \(new.count > 100 ? String(new.prefix(99)) + "…" : new)")
+            }
+            if let comment = entry.comment { context.output.line("      „\(comment)“") }
+        }
+    }
+}

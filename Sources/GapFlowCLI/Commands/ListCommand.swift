@@ -1,0 +1,85 @@
+import GapFlow
+
+/// `gapflow list`: tickets filtered by state, owner and field values.
+enum ListCommand: GapFlowCommand {
+    static let name = "list"
+    static let summary = "List tickets, filtered by workflow, state, owning role and field values."
+    static let synopsis = "[--workflow W] [--state S ...] [--owner ROLE] [--where FIELD=VALUE ...] [--open] [--limit N] [--json]"
+    static let discussion = "--where on a set field matches tickets whose set contains the value."
+    static let options: [OptionSpec] = [
+        .value("workflow", "W", "only this workflow"), .repeated("state", "STATE", "only tickets in this state"),
+        .value("owner", "ROLE", "only tickets in states this role owns"), .repeated("where", "FIELD=VALUE", "only tickets with this value"),
+        .flag("open", "only tickets not in a final state"), .value("limit", "N", "at most N tickets"), .json, .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let engine = try context.engine(mode: .readOnly)
+        let records = try engine.workflows()
+        let workflowIDs = arguments.value("workflow").map { [$0] } ?? Array(Set(records.map(\.workflowID))).sorted()
+        var rows: [(Ticket, Definition)] = []
+        for workflow in workflowIDs {
+            let latest = try engine.definition(workflow)
+            var filter = TicketFilter(workflow: workflow, limit: try arguments.integer("limit"))
+            var states: Set<String>?
+            if !arguments.all("state").isEmpty {
+                for state in arguments.all("state") where latest.state(state) == nil {
+                    throw UsageError(
+                        "workflow \"\(workflow)\" has no state \"\(state)\"", hint: "states: \(latest.states.map(\.id).joined(separator: ", "))")
+                }
+                states = Set(arguments.all("state"))
+            }
+            if let owner = arguments.value("owner") {
+                guard latest.role(owner) != nil else {
+                    throw UsageError("workflow \"\(workflow)\" has no role \"\(owner)\"", hint: "roles: \(latest.roles.map(\.id).joined(separator: ", "))")
+                }
+                let owned = Set(latest.states.filter { $0.owner == owner }.map(\.id))
+                states = states.map { $0.intersection(owned) } ?? owned
+            }
+            if arguments.flag("open") {
+                let running = Set(latest.states.filter { !$0.isFinal }.map(\.id))
+                states = states.map { $0.intersection(running) } ?? running
+            }
+            filter.states = states.map { Array($0).sorted() }
+            for condition in arguments.all("where") {
+                guard let equals = condition.firstIndex(of: "=") else {
+                    throw UsageError("--where takes FIELD=VALUE, not \"\(condition)\"", hint: "e.g. --where municipality=Siegburg")
+                }
+                let name = String(condition[..<equals])
+                guard let field = latest.field(name) else {
+                    throw UsageError("workflow \"\(workflow)\" has no field \"\(name)\"", hint: "fields: \(latest.fields.map(\.id).joined(separator: ", "))")
+                }
+                switch field.type.value(from: .text(String(condition[condition.index(after: equals)...]))) {
+                case .success(let value?): filter.fields[name] = value
+                case .success(nil): throw UsageError("--where \(name)= needs a value", hint: nil)
+                case .failure(let error): throw UsageError("--where \(name): \(error)", hint: nil)
+                }
+            }
+            for ticket in try engine.tickets(filter) {
+                rows.append((ticket, ticket.version == latest.version ? latest : try engine.definition(workflow, version: ticket.version)))
+            }
+        }
+        if arguments.flag("json") {
+            context.output.line(JSONValue.array(rows.map { Presentation.json($0.0, $0.1) }).pretty)
+            return
+        }
+        if rows.isEmpty {
+            context.output.line("no tickets match")
+            return
+        }
+        context.output.write(
+            Presentation.table(
+                ["TICKET", "STATE", "MUNICIPALITY", "UPDATED", "TITLE"],
+                rows.map { ticket, definition in
+                    let municipality = definition.scopeField.flatMap { field in
+                        ticket.fields[field].map { Presentation.text($0, field: definition.field(field), language: definition.language) }
+                    }
+                    return [
+                        ticket.id, definition.stateTitle(ticket.state), municipality ?? "-",
+                        Presentation.time(ticket.updatedAt, language: definition.language),
+                        ticket.fields["title"]?.plainText ?? "",
+                    ]
+                }))
+        context.output.line("\(rows.count) ticket\(rows.count == 1 ? "" : "s")")
+    }
+}

@@ -1,0 +1,33 @@
+import GapFlow
+
+/// `gapflow show`: one ticket with its fields.
+enum ShowCommand: GapFlowCommand {
+    static let name = "show"
+    static let summary = "Show a ticket: state, owner, revision and fields."
+    static let synopsis = "TICKET [--json]"
+    static let options: [OptionSpec] = [.json, .database]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let id = try arguments.positionals(["TICKET"], command: name)[0]
+        let (ticket, definition) = try context.engine(mode: .readOnly).ticketWithDefinition(id)
+        if arguments.flag("json") {
+            context.output.line(Presentation.json(ticket, definition).pretty)
+            return
+        }
+        let state = definition.state(ticket.state)
+        let language = definition.language
+        var rows: [[String]] = [
+            ["Workflow", "\(definition.title) (\(ticket.workflowID), version \(ticket.version))"],
+            ["State", "\(state?.title ?? ticket.state) (\(ticket.state))" + (state?.owner.flatMap { definition.role($0)?.title }.map { ", owner: \($0)" } ?? "")],
+            ["Revision", String(ticket.revision)],
+            ["Opened", "\(Presentation.time(ticket.openedAt, language: language)) by \(ticket.openedBy)"],
+            ["Updated", Presentation.time(ticket.updatedAt, language: language)],
+        ]
+        for field in definition.fields {
+            guard let value = ticket.fields[field.id] else { continue }
+            rows.append([field.title, Presentation.text(value, field: field, language: language)])
+        }
+        context.output.line(ticket.id)
+        context.output.write(Presentation.table(["", ""], rows).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,35 @@
+import GapFlow
+
+/// `gapflow workflows`: the registered definition versions.
+enum WorkflowsCommand: GapFlowCommand {
+    static let name = "workflows"
+    static let summary = "List the registered workflow versions and their open tickets."
+    static let synopsis = "[--json] [--db PATH]"
+    static let options: [OptionSpec] = [.json, .database]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let records = try context.engine(mode: .readOnly).workflows()
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.array(
+                    records.map {
+                        .object([
+                            ("workflow", .string($0.workflowID)), ("version", .integer($0.version)), ("title", .string($0.title)),
+                            ("openTickets", .integer($0.openTickets)), ("contentHash", .string($0.contentHash)),
+                            ("file", .string($0.file)), ("registeredAt", .string(Timestamp.iso8601($0.registeredAt))),
+                        ])
+                    }
+                ).pretty)
+            return
+        }
+        if records.isEmpty {
+            context.output.line("no workflows registered; run `gapflow init`")
+            return
+        }
+        context.output.write(
+            Presentation.table(
+                ["WORKFLOW", "VERSION", "OPEN", "SHA-256", "TITLE"],
+                records.map { [$0.workflowID, String($0.version), String($0.openTickets), String($0.contentHash.prefix(12)), $0.title] }))
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import GapFlow
+
+/// The demo: a fresh database, the sample actors and gaps, and a simulated few months of the process.
+///
+/// Everything it does comes from files (`Workflows/`, `samples/actors.json`, `samples/gaps.json`,
+/// `samples/demo-walk.json`); a simulated clock moves through the days, so the history shows realistic dates.
+struct Demo {
+    let context: Context
+    let arguments: ParsedArguments
+
+    private var output: Output { context.output }
+
+    func run() throws {
+        let samples = context.environment.url(arguments.value("samples") ?? "samples")
+        let workflows = context.environment.url(arguments.value("workflows") ?? "Workflows")
+        let actors = try readActors(samples.appendingPathComponent("actors.json"))
+        let gaps = try readGaps(samples.appendingPathComponent("gaps.json"))
+        let steps = try readSteps(samples.appendingPathComponent("demo-walk.json"))
+        let sources = try InitCommand.validated(try InitCommand.definitionFiles(in: workflows))
+
+        let path = try databasePath()
+        let start = Calendar(identifier: .gregorian).startOfDay(for: context.environment.clock.now())
+            .addingTimeInterval(-Double((steps.map(\.day).max() ?? 0) + 3) * 86_400 + 8 * 3_600)
+        let clock = ManualClock(start)
+        let engine = Engine(store: try Store(path: path, mode: .create), clock: clock)
+        output.line("GapFlow demo — database: \(path)\n")
+        for (file, source) in sources { try engine.register(source: source, file: file.lastPathComponent) }
+        for actor in actors { try engine.saveActor(actor) }
+        output.line("Registered \(sources.count) workflow(s) and \(actors.count) actors from \(samples.lastPathComponent)/actors.json.")
+
+        let workflow = "systemic-gap-escalation"
+        let definition = try engine.definition(workflow)
+        var ids: [String] = []
+        for gap in gaps {
+            clock.advance(by: 600)
+            let actor = try engine.actor(named: gap.reporter)
+            ids.append(try engine.open(workflow: workflow, Command(.open, actor: actor, values: gap.fields)).ticket.id)
+        }
+        output.line("Day   0  \(ids.count) gaps reported by the case managers (\(ids.first ?? "")…\(ids.last ?? "")).\n")
+
+        var refusals = 0
+        for step in steps {
+            clock.set(start.addingTimeInterval(Double(step.day) * 86_400 + Double(step.order % 20) * 900))
+            guard ids.indices.contains(step.gap - 1) else {
+                throw CommandFailure("demo-walk.json step \(step.order + 1) names gap #\(step.gap), but there are \(ids.count)")
+            }
+            let id = ids[step.gap - 1]
+            let today = LocalDate(clock.now(), in: .berlin)
+            let values = step.values.mapValues { resolve($0, ids: ids, today: today) }
+            let command = Command(
+                .fire(event: step.event), actor: try engine.actor(named: step.actor), values: values, comment: step.comment)
+            let prefix = "Day \(String(step.day).leftPadded(3))  \(id)  \(step.event.padding(toLength: 15, withPad: " ", startingAt: 0))"
+            do {
+                let outcome = try engine.fire(id, command)
+                guard !step.expectRefusal else {
+                    throw CommandFailure("demo-walk.json step \(step.order + 1) was meant to be refused, but \(step.event) succeeded")
+                }
+                let from = definition.stateTitle(outcome.entry.from ?? "")
+                let to = definition.stateTitle(outcome.entry.to)
+                output.line("\(prefix) \(from == to ? "stays in \(to)" : "\(from) → \(to)")  (\(step.actor))")
+            } catch let rejection as Rejection where step.expectRefusal {
+                refusals += 1
+                output.line("\(prefix) refused, as it should be: \(rejection.blockers.map(\.message).joined(separator: "; "))")
+            }
+        }
+
+        output.line("\nWhere every ticket stands:\n")
+        let tickets = try engine.tickets(TicketFilter(workflow: workflow))
+        output.write(
+            Presentation.table(
+                ["TICKET", "STATE", "MUNICIPALITY", "TITLE"],
+                tickets.map { ticket in
+                    [
+                        ticket.id, definition.stateTitle(ticket.state),
+                        ticket.fields["municipality"].map { Presentation.text($0, field: definition.field("municipality"), language: "de") } ?? "-",
+                        Self.shortened(ticket.fields["title"]?.plainText ?? "", to: 60),
+                    ]
+                }))
+        output.line("\nBy state:")
+        for state in definition.states {
+            let count = tickets.filter { $0.state == state.id }.count
+            if count > 0 { output.line("  \(state.title.padding(toLength: 28, withPad: " ", startingAt: 0)) \(count)") }
+        }
+        let quoted = path.contains(" ") ? "\"\(path)\"" : path
+        let waiting = tickets.first { $0.state == definition.opening.state }
+        let owner = waiting.flatMap { definition.state($0.state)?.owner }
+        let ownerName = actors.first { actor in owner.map(actor.roles.contains) ?? false }?.name ?? "ACTOR"
+        output.line(
+            """
+
+            \(steps.count - refusals) events fired, \(refusals) refused as intended. Explore the demo database:
+              gapflow list --db \(quoted)
+              gapflow history \(ids.first ?? "GAP-…") --db \(quoted)
+              gapflow events \(waiting?.id ?? "GAP-…") --as \(ownerName) --db \(quoted)
+            """)
+    }
+
+    private func databasePath() throws -> String {
+        if let given = arguments.value("db") {
+            let path = context.environment.url(given).path
+            if FileManager.default.fileExists(atPath: path) {
+                throw CommandFailure("\(given) already exists; the demo builds a fresh database", hint: "remove it or give another --db")
+            }
+            return path
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-demo-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("gapflow.sqlite").path
+    }
+
+    /// `today+N` becomes a date, `#N` the id of sample gap N.
+    private func resolve(_ input: FieldInput, ids: [String], today: LocalDate) -> FieldInput {
+        guard case .json(let node) = input, let text = node.string else { return input }
+        if text.hasPrefix("today+"), let days = Int(text.dropFirst(6)) { return .text(today.adding(days: days).iso8601) }
+        if text.hasPrefix("#"), let index = Int(text.dropFirst()), ids.indices.contains(index - 1) { return .text(ids[index - 1]) }
+        return input
+    }
+
+    // MARK: - Sample files
+
+    private struct Gap {
+        let reporter: String
+        let fields: [String: FieldInput]
+    }
+
+    private struct Step {
+        let order: Int
+        let day: Int
+        let gap: Int
+        let actor: String
+        let event: String
+        let values: [String: FieldInput]
+        let comment: String?
+        let expectRefusal: Bool
+    }
+
+    private func list(_ url: URL, key: String) throws -> [JSONNode] {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CommandFailure("cannot read \(url.path)", hint: "run the demo from the repository folder, or give --samples DIR")
+        }
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(Array(data))
+        } catch {
+            throw CommandFailure("\(url.lastPathComponent):\(error.position.line):\(error.position.column): \(error.message)")
+        }
+        guard let elements = root.members?.first(where: { $0.key == key })?.value.elements else {
+            throw CommandFailure("\(url.lastPathComponent) must hold an object with an array \"\(key)\"")
+        }
+        return elements
+    }
+
+    private func member(_ node: JSONNode, _ key: String) -> JSONNode? { node.members?.first { $0.key == key }?.value }
+
+    private func malformed(_ url: String, _ node: JSONNode, _ what: String) -> CommandFailure {
+        CommandFailure("\(url):\(node.position.line):\(node.position.column): \(what)")
+    }
+
+    private func readActors(_ url: URL) throws -> [Actor] {
+        try list(url, key: "actors").map { node in
+            guard let name = member(node, "name")?.string, let roles = member(node, "roles")?.elements?.compactMap(\.string), !roles.isEmpty
+            else { throw malformed(url.lastPathComponent, node, "an actor needs \"name\" and \"roles\"") }
+            return Actor(name: name, roles: roles, municipality: member(node, "municipality")?.string)
+        }
+    }
+
+    private func readGaps(_ url: URL) throws -> [Gap] {
+        try list(url, key: "gaps").map { node in
+            guard let reporter = member(node, "reporter")?.string, let fields = member(node, "fields")?.members else {
+                throw malformed(url.lastPathComponent, node, "a gap needs \"reporter\" and \"fields\"")
+            }
+            return Gap(reporter: reporter, fields: Dictionary(fields.map { ($0.key, FieldInput.json($0.value)) }, uniquingKeysWith: { $1 }))
+        }
+    }
+
+    private func readSteps(_ url: URL) throws -> [Step] {
+        let steps = try list(url, key: "steps").enumerated().map { order, node in
+            guard let day = member(node, "day")?.integer, let gap = member(node, "gap")?.integer,
+                let actor = member(node, "as")?.string, let event = member(node, "event")?.string
+            else { throw malformed(url.lastPathComponent, node, "a step needs \"day\", \"gap\", \"as\" and \"event\"") }
+            let values = (member(node, "set")?.members ?? []).map { ($0.key, FieldInput.json($0.value)) }
+            return Step(
+                order: order, day: day, gap: gap, actor: actor, event: event,
+                values: Dictionary(values, uniquingKeysWith: { $1 }), comment: member(node, "comment")?.string,
+                expectRefusal: member(node, "expect")?.string == "refused")
+        }
+        return steps.sorted { ($0.day, $0.order) < ($1.day, $1.order) }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
+extension Demo {
+    /// The text cut to `length` characters, with an ellipsis where it was cut.
+    static func shortened(_ text: String, to length: Int) -> String {
+        text.count > length ? String(text.prefix(length - 1)) + "…" : text
+    }
+}
