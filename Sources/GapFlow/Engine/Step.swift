@@ -166,7 +166,7 @@ public enum Step {
         for name in values.keys.sorted() {
             guard let input = values[name] else { continue }
             guard let field = definition.field(name) else {
-                blockers.append(.unknownField(name, hint: DefinitionDecoder.suggestion(for: name, among: definition.fields.map(\.id))))
+                blockers.append(.unknownField(name, hint: NameSuggestion.hint(for: name, among: definition.fields.map(\.id))))
                 continue
             }
             guard writable.contains(name) else {
