@@ -60,7 +60,8 @@ struct ParsedArguments {
             guard let spec = specs.first(where: { $0.name == name }) else {
                 throw UsageError(
                     "unknown option --\(name) for `gapflow \(command)`",
-                    hint: NameSuggestion.closest(to: name, among: specs.map(\.name)).map { "did you mean --\($0)?" } ?? "see `gapflow \(command) --help`")
+                    hint: NameSuggestion.closest(to: name, among: specs.map(\.name)).map { "did you mean --\($0)?" }
+                        ?? "see `gapflow \(command) --help`")
             }
             switch spec.kind {
             case .flag:
@@ -91,10 +92,12 @@ struct ParsedArguments {
         let required = names.count - optional
         if positionals.count < required {
             throw UsageError(
-                "missing \(names[positionals.count]) for `gapflow \(command)`", hint: "usage: gapflow \(command) \(names.joined(separator: " "))")
+                "missing \(names[positionals.count]) for `gapflow \(command)`",
+                hint: "usage: gapflow \(command) \(names.joined(separator: " "))")
         }
         if !variadic && positionals.count > names.count {
-            throw UsageError("unexpected argument \"\(positionals[names.count])\" for `gapflow \(command)`", hint: "see `gapflow \(command) --help`")
+            throw UsageError(
+                "unexpected argument \"\(positionals[names.count])\" for `gapflow \(command)`", hint: "see `gapflow \(command) --help`")
         }
         return positionals
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import Synchronization
 
 /// What a command sees of the world: arguments aside, its environment, folder, clock and output.
 ///
@@ -78,8 +79,6 @@ public final class Output: Sendable {
     public func line(_ text: String = "") { write(text + "\n") }
 }
 
-import Synchronization
-
 /// The `gapflow` command line: parses the arguments, runs one command, prints errors, returns the exit code.
 public enum CLI {
     /// Exit codes: 0 success, 1 rejected input or failed check, 2 usage error.
@@ -111,7 +110,9 @@ public enum CLI {
             return ExitCode.success.rawValue
         }
         guard let command = commands.first(where: { $0.name == name }) else {
-            let hint = NameSuggestion.closest(to: name, among: commands.map(\.name)).map { "did you mean `gapflow \($0)`?" } ?? "see `gapflow --help`"
+            let hint =
+                NameSuggestion.closest(to: name, among: commands.map(\.name)).map { "did you mean `gapflow \($0)`?" }
+                ?? "see `gapflow --help`"
             return report(UsageError("unknown command \"\(name)\"", hint: hint), environment)
         }
         let rest = Array(arguments.dropFirst())

@@ -73,7 +73,8 @@ struct Demo {
                 tickets.map { ticket in
                     [
                         ticket.id, definition.stateTitle(ticket.state),
-                        ticket.fields["municipality"].map { Presentation.text($0, field: definition.field("municipality"), language: "de") } ?? "-",
+                        ticket.fields["municipality"].map { Presentation.text($0, field: definition.field("municipality"), language: "de") }
+                            ?? "-",
                         Self.shortened(ticket.fields["title"]?.plainText ?? "", to: 60),
                     ]
                 }))

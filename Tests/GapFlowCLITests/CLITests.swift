@@ -56,7 +56,9 @@ import Testing
 
     @Test func validateNeverCrashesOnGarbage() throws {
         let shell = Shell()
-        let inputs: [[UInt8]] = [[], [0xFF, 0xFE], Array("{\"id\": [[[[".utf8), Array("null".utf8), Array("[1,2,3]".utf8), Array("{\"roles\": 5}".utf8)]
+        let inputs: [[UInt8]] = [
+            [], [0xFF, 0xFE], Array("{\"id\": [[[[".utf8), Array("null".utf8), Array("[1,2,3]".utf8), Array("{\"roles\": 5}".utf8),
+        ]
         for (index, bytes) in inputs.enumerated() {
             let path = shell.folder.appendingPathComponent("garbage\(index).json").path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -84,7 +86,8 @@ import Testing
             ["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=Projektgruppe beauftragen"],
             ["fire", id, "defer", "--as", "geschaeftsstelle", "--set", "decision_note=Vertagt"],
             [
-                "fire", id, "mandate", "--as", "geschaeftsstelle", "--set", "project_group=PG Sprache", "--set", "mandate=Modell entwickeln",
+                "fire", id, "mandate", "--as", "geschaeftsstelle", "--set", "project_group=PG Sprache", "--set",
+                "mandate=Modell entwickeln",
                 "--set", "due_date=\(future)", "--set", "decision_note=Beauftragt",
             ],
             ["fire", id, "submit_solution", "--as", "pg.sprache", "--set", "solution=Kurse mit Betreuung"],
@@ -200,10 +203,16 @@ import Testing
             (["fire", "GAP-2026-0404", "forward"], 1, "there is no ticket GAP-2026-0404"),
             (["fire", id, "escalate"], 1, "has no event \"escalate\""),
             (["fire", id, "table", "--as", "ki.leitung"], 1, "requires field \"proposal\""),
-            (["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=x", "--set", "legal_domains=SGB X"], 1, "\"SGB X\" is not an allowed value"),
+            (
+                ["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=x", "--set", "legal_domains=SGB X"], 1,
+                "\"SGB X\" is not an allowed value"
+            ),
             (["fire", id, "table", "--as", "koordination", "--set", "proposal=x"], 1, "ROLE_NOT_ALLOWED"),
             (["fire", id, "table", "--as", "niemand", "--set", "proposal=x"], 1, "there is no actor \"niemand\""),
-            (["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=x", "--revision", "1"], 1, "expected revision 1, it is now at 2"),
+            (
+                ["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=x", "--revision", "1"], 1,
+                "expected revision 1, it is now at 2"
+            ),
             (["fire", id, "table", "--as", "ki.leitung", "--fields", malformed], 1, "fields.json:2:19: array opened here is never closed"),
             (["fire", id, "table", "--as", "ki.leitung", "--set", "proposal"], 2, "--set takes FIELD=VALUE"),
             (["fire", id], 2, "missing EVENT"),
@@ -250,7 +259,8 @@ import Testing
     @Test func theDemoBuildsAFreshDatabaseFromTheSamplesAndRefusesToOverwrite() throws {
         let shell = Shell()
         let arguments = [
-            "demo", "--db", "demo.sqlite", "--workflows", Shell.workflows, "--samples", Shell.repository.appendingPathComponent("samples").path,
+            "demo", "--db", "demo.sqlite", "--workflows", Shell.workflows, "--samples",
+            Shell.repository.appendingPathComponent("samples").path,
         ]
         let result = shell.run(arguments)
         #expect(result.status == 0, "\(result.errors)")
@@ -258,7 +268,8 @@ import Testing
         let tickets = try #require(try JSONParser.parse(shell.run("list", "--json", "--db", "demo.sqlite").output).elements)
         #expect(tickets.count == 22)
         let states = Set(tickets.compactMap { $0["state"]?.string })
-        #expect(states.isSuperset(of: ["reported", "clarification", "awaiting_steering", "in_project_group", "feedback", "closed", "merged"]))
+        #expect(
+            states.isSuperset(of: ["reported", "clarification", "awaiting_steering", "in_project_group", "feedback", "closed", "merged"]))
         let again = shell.run(arguments)
         #expect(again.status == 1)
         #expect(again.errors.contains("already exists"))

@@ -24,10 +24,13 @@ import Testing
     @Test func aRefusedCommandConsumesNoTicketNumberAndChangesNothing() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder)
-        #expect(throws: Rejection.self) { try engine.open(workflow: workflow, Command(.open, actor: Fixtures.kiLead, values: Fixtures.gapValues)) }
+        #expect(throws: Rejection.self) {
+            try engine.open(workflow: workflow, Command(.open, actor: Fixtures.kiLead, values: Fixtures.gapValues))
+        }
         #expect(try open(engine) == "GAP-2026-0001")
         #expect(throws: Rejection.self) {
-            try engine.fire("GAP-2026-0001", Command(.fire(event: "publish"), actor: Fixtures.coordinator, values: ["feedback": .text("x")]))
+            try engine.fire(
+                "GAP-2026-0001", Command(.fire(event: "publish"), actor: Fixtures.coordinator, values: ["feedback": .text("x")]))
         }
         #expect(throws: EngineError.unknownTicket("GAP-2026-0404")) {
             try engine.fire("GAP-2026-0404", Command(.fire(event: "forward"), actor: Fixtures.coordinator))
@@ -90,7 +93,8 @@ import Testing
         let engine = try Fixtures.kimEngine(in: folder)
         let a = try open(engine)
         let b = try open(engine)
-        try engine.fire(a, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II,AufenthG")]))
+        try engine.fire(
+            a, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II,AufenthG")]))
         #expect(try engine.tickets(TicketFilter(states: ["reported"])).map(\.id) == [b])
         #expect(try engine.tickets(TicketFilter(fields: ["legal_domains": .choices(["AufenthG"])])).map(\.id) == [a])
         #expect(try engine.tickets(TicketFilter(fields: ["municipality": .choice("Siegburg")])).map(\.id) == [a, b])
@@ -141,7 +145,8 @@ import Testing
 
     @Test func replayRefusesAHistoryWithAGap() throws {
         let entry = { (revision: Int, from: String?, to: String) in
-            HistoryEntry(revision: revision, at: Fixtures.start, actor: "a", role: "r", event: "e", from: from, to: to, changes: [], comment: nil)
+            HistoryEntry(
+                revision: revision, at: Fixtures.start, actor: "a", role: "r", event: "e", from: from, to: to, changes: [], comment: nil)
         }
         #expect(Step.replay([entry(1, nil, "a"), entry(2, "a", "b")])?.state == "b")
         #expect(Step.replay([entry(1, nil, "a"), entry(3, "a", "b")]) == nil)

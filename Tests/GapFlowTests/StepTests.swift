@@ -88,7 +88,9 @@ import Testing
         let result = fire("escalate", on: KIMValues.ticket(in: "feedback"), as: Fixtures.coordinator)
         guard case .failure(let rejection) = result else { throw Unexpected.success }
         #expect(rejection.blockers.map(\.code) == [.unknownEvent])
-        #expect(rejection.blockers[0].message == "workflow \"systemic-gap-escalation\" has no event \"escalate\"; events from here: \"publish\"")
+        #expect(
+            rejection.blockers[0].message == "workflow \"systemic-gap-escalation\" has no event \"escalate\"; events from here: \"publish\""
+        )
     }
 
     @Test func aDeferralKeepsTheTicketInItsStateAndRecordsTheDecision() throws {
@@ -111,7 +113,9 @@ import Testing
         #expect(rejection.blockers.map(\.message) == ["\"mandate\" is blocked: die Frist muss in der Zukunft liegen"])
         var later = values
         later["due_date"] = .text(today.adding(days: 1).german)
-        #expect(try fire("mandate", on: KIMValues.ticket(in: "awaiting_steering"), as: Fixtures.office, values: later).get().ticket.state == "in_project_group")
+        #expect(
+            try fire("mandate", on: KIMValues.ticket(in: "awaiting_steering"), as: Fixtures.office, values: later).get().ticket.state
+                == "in_project_group")
     }
 
     @Test func aRevisionNeedsANewDueDateOnceTheOldOneHasPassed() throws {
@@ -132,7 +136,8 @@ import Testing
     }
 
     @Test func valuesOutsideTheirListAreRefusedWithTheAllowedValues() throws {
-        let result = fire("forward", on: KIMValues.ticket(in: "reported"), as: Fixtures.coordinator, values: ["legal_domains": .text("SGB II,SGB IX")])
+        let result = fire(
+            "forward", on: KIMValues.ticket(in: "reported"), as: Fixtures.coordinator, values: ["legal_domains": .text("SGB II,SGB IX")])
         guard case .failure(let rejection) = result else { throw Unexpected.success }
         #expect(rejection.blockers.map(\.code) == [.invalidValue])
         #expect(rejection.blockers[0].message.hasPrefix("field \"legal_domains\": \"SGB IX\" is not an allowed value; allowed: \"SGB II\""))
@@ -174,9 +179,11 @@ import Testing
         let both = Actor(name: "leitung", roles: ["cm_coordination", "ki_lead"])
         let outcome = try fire("table", on: KIMValues.ticket(in: "ki_review"), as: both, values: ["proposal": .text("Vorschlag")]).get()
         #expect(outcome.entry.role == "ki_lead")
-        let asked = fire("table", on: KIMValues.ticket(in: "ki_review"), as: both, role: "cm_coordination", values: ["proposal": .text("x")])
+        let asked = fire(
+            "table", on: KIMValues.ticket(in: "ki_review"), as: both, role: "cm_coordination", values: ["proposal": .text("x")])
         #expect(codes(asked) == [.roleNotAllowed])
-        let notHeld = fire("table", on: KIMValues.ticket(in: "ki_review"), as: both, role: "steering_office", values: ["proposal": .text("x")])
+        let notHeld = fire(
+            "table", on: KIMValues.ticket(in: "ki_review"), as: both, role: "steering_office", values: ["proposal": .text("x")])
         guard case .failure(let rejection) = notHeld else { throw Unexpected.success }
         #expect(rejection.blockers[0].message == "actor \"leitung\" does not hold role \"steering_office\"")
     }
@@ -185,7 +192,9 @@ import Testing
 
     @Test func openingChecksRoleRequiredFieldsAndDefaultsTheMunicipalityToTheActors() throws {
         let values: [String: FieldInput] = ["title": .text("Lücke"), "description": .text("Beschreibung")]
-        let outcome = try Step.open(definition, id: "GAP-2026-0001", command: Command(.open, actor: Fixtures.caseManager, values: values), now: now).get()
+        let outcome = try Step.open(
+            definition, id: "GAP-2026-0001", command: Command(.open, actor: Fixtures.caseManager, values: values), now: now
+        ).get()
         #expect(outcome.ticket.state == "reported")
         #expect(outcome.ticket.fields["municipality"] == .choice("Siegburg"))
         #expect(outcome.entry.from == nil && outcome.entry.event == "open" && outcome.entry.revision == 1)

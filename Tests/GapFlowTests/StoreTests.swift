@@ -70,7 +70,9 @@ import Testing
     @Test func aReadOnlyStoreRefusesWritesAndChangesNothing() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder)
-        let id = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)).ticket.id
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
         let before = try snapshot(engine)
         let readOnly = Engine(store: try Store(path: folder.path("test.sqlite"), mode: .readOnly), clock: ManualClock(Fixtures.start))
         #expect(throws: StoreError.readOnly(path: folder.path("test.sqlite"))) {
@@ -83,7 +85,9 @@ import Testing
     @Test func aLockedDatabaseGivesABusyErrorAndLosesNothing() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder)
-        let id = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)).ticket.id
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
         let before = try snapshot(engine)
         // Another connection holds the write lock; this one has a short timeout so the test does not wait long.
         let holder = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)
@@ -110,9 +114,15 @@ import Testing
         let folder = TemporaryFolder()
         let first = try Fixtures.kimEngine(in: folder)
         let second = Engine(store: try Store(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
-        let id = try first.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)).ticket.id
+        let id = try first.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
         let seen = try second.ticket(id).revision
-        try first.fire(id, Command(.fire(event: "request_info"), actor: Fixtures.coordinator, values: ["query": .text("Wie viele Fälle?")], expectedRevision: seen))
+        try first.fire(
+            id,
+            Command(
+                .fire(event: "request_info"), actor: Fixtures.coordinator, values: ["query": .text("Wie viele Fälle?")],
+                expectedRevision: seen))
         let late = Command(
             .fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")], expectedRevision: seen)
         #expect(throws: StoreError.conflict(ticket: id, expected: 1, actual: 2)) { try second.fire(id, late) }
@@ -123,7 +133,9 @@ import Testing
     @Test func concurrentWritersOnOneFileNeverLoseAnUpdate() async throws {
         let folder = TemporaryFolder()
         let setup = try Fixtures.kimEngine(in: folder)
-        let id = try setup.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)).ticket.id
+        let id = try setup.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
         let path = folder.path("test.sqlite")
         let writers = 4
         let deferralsEach = 25
@@ -136,7 +148,9 @@ import Testing
                     let engine = Engine(store: try Store(path: path), clock: ManualClock(Fixtures.start))
                     for round in 0..<deferralsEach {
                         try engine.fire(
-                            id, Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("w\(writer) r\(round)")]))
+                            id,
+                            Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("w\(writer) r\(round)")])
+                        )
                     }
                 }
             }

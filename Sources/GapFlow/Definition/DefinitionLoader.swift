@@ -300,7 +300,8 @@ struct DefinitionDecoder {
         let scopeField = string(top["scopeField"], at: "scopeField")
         if let scopeField, let node = top["scopeField"] {
             if let field = fieldsByID[scopeField] {
-                if case .choice = field.type {} else {
+                if case .choice = field.type {
+                } else {
                     report(.typeMismatch, "scope field \"\(scopeField)\" must be an enum field", at: "scopeField", node.position)
                 }
             } else {
@@ -328,7 +329,9 @@ struct DefinitionDecoder {
             let keys = object(node, at: path, allowed: ["title", "owner", "final", "description"], required: ["title"])
         else { return State(id: id, title: id, owner: nil, isFinal: false, description: nil) }
         let owner = string(keys["owner"], at: Self.child(path, "owner"))
-        if let owner { checkReferences([owner], at: Self.child(path, "owner"), known: roles, kind: "role", code: .unknownRole, isList: false) }
+        if let owner {
+            checkReferences([owner], at: Self.child(path, "owner"), known: roles, kind: "role", code: .unknownRole, isList: false)
+        }
         return State(
             id: id, title: string(keys["title"], at: Self.child(path, "title")) ?? id, owner: owner,
             isFinal: bool(keys["final"], at: Self.child(path, "final")) ?? false,
@@ -450,7 +453,8 @@ struct DefinitionDecoder {
             checkReferences([state], at: "initial.state", known: states, kind: "state", code: .unknownState, isList: false)
         }
         let roleNames = strings(keys["roles"], at: "initial.roles")
-        checkReferences(roleNames, at: "initial.roles", known: roles, kind: "role", code: .unknownRole, isList: keys["roles"]?.elements != nil)
+        checkReferences(
+            roleNames, at: "initial.roles", known: roles, kind: "role", code: .unknownRole, isList: keys["roles"]?.elements != nil)
         if roleNames.isEmpty, let node = keys["roles"] {
             report(.invalidValue, "at least one role must be allowed to open tickets", at: "initial.roles", node.position)
         }

@@ -76,17 +76,18 @@ struct ConditionEvaluator {
         case .any(let parts, let description): description ?? parts.map(phrase).joined(separator: " or ")
         case .not(let inner, let description): description ?? "not (\(phrase(inner)))"
         case .compare(let field, let op, let operand, let description):
-            description ?? {
-                let title = definition.field(field).map { "\"\(field)\" (\($0.title))" } ?? "\"\(field)\""
-                let target: String =
-                    switch operand {
-                    case .none: ""
-                    case .value(let value): " " + value.plainText
-                    case .values(let values): " " + values.map(\.plainText).joined(separator: ", ")
-                    case .today(let offset): offset == 0 ? " today" : " today \(offset > 0 ? "+" : "")\(offset) days"
-                    }
-                return "field \(title) must \(op.phrase)\(target)"
-            }()
+            description
+                ?? {
+                    let title = definition.field(field).map { "\"\(field)\" (\($0.title))" } ?? "\"\(field)\""
+                    let target: String =
+                        switch operand {
+                        case .none: ""
+                        case .value(let value): " " + value.plainText
+                        case .values(let values): " " + values.map(\.plainText).joined(separator: ", ")
+                        case .today(let offset): offset == 0 ? " today" : " today \(offset > 0 ? "+" : "")\(offset) days"
+                        }
+                    return "field \(title) must \(op.phrase)\(target)"
+                }()
         }
     }
 }

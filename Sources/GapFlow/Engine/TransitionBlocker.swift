@@ -33,7 +33,8 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
     static func notInSourceState(event: String, current: String, sources: [String]) -> TransitionBlocker {
         TransitionBlocker(
             code: .notInSourceState,
-            message: "event \"\(event)\" is not possible in state \"\(current)\" (only from \(sources.map { "\"\($0)\"" }.joined(separator: ", ")))",
+            message:
+                "event \"\(event)\" is not possible in state \"\(current)\" (only from \(sources.map { "\"\($0)\"" }.joined(separator: ", ")))",
             subject: current)
     }
 
@@ -56,7 +57,8 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
     static func outOfScope(actor: String, municipality: String, field: String, value: String?) -> TransitionBlocker {
         TransitionBlocker(
             code: .outOfScope,
-            message: "actor \"\(actor)\" works for \"\(municipality)\"; this ticket's \(field) is \(value.map { "\"\($0)\"" } ?? "not set")",
+            message:
+                "actor \"\(actor)\" works for \"\(municipality)\"; this ticket's \(field) is \(value.map { "\"\($0)\"" } ?? "not set")",
             subject: field)
     }
 

@@ -46,7 +46,8 @@ extension Transaction {
                 let file = row[4].text, let at = row[5].text.flatMap(Timestamp.parse)
             else { throw StoreError.damaged(path: path, what: "definition row") }
             records.append(
-                DefinitionRecord(workflowID: id, version: version, title: title, contentHash: hash, file: file, registeredAt: at, openTickets: 0))
+                DefinitionRecord(
+                    workflowID: id, version: version, title: title, contentHash: hash, file: file, registeredAt: at, openTickets: 0))
         }
         return records
     }

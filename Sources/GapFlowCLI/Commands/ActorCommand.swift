@@ -22,13 +22,16 @@ enum ActorCommand: GapFlowCommand {
         let words = try arguments.positionals(["add|list", "NAME"], optional: 1, command: name)
         switch words[0] {
         case "add":
-            guard words.count == 2 else { throw UsageError("missing NAME for `gapflow actor add`", hint: "usage: gapflow \(name) \(synopsis)") }
+            guard words.count == 2 else {
+                throw UsageError("missing NAME for `gapflow actor add`", hint: "usage: gapflow \(name) \(synopsis)")
+            }
             let roles = arguments.all("role")
             if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
             let engine = try context.engine()
             try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value("municipality")))
             let saved = try engine.actor(named: words[1])
-            context.output.line("actor \(saved.name): \(saved.roles.joined(separator: ", "))" + (saved.municipality.map { " (\($0))" } ?? ""))
+            context.output.line(
+                "actor \(saved.name): \(saved.roles.joined(separator: ", "))" + (saved.municipality.map { " (\($0))" } ?? ""))
         case "list":
             guard words.count == 1 else { throw UsageError("`gapflow actor list` takes no NAME", hint: nil) }
             let actors = try context.engine(mode: .readOnly).actors()
@@ -44,7 +47,9 @@ enum ActorCommand: GapFlowCommand {
                     ).pretty)
             } else {
                 context.output.write(
-                    Presentation.table(["ACTOR", "ROLES", "MUNICIPALITY"], actors.map { [$0.name, $0.roles.joined(separator: ","), $0.municipality ?? "-"] }))
+                    Presentation.table(
+                        ["ACTOR", "ROLES", "MUNICIPALITY"],
+                        actors.map { [$0.name, $0.roles.joined(separator: ","), $0.municipality ?? "-"] }))
             }
         default:
             throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow actor`", hint: "use `actor add` or `actor list`")

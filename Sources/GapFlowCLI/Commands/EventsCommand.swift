@@ -21,7 +21,10 @@ enum EventsCommand: GapFlowCommand {
                             ("event", .string(option.transition.event)), ("title", .string(option.transition.title)),
                             ("to", .string(option.transition.target(from: ticket.state))),
                             ("ready", .bool(option.blockers.isEmpty)),
-                            ("needs", .array(option.blockers.filter { $0.code == .missingField }.compactMap(\.subject).map(JSONValue.string))),
+                            (
+                                "needs",
+                                .array(option.blockers.filter { $0.code == .missingField }.compactMap(\.subject).map(JSONValue.string))
+                            ),
                             ("blockers", .array(option.blockers.map { .string($0.message) })),
                         ])
                     }
@@ -39,9 +42,11 @@ enum EventsCommand: GapFlowCommand {
         let rows = options.map { option -> [String] in
             let needs = option.blockers.filter { $0.code == .missingField }.compactMap(\.subject)
             let other = option.blockers.filter { $0.code != .missingField }.map(\.message)
-            let status = ([needs.isEmpty ? nil : "needs --set " + needs.map { "\($0)=…" }.joined(separator: " --set ")] + other).compactMap { $0 }
+            let status = ([needs.isEmpty ? nil : "needs --set " + needs.map { "\($0)=…" }.joined(separator: " --set ")] + other).compactMap
+            { $0 }
             return [
-                option.transition.event, "→ " + definition.stateTitle(option.transition.target(from: ticket.state)), option.transition.title,
+                option.transition.event, "→ " + definition.stateTitle(option.transition.target(from: ticket.state)),
+                option.transition.title,
                 status.isEmpty ? "ready" : status.joined(separator: "; "),
             ]
         }

@@ -4,7 +4,8 @@ import GapFlow
 enum FireCommand: GapFlowCommand {
     static let name = "fire"
     static let summary = "Fire an event on a ticket (forward, table, mandate, publish, ...)."
-    static let synopsis = "TICKET EVENT [--set FIELD=VALUE ...] [--fields FILE] [--comment TEXT] [--revision N] [--as ACTOR] [--role ROLE] [--json]"
+    static let synopsis =
+        "TICKET EVENT [--set FIELD=VALUE ...] [--fields FILE] [--comment TEXT] [--revision N] [--as ACTOR] [--role ROLE] [--json]"
     static let discussion = """
         --revision N refuses the change if someone else changed the ticket since you saw revision N (see `gapflow show`).
         A refused event changes nothing and lists every reason at once.

@@ -48,7 +48,8 @@ enum InitCommand: GapFlowCommand {
             if let data = FileManager.default.contents(atPath: file.path) { sources.append((file, Array(data))) }
         }
         if let first = problems.first {
-            throw EngineError.invalidDefinition(file: problems.count == 1 ? first.file : "\(Set(problems.map(\.file)).count) file(s)", diagnostics: problems)
+            throw EngineError.invalidDefinition(
+                file: problems.count == 1 ? first.file : "\(Set(problems.map(\.file)).count) file(s)", diagnostics: problems)
         }
         return sources
     }

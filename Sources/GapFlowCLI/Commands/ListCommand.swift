@@ -25,13 +25,16 @@ enum ListCommand: GapFlowCommand {
             if !arguments.all("state").isEmpty {
                 for state in arguments.all("state") where latest.state(state) == nil {
                     throw UsageError(
-                        "workflow \"\(workflow)\" has no state \"\(state)\"", hint: "states: \(latest.states.map(\.id).joined(separator: ", "))")
+                        "workflow \"\(workflow)\" has no state \"\(state)\"",
+                        hint: "states: \(latest.states.map(\.id).joined(separator: ", "))")
                 }
                 states = Set(arguments.all("state"))
             }
             if let owner = arguments.value("owner") {
                 guard latest.role(owner) != nil else {
-                    throw UsageError("workflow \"\(workflow)\" has no role \"\(owner)\"", hint: "roles: \(latest.roles.map(\.id).joined(separator: ", "))")
+                    throw UsageError(
+                        "workflow \"\(workflow)\" has no role \"\(owner)\"",
+                        hint: "roles: \(latest.roles.map(\.id).joined(separator: ", "))")
                 }
                 let owned = Set(latest.states.filter { $0.owner == owner }.map(\.id))
                 states = states.map { $0.intersection(owned) } ?? owned
@@ -47,7 +50,9 @@ enum ListCommand: GapFlowCommand {
                 }
                 let name = String(condition[..<equals])
                 guard let field = latest.field(name) else {
-                    throw UsageError("workflow \"\(workflow)\" has no field \"\(name)\"", hint: "fields: \(latest.fields.map(\.id).joined(separator: ", "))")
+                    throw UsageError(
+                        "workflow \"\(workflow)\" has no field \"\(name)\"",
+                        hint: "fields: \(latest.fields.map(\.id).joined(separator: ", "))")
                 }
                 switch field.type.value(from: .text(String(condition[condition.index(after: equals)...]))) {
                 case .success(let value?): filter.fields[name] = value

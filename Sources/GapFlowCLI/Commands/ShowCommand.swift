@@ -18,7 +18,11 @@ enum ShowCommand: GapFlowCommand {
         let language = definition.language
         var rows: [[String]] = [
             ["Workflow", "\(definition.title) (\(ticket.workflowID), version \(ticket.version))"],
-            ["State", "\(state?.title ?? ticket.state) (\(ticket.state))" + (state?.owner.flatMap { definition.role($0)?.title }.map { ", owner: \($0)" } ?? "")],
+            [
+                "State",
+                "\(state?.title ?? ticket.state) (\(ticket.state))"
+                    + (state?.owner.flatMap { definition.role($0)?.title }.map { ", owner: \($0)" } ?? ""),
+            ],
             ["Revision", String(ticket.revision)],
             ["Opened", "\(Presentation.time(ticket.openedAt, language: language)) by \(ticket.openedBy)"],
             ["Updated", Presentation.time(ticket.updatedAt, language: language)],
@@ -28,6 +32,7 @@ enum ShowCommand: GapFlowCommand {
             rows.append([field.title, Presentation.text(value, field: field, language: language)])
         }
         context.output.line(ticket.id)
-        context.output.write(Presentation.table(["", ""], rows).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n"))
+        context.output.write(
+            Presentation.table(["", ""], rows).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n"))
     }
 }
