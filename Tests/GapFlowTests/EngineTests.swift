@@ -86,6 +86,9 @@ import Testing
         try engine.saveActor(Actor(name: "cm.troisdorf", roles: ["cm"], municipality: "Troisdorf"))
         #expect(try engine.actor(named: "cm.troisdorf") == Actor(name: "cm.troisdorf", roles: ["cm"], municipality: "Troisdorf"))
         #expect(throws: EngineError.unknownActor("nobody")) { try engine.actor(named: "nobody") }
+        #expect(throws: EngineError.self) { try engine.saveActor(Actor(name: "cm.bonn", roles: ["cm"], municipality: "Bonn")) }
+        try engine.saveActor(Actor(name: "cm.hennef", roles: ["cm"], municipality: "hennef (sieg)"))
+        #expect(try engine.actor(named: "cm.hennef").municipality == "Hennef (Sieg)")
     }
 
     @Test func listFiltersByStateAndFieldValuesIncludingSetMembership() throws {

@@ -8,6 +8,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownVersion(workflow: String, version: Int)
     case unknownActor(String)
     case unknownRole(String, known: [String])
+    case unknownMunicipality(String, known: [String])
     /// The definition file is not valid; every problem is listed.
     case invalidDefinition(file: String, diagnostics: [Diagnostic])
     /// A file with other content was registered before under the same id and version.
@@ -21,6 +22,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownVersion(let workflow, let version): "workflow \"\(workflow)\" has no version \(version)"
         case .unknownActor(let name): "there is no actor \"\(name)\""
         case .unknownRole(let role, let known): "no workflow has a role \"\(role)\" (roles: \(known.joined(separator: ", ")))"
+        case .unknownMunicipality(let name, let known):
+            "\"\(name)\" is not a municipality of any workflow (known: \(known.joined(separator: ", ")))"
         case .invalidDefinition(let file, let diagnostics):
             "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count) errors)"
         case .definitionChanged(let workflow, let version, let file):
@@ -35,7 +38,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownWorkflow: "register it with `gapflow init` (reads Workflows/)"
         case .unknownVersion: "see `gapflow workflows`"
         case .unknownActor(let name): "register it with `gapflow actor add \(name) --role ROLE`, or act as another with --as"
-        case .unknownRole: nil
+        case .unknownRole, .unknownMunicipality: nil
         case .invalidDefinition(let file, _): "run `gapflow validate \(file)` and fix what it lists"
         case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
         }
@@ -127,18 +130,29 @@ public final class Engine: Sendable {
 
     // MARK: - Actors
 
-    /// Registers an actor (or updates one); every role must exist in some registered workflow.
+    /// Registers an actor (or updates one). Every role must exist in some registered workflow, and a
+    /// municipality must be a value of some workflow's scope field (stored as that value, so "siegburg" becomes "Siegburg").
     public func saveActor(_ actor: Actor) throws {
         let now = now()
         try store.write { tx in
             var known: Set<String> = []
+            var scopes: [Choices] = []
             for record in try tx.definitionRecords() {
-                known.formUnion(try definition(record.workflowID, version: record.version, in: tx).roles.map(\.id))
+                let definition = try definition(record.workflowID, version: record.version, in: tx)
+                known.formUnion(definition.roles.map(\.id))
+                if let choices = definition.scopeField.flatMap({ definition.field($0)?.type.choices }) { scopes.append(choices) }
             }
             for role in actor.roles where !known.contains(role) {
                 throw EngineError.unknownRole(role, known: known.sorted())
             }
-            try tx.saveActor(actor, at: now)
+            var municipality = actor.municipality
+            if let given = actor.municipality, !scopes.isEmpty {
+                guard let value = scopes.lazy.compactMap({ $0.match(given) }).first else {
+                    throw EngineError.unknownMunicipality(given, known: scopes.flatMap { $0.values.map(\.id) })
+                }
+                municipality = value.id
+            }
+            try tx.saveActor(Actor(name: actor.name, roles: actor.roles, municipality: municipality), at: now)
         }
     }
 
