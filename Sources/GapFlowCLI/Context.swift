@@ -33,18 +33,9 @@ struct Context {
     func fieldInputs() throws -> [String: FieldInput] {
         var inputs: [String: FieldInput] = [:]
         if let file = arguments.value("fields") {
-            let url = environment.url(file)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw CommandFailure("cannot read the fields file \(file)", hint: "check the path")
-            }
-            let root: JSONNode
-            do {
-                root = try JSONParser.parse(Array(data))
-            } catch {
-                throw CommandFailure(
-                    "\(file):\(error.position.line):\(error.position.column): \(error.message)",
-                    hint: "the fields file is a JSON object of field names and values; nothing was changed")
-            }
+            let root = try Self.readJSON(
+                environment.url(file), shownAs: file,
+                hint: "the fields file is a JSON object of field names and values; nothing was changed")
             guard let members = root.members else {
                 throw CommandFailure("\(file) must hold a JSON object of field names and values, not \(root.kindName)")
             }
@@ -59,5 +50,17 @@ struct Context {
             inputs[name] = value.isEmpty ? .clear : .text(value)
         }
         return inputs
+    }
+
+    /// Reads a JSON (or JSON5) input file; a syntax error names the file, line and column.
+    static func readJSON(_ url: URL, shownAs name: String, hint: String?) throws -> JSONNode {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw CommandFailure("cannot read \(name)", hint: "check the path")
+        }
+        do {
+            return try JSONParser.parse(Array(data))
+        } catch {
+            throw CommandFailure("\(name):\(error.position.line):\(error.position.column): \(error.message)", hint: hint)
+        }
     }
 }

@@ -137,15 +137,7 @@ struct Demo {
     }
 
     private func list(_ url: URL, key: String) throws -> [JSONNode] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CommandFailure("cannot read \(url.path)", hint: "run the demo from the repository folder, or give --samples DIR")
-        }
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(Array(data))
-        } catch {
-            throw CommandFailure("\(url.lastPathComponent):\(error.position.line):\(error.position.column): \(error.message)")
-        }
+        let root = try Context.readJSON(url, shownAs: url.path, hint: "run the demo from the repository folder, or give --samples DIR")
         guard let elements = root.members?.first(where: { $0.key == key })?.value.elements else {
             throw CommandFailure("\(url.lastPathComponent) must hold an object with an array \"\(key)\"")
         }
