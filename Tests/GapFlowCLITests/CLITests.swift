@@ -201,7 +201,7 @@ import Testing
         try Data("{\"proposal\": \"Vorschlag\",\n \"legal_domains\": [\"SGB II\"".utf8).write(to: URL(fileURLWithPath: malformed))
         let cases: [([String], Int32, String)] = [
             (["fire", "GAP-2026-0404", "forward"], 1, "there is no ticket GAP-2026-0404"),
-            (["fire", id, "escalate"], 1, "has no event \"escalate\""),
+            (["fire", id, "accelerate"], 1, "has no event \"accelerate\""),
             (["fire", id, "table", "--as", "ki.leitung"], 1, "requires field \"proposal\""),
             (
                 ["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=x", "--set", "legal_domains=SGB X"], 1,

@@ -112,12 +112,13 @@ import Testing
         let engine = try Fixtures.kimEngine(in: folder, clock: clock)
         let definition = try engine.definition(workflow)
         var random = SeededGenerator(seed: seed)
-        let allRoles = Actor(name: "alle", roles: definition.roles.map(\.id))
+        let allRoles = Actor(name: "alle", roles: definition.roles.map(\.id) + [Definition.systemRole])
         var ids: [String] = []
         for _ in 0..<5 { ids.append(try open(engine)) }
         var fired = 0
         for _ in 0..<150 {
             clock.advance(by: Double(Int.random(in: 60...86_400, using: &random)))
+            try engine.fireDueTimers()  // reminders and escalations happen along the way, as the scheduler would fire them
             let running = try ids.filter { definition.state(try engine.ticket($0).state)?.isFinal == false }
             guard let id = running.randomElement(using: &random) else {
                 ids.append(try open(engine))

@@ -43,7 +43,8 @@ import Testing
         let definition = try Fixtures.kimDefinition()
         let ways: [(String, String, String)] = [
             ("reported", "forward", "ki_review"), ("reported", "request_info", "clarification"), ("reported", "merge", "merged"),
-            ("reported", "dismiss", "feedback"), ("clarification", "resubmit", "reported"), ("ki_review", "table", "awaiting_steering"),
+            ("reported", "dismiss", "feedback"), ("reported", "escalate", "ki_review"), ("clarification", "resubmit", "reported"),
+            ("ki_review", "table", "awaiting_steering"),
             ("ki_review", "resolve", "feedback"), ("ki_review", "return", "reported"),
             ("awaiting_steering", "mandate", "in_project_group"), ("awaiting_steering", "direct_measure", "feedback"),
             ("awaiting_steering", "report_to_state", "feedback"), ("awaiting_steering", "reject", "feedback"),

@@ -85,11 +85,12 @@ import Testing
     // MARK: - Specific rules
 
     @Test func anUnknownEventListsTheEventsAvailableFromTheState() throws {
-        let result = fire("escalate", on: KIMValues.ticket(in: "feedback"), as: Fixtures.coordinator)
+        let result = fire("accelerate", on: KIMValues.ticket(in: "feedback"), as: Fixtures.coordinator)
         guard case .failure(let rejection) = result else { throw Unexpected.success }
         #expect(rejection.blockers.map(\.code) == [.unknownEvent])
         #expect(
-            rejection.blockers[0].message == "workflow \"systemic-gap-escalation\" has no event \"escalate\"; events from here: \"publish\""
+            rejection.blockers[0].message
+                == "workflow \"systemic-gap-escalation\" has no event \"accelerate\"; events from here: \"publish\""
         )
     }
 

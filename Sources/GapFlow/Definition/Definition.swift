@@ -21,6 +21,8 @@ public struct Definition: Sendable {
     public let pathRules: [PathRule]
     /// The field an actor's municipality restricts, if the workflow scopes actors by municipality.
     public let scopeField: String?
+    /// Working days and time zone for timers.
+    public let calendar: BusinessCalendar
 
     private let stateIndex: [String: Int]
     private let fieldIndex: [String: Int]
@@ -29,7 +31,7 @@ public struct Definition: Sendable {
     init(
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
-        pathRules: [PathRule], scopeField: String?
+        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar
     ) {
         self.id = id
         self.version = version
@@ -43,6 +45,7 @@ public struct Definition: Sendable {
         self.transitions = transitions
         self.pathRules = pathRules
         self.scopeField = scopeField
+        self.calendar = calendar
         stateIndex = Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         roleIndex = Dictionary(roles.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -68,6 +71,9 @@ public struct Definition: Sendable {
         transitions.filter { $0.from.contains(state) }
     }
 
+    /// The role timers act in; transitions that list it may be fired by timers.
+    public static let systemRole = "system"
+
     /// The title of a state, falling back to its id.
     public func stateTitle(_ id: String) -> String { state(id)?.title ?? id }
 }
@@ -86,6 +92,13 @@ public struct State: Sendable, Equatable {
     public let owner: String?
     public let isFinal: Bool
     public let description: String?
+    /// Timers armed when a ticket enters the state.
+    public let timers: [TimerSpec]
+    /// Notices sent whenever a ticket enters the state.
+    public let onEnter: [EntryNotice]
+
+    /// The timer with this id.
+    public func timer(_ id: String) -> TimerSpec? { timers.first { $0.id == id } }
 }
 
 /// How tickets are opened: in which state, by which roles, with which fields.

@@ -227,7 +227,7 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules",
+            "initial", "states", "transitions", "rules", "calendar",
         ]
         guard
             let top = object(
@@ -261,7 +261,7 @@ struct DefinitionDecoder {
         let roles = idMap(top["roles"], at: "roles", kind: "role") { decoder, id, node, path in
             decoder.role(id, node, at: path)
         }
-        let roleIDs = Set(roles.map(\.id))
+        let roleIDs = Set(roles.map(\.id)).union([Definition.systemRole])
         let fields = idMap(top["fields"], at: "fields", kind: "field") { decoder, id, node, path in
             decoder.field(id, node, at: path)
         }
@@ -310,11 +310,12 @@ struct DefinitionDecoder {
                     hint: Self.suggestion(for: scopeField, among: fields.map(\.id)))
             }
         }
+        let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
         guard let opening else { return nil }
         return Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
-            scopeField: scopeField)
+            scopeField: scopeField, calendar: calendar)
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {
@@ -326,8 +327,9 @@ struct DefinitionDecoder {
 
     mutating func state(_ id: String, _ node: JSONNode, at path: String, roles: Set<String>) -> State? {
         guard
-            let keys = object(node, at: path, allowed: ["title", "owner", "final", "description"], required: ["title"])
-        else { return State(id: id, title: id, owner: nil, isFinal: false, description: nil) }
+            let keys = object(
+                node, at: path, allowed: ["title", "owner", "final", "description", "timers", "onEnter"], required: ["title"])
+        else { return State(id: id, title: id, owner: nil, isFinal: false, description: nil, timers: [], onEnter: []) }
         let owner = string(keys["owner"], at: Self.child(path, "owner"))
         if let owner {
             checkReferences([owner], at: Self.child(path, "owner"), known: roles, kind: "role", code: .unknownRole, isList: false)
@@ -335,7 +337,143 @@ struct DefinitionDecoder {
         return State(
             id: id, title: string(keys["title"], at: Self.child(path, "title")) ?? id, owner: owner,
             isFinal: bool(keys["final"], at: Self.child(path, "final")) ?? false,
-            description: string(keys["description"], at: Self.child(path, "description")))
+            description: string(keys["description"], at: Self.child(path, "description")),
+            timers: list(keys["timers"], at: Self.child(path, "timers"), kind: "timers") { decoder, node, itemPath in
+                decoder.timer(node, at: itemPath)
+            },
+            onEnter: list(keys["onEnter"], at: Self.child(path, "onEnter"), kind: "notices") { decoder, node, itemPath in
+                decoder.entryNotice(node, at: itemPath)
+            })
+    }
+
+    /// Reads an array, decoding each element with `body`.
+    mutating func list<T>(
+        _ node: JSONNode?, at path: String, kind: String, _ body: (inout DefinitionDecoder, JSONNode, String) -> T?
+    ) -> [T] {
+        guard let node else { return [] }
+        positions[path] = node.position
+        guard let elements = node.elements else {
+            report(.typeMismatch, "expected an array of \(kind), found \(node.kindName)", at: path, node.position)
+            return []
+        }
+        return elements.enumerated().compactMap { body(&self, $1, Self.index(path, $0)) }
+    }
+
+    mutating func timer(_ node: JSONNode, at path: String) -> TimerSpec? {
+        let allowed = ["id", "after", "before", "relativeTo", "notify", "fire", "message", "whenLate", "description"]
+        guard let keys = object(node, at: path, allowed: allowed, required: ["id"]) else { return nil }
+        guard let id = string(keys["id"], at: Self.child(path, "id")) else { return nil }
+        if let idNode = keys["id"] { checkIdentifier(id, kind: "timer", at: Self.child(path, "id"), idNode.position) }
+        _ = string(keys["description"], at: Self.child(path, "description"))
+        let relativeTo = string(keys["relativeTo"], at: Self.child(path, "relativeTo"))
+        let delayKeys = ["after", "before"].filter { keys[$0] != nil }
+        guard delayKeys.count == 1, let delayKey = delayKeys.first, let delayNode = keys[delayKey] else {
+            report(
+                .invalidValue,
+                delayKeys.isEmpty ? "a timer needs \"after\" (or \"before\" a date field)" : "a timer takes either \"after\" or \"before\"",
+                at: path, node.position, hint: "e.g. \"after\": \"P14D\" or \"after\": { \"businessDays\": 10 }")
+            return nil
+        }
+        if delayKey == "before" && relativeTo == nil {
+            report(
+                .invalidValue, "\"before\" needs \"relativeTo\": a date field", at: Self.child(path, "before"), delayNode.position)
+            return nil
+        }
+        guard let delay = delay(delayNode, at: Self.child(path, delayKey)) else { return nil }
+        if keys["notify"] == nil && keys["fire"] == nil {
+            report(.missingKey, "a timer needs \"notify\" (a role), \"fire\" (an event), or both", at: path, node.position)
+        }
+        var whenLate = TimerSpec.LatePolicy.fire
+        if let policy = string(keys["whenLate"], at: Self.child(path, "whenLate")) {
+            guard let parsed = TimerSpec.LatePolicy(rawValue: policy) else {
+                report(
+                    .invalidValue, "unknown late policy \"\(policy)\"", at: Self.child(path, "whenLate"), keys["whenLate"]?.position,
+                    hint: "use \"fire\" (fire once, late) or \"skip\"")
+                return nil
+            }
+            whenLate = parsed
+        }
+        return TimerSpec(
+            id: id, anchor: relativeTo.map { .field($0, before: delayKey == "before") } ?? .entered, delay: delay,
+            notify: string(keys["notify"], at: Self.child(path, "notify")), fire: string(keys["fire"], at: Self.child(path, "fire")),
+            message: string(keys["message"], at: Self.child(path, "message")), whenLate: whenLate, sourcePath: path)
+    }
+
+    /// `"P14D"` / `"PT4H"` (ISO 8601) or `{ "businessDays": 10 }`.
+    mutating func delay(_ node: JSONNode, at path: String) -> Delay? {
+        positions[path] = node.position
+        if let text = node.string {
+            guard let duration = ISODuration(text) else {
+                report(
+                    .invalidValue, "\"\(text)\" is not an ISO 8601 duration", at: path, node.position,
+                    hint: "e.g. \"P14D\", \"P2W\", \"PT4H\", or { \"businessDays\": 10 }")
+                return nil
+            }
+            return .duration(duration)
+        }
+        guard let keys = object(node, at: path, allowed: ["businessDays"], required: ["businessDays"]),
+            let days = integer(keys["businessDays"], at: Self.child(path, "businessDays"))
+        else { return nil }
+        guard days > 0 else {
+            report(.invalidValue, "businessDays must be 1 or more", at: Self.child(path, "businessDays"), keys["businessDays"]?.position)
+            return nil
+        }
+        return .businessDays(days)
+    }
+
+    mutating func entryNotice(_ node: JSONNode, at path: String) -> EntryNotice? {
+        guard let keys = object(node, at: path, allowed: ["notify", "message"], required: ["notify", "message"]),
+            let role = string(keys["notify"], at: Self.child(path, "notify")),
+            let message = string(keys["message"], at: Self.child(path, "message"))
+        else { return nil }
+        return EntryNotice(notify: role, message: message, sourcePath: path)
+    }
+
+    mutating func calendar(_ node: JSONNode) -> BusinessCalendar {
+        guard let keys = object(node, at: "calendar", allowed: ["region", "timeZone", "closingDays"]) else { return .weekendsOnly }
+        var region = string(keys["region"], at: "calendar.region")
+        if let name = region, GermanHolidays.byRegion[name] == nil {
+            report(
+                .invalidValue, "no holiday table for region \"\(name)\"", at: "calendar.region", keys["region"]?.position,
+                hint: "known: \(GermanHolidays.byRegion.keys.sorted().joined(separator: ", "))")
+            region = nil
+        }
+        var timeZone = TimeZone.berlin
+        if let name = string(keys["timeZone"], at: "calendar.timeZone") {
+            if let zone = TimeZone(identifier: name) {
+                timeZone = zone
+            } else {
+                report(.invalidValue, "unknown time zone \"\(name)\"", at: "calendar.timeZone", keys["timeZone"]?.position)
+            }
+        }
+        let closingDays = list(keys["closingDays"], at: "calendar.closingDays", kind: "closing days") { decoder, node, path in
+            decoder.closingDay(node, at: path)
+        }
+        return BusinessCalendar(region: region, closingDays: closingDays, timeZone: timeZone)
+    }
+
+    /// `{ "date": "2027-06-04", "title": … }`, `{ "month": 12, "day": 24, "title": … }` or `{ "easter": -48, "title": … }`.
+    mutating func closingDay(_ node: JSONNode, at path: String) -> HolidayRule? {
+        guard let keys = object(node, at: path, allowed: ["date", "month", "day", "easter", "title"], required: ["title"]),
+            let title = string(keys["title"], at: Self.child(path, "title"))
+        else { return nil }
+        if let text = string(keys["date"], at: Self.child(path, "date")) {
+            guard let date = LocalDate(parsing: text) else {
+                report(.invalidValue, "\"\(text)\" is not a date", at: Self.child(path, "date"), keys["date"]?.position)
+                return nil
+            }
+            return .date(date, title: title)
+        }
+        if let offset = integer(keys["easter"], at: Self.child(path, "easter")) { return .easter(offset: offset, title: title) }
+        if let month = integer(keys["month"], at: Self.child(path, "month")), let day = integer(keys["day"], at: Self.child(path, "day")),
+            LocalDate(year: 2024, month: month, day: day) != nil
+        {
+            return .fixed(month: month, day: day, title: title)
+        }
+        report(
+            .invalidValue, "a closing day needs \"date\", \"easter\" (days from Easter Sunday), or a valid \"month\" and \"day\"", at: path,
+            node.position)
+        return nil
     }
 
     mutating func field(_ id: String, _ node: JSONNode, at path: String) -> Field? {

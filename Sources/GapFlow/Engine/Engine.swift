@@ -58,13 +58,25 @@ public final class Engine: Sendable {
     public let clock: any WallClock
     /// Parsed definitions by "id@version"; stored sources never change, so the cache never goes stale.
     private let cache = Mutex<[String: Definition]>([:])
+    /// Told the earliest due time after a command armed timers, so a scheduler in this process can re-arm.
+    private let timerObservers = Mutex<[@Sendable (Date) -> Void]>([])
 
     public init(store: Store, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock
     }
 
-    private func now() -> Date { Timestamp.truncated(clock.now()) }
+    /// Calls `observer` with the due time of every timer a committed command arms.
+    public func observeArmedTimers(_ observer: @escaping @Sendable (Date) -> Void) {
+        timerObservers.withLock { $0.append(observer) }
+    }
+
+    func notifyArmed(_ earliest: Date?) {
+        guard let earliest else { return }
+        for observer in timerObservers.withLock({ $0 }) { observer(earliest) }
+    }
+
+    func now() -> Date { Timestamp.truncated(clock.now()) }
 
     // MARK: - Definitions
 
@@ -95,7 +107,7 @@ public final class Engine: Sendable {
         try store.read { tx in try definition(workflow, version: version, in: tx) }
     }
 
-    private func definition(_ workflow: String, version: Int?, in tx: Transaction) throws -> Definition {
+    func definition(_ workflow: String, version: Int?, in tx: Transaction) throws -> Definition {
         guard let version = try version ?? tx.latestVersion(of: workflow) else {
             throw EngineError.unknownWorkflow(workflow, known: Array(Set(try tx.definitionRecords().map(\.workflowID))).sorted())
         }
@@ -172,7 +184,7 @@ public final class Engine: Sendable {
     @discardableResult
     public func open(workflow: String, _ command: Command) throws -> Outcome {
         let now = now()
-        return try store.write { tx in
+        let outcome = try store.write { tx in
             let definition = try definition(workflow, version: nil, in: tx)
             let year = LocalDate(now, in: .berlin).year
             let number = try tx.nextTicketNumber(prefix: definition.ticketPrefix, year: year)
@@ -183,17 +195,19 @@ public final class Engine: Sendable {
                 throw rejection
             case .success(let outcome):
                 try tx.insertTicket(outcome.ticket)
-                try tx.appendHistory(outcome.entry, ticket: id)
+                try record(outcome, definition: definition, tx: tx, now: now)
                 return outcome
             }
         }
+        notifyArmed(outcome.timers.arm.map(\.dueAt).min())
+        return outcome
     }
 
     /// Fires an event on a ticket, under the definition version the ticket is pinned to.
     @discardableResult
     public func fire(_ ticketID: String, _ command: Command) throws -> Outcome {
         let now = now()
-        return try store.write { tx in
+        let outcome = try store.write { tx in
             let ticket = try ticket(ticketID, in: tx)
             if let expected = command.expectedRevision, expected != ticket.revision {
                 throw StoreError.conflict(ticket: ticket.id, expected: expected, actual: ticket.revision)
@@ -205,10 +219,12 @@ public final class Engine: Sendable {
                 throw rejection
             case .success(let outcome):
                 try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
-                try tx.appendHistory(outcome.entry, ticket: ticket.id)
+                try record(outcome, definition: definition, tx: tx, now: now)
                 return outcome
             }
         }
+        notifyArmed(outcome.timers.arm.map(\.dueAt).min())
+        return outcome
     }
 
     /// The events `actor` may fire on the ticket now, with the fields each still needs.
@@ -245,7 +261,7 @@ public final class Engine: Sendable {
         try store.read { tx in try tx.tickets(filter) }
     }
 
-    private func ticket(_ id: String, in tx: Transaction) throws -> Ticket {
+    func ticket(_ id: String, in tx: Transaction) throws -> Ticket {
         guard let ticket = try tx.ticket(id.uppercased()) else { throw EngineError.unknownTicket(id) }
         return ticket
     }

@@ -4,6 +4,10 @@ import Foundation
 public struct Outcome: Sendable, Equatable {
     public let ticket: Ticket
     public let entry: HistoryEntry
+    /// Timers to cancel and to arm, in the same transaction.
+    public var timers: TimerChanges = .none
+    /// Notices for the outbox, in the same transaction.
+    public var notices: [Notice] = []
 }
 
 /// An event an actor could fire on a ticket now, with what still stands in its way.
@@ -48,7 +52,9 @@ public enum Step {
         let entry = HistoryEntry(
             revision: 1, at: now, actor: command.actor.name, role: role, event: command.event, from: nil, to: opening.state,
             changes: changes(from: [:], to: fields, definition: definition), comment: normalized(command.comment))
-        return .success(Outcome(ticket: ticket, entry: entry))
+        var outcome = Outcome(ticket: ticket, entry: entry)
+        enter(definition, ticket: ticket, now: now, into: &outcome)
+        return .success(outcome)
     }
 
     /// Fires an event on a ticket.
@@ -68,7 +74,83 @@ public enum Step {
             revision: next.revision, at: now, actor: command.actor.name, role: role, event: command.event, from: ticket.state,
             to: next.state, changes: changes(from: ticket.fields, to: fields, definition: definition),
             comment: normalized(command.comment))
-        return .success(Outcome(ticket: next, entry: entry))
+        var outcome = Outcome(ticket: next, entry: entry)
+        if next.state != ticket.state {
+            outcome.timers.cancelState = ticket.state
+            enter(definition, ticket: next, now: now, into: &outcome)
+        } else {
+            rearmChangedDates(definition, before: ticket, after: next, now: now, into: &outcome)
+        }
+        return .success(outcome)
+    }
+
+    // MARK: - Timers
+
+    /// What a due timer does, decided at `now`: skip it, or notify and/or fire its event as `system`.
+    public static func fireTimer(
+        _ definition: Definition, ticket: Ticket, timer: TimerSpec, dueAt: Date, now: Date
+    ) -> TimerResult {
+        let lateBy = max(0, now.timeIntervalSince(dueAt))
+        if lateBy > TimerResult.grace && timer.whenLate == .skip { return .skipped(lateBy: lateBy) }
+        var notices: [Notice] = []
+        if let role = timer.notify {
+            notices.append(
+                Notice(
+                    kind: timer.fire == nil ? .reminder : .escalation, ticketID: ticket.id, state: ticket.state, role: role,
+                    message: timer.message ?? "\(definition.stateTitle(ticket.state)): \(timer.id)", timer: timer.id))
+        }
+        guard let event = timer.fire else { return .notified(notices, lateBy: lateBy) }
+        var comment = "timer \"\(timer.id)\" (\(timer.delay))"
+        if lateBy > TimerResult.grace { comment += ", fired late by \(TimerResult.describe(lateBy))" }
+        let command = Command(.fire(event: event), actor: .system, values: [:], comment: comment)
+        switch Step.fire(definition, ticket: ticket, command: command, now: now) {
+        case .failure(let rejection):
+            return .refused(rejection, lateBy: lateBy)
+        case .success(var outcome):
+            outcome.notices = notices + outcome.notices
+            return .fired(outcome, lateBy: lateBy)
+        }
+    }
+
+    /// The timers and entry notices of the state a ticket has just entered.
+    private static func enter(_ definition: Definition, ticket: Ticket, now: Date, into outcome: inout Outcome) {
+        guard let state = definition.state(ticket.state) else { return }
+        outcome.timers.arm += state.timers.compactMap { plan($0, definition: definition, ticket: ticket, enteredAt: now, now: now) }
+        outcome.notices += state.onEnter.map {
+            Notice(kind: .entry, ticketID: ticket.id, state: state.id, role: $0.notify, message: $0.message, timer: nil)
+        }
+    }
+
+    /// Staying in a state: timers counted from a date field that changed are armed anew.
+    private static func rearmChangedDates(
+        _ definition: Definition, before: Ticket, after: Ticket, now: Date, into outcome: inout Outcome
+    ) {
+        guard let state = definition.state(after.state) else { return }
+        let moved = state.timers.filter { timer in
+            guard case .field(let name, _) = timer.anchor else { return false }
+            return before.fields[name] != after.fields[name]
+        }
+        guard !moved.isEmpty else { return }
+        outcome.timers.cancelState = state.id
+        outcome.timers.cancelOnly = moved.map(\.id)
+        outcome.timers.arm += moved.compactMap { plan($0, definition: definition, ticket: after, enteredAt: nil, now: now) }
+    }
+
+    /// When a timer falls due; nil when it counts from a date field that is empty.
+    ///
+    /// A date-field timer whose time has already passed when it is armed falls due at once, not late.
+    static func plan(_ timer: TimerSpec, definition: Definition, ticket: Ticket, enteredAt: Date?, now: Date) -> PlannedTimer? {
+        let calendar = definition.calendar
+        let due: Date
+        switch timer.anchor {
+        case .entered:
+            due = timer.delay.apply(to: enteredAt ?? now, calendar: calendar)
+        case .field(let name, let before):
+            guard case .date(let date)? = ticket.fields[name] else { return nil }
+            let base = calendar.instant(date, secondsOfDay: TimerSpec.workdayStart)
+            due = max(now, timer.delay.apply(to: base, calendar: calendar, backwards: before))
+        }
+        return PlannedTimer(ticketID: ticket.id, state: ticket.state, timer: timer.id, dueAt: Timestamp.truncated(due))
     }
 
     /// Everything that stands in the way of a command; empty when it may be carried out.

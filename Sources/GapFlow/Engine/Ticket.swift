@@ -42,6 +42,9 @@ public struct Actor: Sendable, Equatable {
         self.roles = roles
         self.municipality = municipality
     }
+
+    /// The actor timers act as.
+    public static let system = Actor(name: "system", roles: [Definition.systemRole])
 }
 
 /// One change of one field, as recorded in the history.

@@ -40,7 +40,24 @@ enum Migrator {
                     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
                 CREATE TRIGGER history_is_append_only_delete BEFORE DELETE ON history
                     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
-                """)
+                """),
+        Step(
+            version: 2, name: "durable timers and the outbox",
+            sql: """
+                CREATE TABLE timers(
+                    id INTEGER PRIMARY KEY, ticket_id TEXT NOT NULL REFERENCES tickets(id), state TEXT NOT NULL,
+                    timer TEXT NOT NULL, armed_at TEXT NOT NULL, armed_revision INTEGER NOT NULL, due_ms INTEGER NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending'
+                        CHECK(status IN ('pending', 'fired', 'skipped', 'cancelled', 'refused')),
+                    done_at TEXT, late_ms INTEGER, note TEXT) STRICT;
+                CREATE INDEX timers_pending_by_due ON timers(due_ms, id) WHERE status = 'pending';
+                CREATE INDEX timers_by_ticket ON timers(ticket_id, status);
+                CREATE TABLE outbox(
+                    id TEXT PRIMARY KEY, created_at TEXT NOT NULL, ticket_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    role TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_ms INTEGER NOT NULL, delivered_at TEXT, last_error TEXT) STRICT;
+                CREATE INDEX outbox_undelivered ON outbox(next_attempt_ms) WHERE delivered_at IS NULL;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

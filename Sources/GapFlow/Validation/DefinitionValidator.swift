@@ -11,6 +11,9 @@ enum DefinitionValidator {
         func report(_ code: Diagnostic.Code, _ message: String, at path: String, hint: String? = nil) {
             diagnostics.append(Diagnostic(code, message, file: file, path: path, position: positions[path], hint: hint))
         }
+        let reportTimer = { (code: Diagnostic.Code, message: String, path: String, hint: String?) in
+            report(code, message, at: path, hint: hint)
+        }
         let stateIDs = Set(definition.states.map(\.id))
 
         if !definition.states.isEmpty && !definition.states.contains(where: \.isFinal) {
@@ -21,6 +24,8 @@ enum DefinitionValidator {
                 .missingOwner, "state \"\(state.id)\" is not final but has no \"owner\" role", at: "states.\(state.id)",
                 hint: "name the role responsible for tickets in this state")
         }
+
+        checkTimers(definition, report: reportTimer)
 
         // Edges, and duplicate or impossible transitions.
         var edges: [String: Set<String>] = [:]
@@ -77,6 +82,60 @@ enum DefinitionValidator {
             }
         }
         return diagnostics
+    }
+
+    /// Timers and entry notices: roles, events and fields they name must exist and fit.
+    static func checkTimers(_ definition: Definition, report: (Diagnostic.Code, String, String, String?) -> Void) {
+        let roles = Set(definition.roles.map(\.id))
+        for state in definition.states {
+            let statePath = "states.\(state.id)"
+            if state.isFinal && !state.timers.isEmpty {
+                report(.invalidValue, "final state \"\(state.id)\" cannot have timers; tickets never leave it", "\(statePath).timers", nil)
+            }
+            var seen: Set<String> = []
+            for timer in state.timers {
+                let path = timer.sourcePath
+                if !seen.insert(timer.id).inserted {
+                    report(.duplicateID, "timer \"\(timer.id)\" is defined twice in state \"\(state.id)\"", "\(path).id", nil)
+                }
+                if let role = timer.notify, !roles.contains(role) {
+                    report(
+                        .unknownRole, "unknown role \"\(role)\"", "\(path).notify", NameSuggestion.hint(for: role, among: roles.sorted()))
+                }
+                if let event = timer.fire {
+                    let leaving = definition.transitions(from: state.id).filter { $0.event == event }
+                    if !definition.hasEvent(event) {
+                        report(
+                            .unknownEvent, "unknown event \"\(event)\"", "\(path).fire",
+                            NameSuggestion.hint(for: event, among: definition.transitions.map(\.event)))
+                    } else if leaving.isEmpty {
+                        report(.eventNotFromState, "event \"\(event)\" cannot be fired from state \"\(state.id)\"", "\(path).fire", nil)
+                    } else if !leaving.contains(where: { $0.roles.contains(Definition.systemRole) }) {
+                        report(
+                            .systemNotAllowed, "timers fire as \"system\", but event \"\(event)\" does not allow that role", "\(path).fire",
+                            "add \"system\" to the transition's roles")
+                    }
+                }
+                if case .field(let name, _) = timer.anchor {
+                    if let field = definition.field(name) {
+                        if field.type != .date {
+                            report(
+                                .typeMismatch, "timers count from date fields; \"\(name)\" is \(field.type.name)", "\(path).relativeTo", nil
+                            )
+                        }
+                    } else {
+                        report(
+                            .unknownField, "unknown field \"\(name)\"", "\(path).relativeTo",
+                            NameSuggestion.hint(for: name, among: definition.fields.map(\.id)))
+                    }
+                }
+            }
+            for notice in state.onEnter where !roles.contains(notice.notify) {
+                report(
+                    .unknownRole, "unknown role \"\(notice.notify)\"", "\(notice.sourcePath).notify",
+                    NameSuggestion.hint(for: notice.notify, among: roles.sorted()))
+            }
+        }
     }
 
     /// Every state reachable from `starts` along `edges`.

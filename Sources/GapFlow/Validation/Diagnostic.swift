@@ -26,6 +26,9 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case unreachableState = "UNREACHABLE_STATE"
         case noWayOut = "NO_WAY_OUT"
         case pathRuleViolated = "PATH_RULE_VIOLATED"
+        case unknownEvent = "UNKNOWN_EVENT"
+        case eventNotFromState = "EVENT_NOT_FROM_STATE"
+        case systemNotAllowed = "SYSTEM_NOT_ALLOWED"
     }
 
     public var severity: Severity

@@ -1,0 +1,145 @@
+import Foundation
+
+/// What happened to one due timer.
+public struct TimerFiring: Sendable, Equatable {
+    public let timer: TimerRecord
+    /// What it did; `.cancelled` when its ticket had left the state or the timer is gone from the definition.
+    public let status: TimerRecord.Status
+    public let lateBy: TimeInterval
+    /// A line for logs: what fired, what it did, why it did not.
+    public let summary: String
+}
+
+extension Engine {
+    /// Writes one change: its history entry, timer changes and outbox notices (the ticket row is written by the caller).
+    func record(_ outcome: Outcome, definition: Definition, tx: Transaction, now: Date) throws {
+        try tx.appendHistory(outcome.entry, ticket: outcome.ticket.id)
+        try tx.applyTimerChanges(outcome.timers, ticket: outcome.ticket.id, revision: outcome.ticket.revision, at: now)
+        try enqueue(
+            outcome.notices, idPrefix: "\(outcome.ticket.id)/r\(outcome.ticket.revision)", ticket: outcome.ticket, definition: definition,
+            tx: tx, now: now)
+    }
+
+    /// Puts notices in the outbox with stable ids and the actors who should receive them.
+    func enqueue(_ notices: [Notice], idPrefix: String, ticket: Ticket, definition: Definition, tx: Transaction, now: Date) throws {
+        guard !notices.isEmpty else { return }
+        let actors = try tx.actors()
+        let scope = definition.scopeField.flatMap { ticket.fields[$0]?.plainText }
+        for (index, notice) in notices.enumerated() {
+            let recipients = actors.filter { actor in
+                actor.roles.contains(notice.role) && (actor.municipality == nil || scope == nil || actor.municipality == scope)
+            }.map(\.name)
+            let id = "\(idPrefix)/\(index + 1)"
+            let payload = JSONValue.object([
+                ("id", .string(id)), ("kind", .string(notice.kind.rawValue)), ("createdAt", .string(Timestamp.iso8601(now))),
+                ("ticket", .string(ticket.id)), ("workflow", .string(ticket.workflowID)),
+                ("title", ticket.fields["title"].map { .string($0.plainText) } ?? .null),
+                ("state", .string(notice.state)), ("stateTitle", .string(definition.stateTitle(notice.state))),
+                ("role", .string(notice.role)), ("roleTitle", .string(definition.role(notice.role)?.title ?? notice.role)),
+                ("recipients", .array(recipients.map(JSONValue.string))), ("message", .string(notice.message)),
+                ("timer", notice.timer.map(JSONValue.string) ?? .null),
+            ])
+            try tx.insertNotice(id: id, ticket: ticket.id, kind: notice.kind.rawValue, role: notice.role, payload: payload.compact, at: now)
+        }
+    }
+
+    // MARK: - Firing
+
+    /// Fires every timer due now, oldest first, each in its own transaction; returns what each did.
+    ///
+    /// Safe to run in several processes at once: a timer is marked done in the transaction that does its
+    /// work, and only if it is still pending, so none fires twice.
+    @discardableResult
+    public func fireDueTimers(limit: Int = .max) throws -> [TimerFiring] {
+        var firings: [TimerFiring] = []
+        while firings.count < limit {
+            let now = now()
+            let due = try store.read { tx in try tx.dueTimerIDs(at: now, limit: min(512, limit - firings.count)) }
+            if due.isEmpty { break }
+            for id in due {
+                if let firing = try fireTimer(id) { firings.append(firing) }
+            }
+        }
+        return firings
+    }
+
+    /// Fires one timer if it is still pending and due; nil if another scheduler already did.
+    public func fireTimer(_ id: Int) throws -> TimerFiring? {
+        let now = now()
+        var armed: Date?
+        let firing = try store.write { tx -> TimerFiring? in
+            guard let timer = try tx.timer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
+            let lateBy = max(0, now.timeIntervalSince(timer.dueAt))
+            func finish(_ status: TimerRecord.Status, _ note: String) throws -> TimerFiring {
+                // The timer was read as pending inside this same write transaction, so the update cannot miss.
+                _ = try tx.finishTimer(id, status: status, at: now, lateBy: lateBy, note: note)
+                return TimerFiring(
+                    timer: timer, status: status, lateBy: lateBy, summary: "\(timer.ticketID) \(timer.state)/\(timer.timer): \(note)")
+            }
+            guard let ticket = try tx.ticket(timer.ticketID) else { return try finish(.cancelled, "its ticket no longer exists") }
+            guard ticket.state == timer.state else { return try finish(.cancelled, "the ticket left \(timer.state)") }
+            let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
+            guard let spec = definition.state(ticket.state)?.timer(timer.timer) else {
+                return try finish(.cancelled, "version \(ticket.version) of \(ticket.workflowID) has no such timer")
+            }
+            let late = lateBy > TimerResult.grace ? " (late by \(TimerResult.describe(lateBy)))" : ""
+            switch Step.fireTimer(definition, ticket: ticket, timer: spec, dueAt: timer.dueAt, now: now) {
+            case .skipped:
+                return try finish(.skipped, "skipped: overdue by \(TimerResult.describe(lateBy)) and its policy is skip")
+            case .refused(let rejection, _):
+                return try finish(.refused, "refused: " + rejection.blockers.map(\.message).joined(separator: "; "))
+            case .notified(let notices, _):
+                let firing = try finish(.fired, "notified \(notices.map(\.role).joined(separator: ", "))\(late)")
+                try enqueue(notices, idPrefix: "\(ticket.id)/t\(id)", ticket: ticket, definition: definition, tx: tx, now: now)
+                return firing
+            case .fired(let outcome, _):
+                // Marked done first: leaving the state cancels the state's pending timers, this one included.
+                let firing = try finish(.fired, "fired \(spec.fire ?? "") → \(outcome.ticket.state)\(late)")
+                try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
+                try record(outcome, definition: definition, tx: tx, now: now)
+                armed = outcome.timers.arm.map(\.dueAt).min()
+                return firing
+            }
+        }
+        notifyArmed(armed)
+        return firing
+    }
+
+    /// The earliest due time of any pending timer.
+    public func earliestDue() throws -> Date? {
+        try store.read { tx in try tx.earliestDue() }
+    }
+
+    /// Pending timers, soonest first; `dueBy` limits them to those due by then.
+    public func pendingTimers(dueBy: Date? = nil, ticket: String? = nil, limit: Int = 1000) throws -> [TimerRecord] {
+        try store.read { tx in try tx.pendingTimers(dueBy: dueBy, ticket: ticket?.uppercased(), limit: limit) }
+    }
+
+    /// Every timer a ticket ever had.
+    public func timers(of ticket: String) throws -> [TimerRecord] {
+        try store.read { tx in try tx.timers(of: ticket.uppercased()) }
+    }
+
+    // MARK: - Outbox
+
+    public func outbox(limit: Int = 1000) throws -> [OutboxNotice] {
+        try store.read { tx in try tx.notices(limit: limit) }
+    }
+
+    /// Undelivered notices whose next attempt is due now.
+    public func noticesToDeliver(limit: Int = 1000) throws -> [OutboxNotice] {
+        let now = now()
+        return try store.read { tx in try tx.undeliveredNotices(readyBy: now, limit: limit) }
+    }
+
+    public func markDelivered(_ id: String) throws {
+        let now = now()
+        try store.write { tx in try tx.markDelivered(id, at: now) }
+    }
+
+    /// Records a failed attempt and schedules the next one after `retryAfter`.
+    public func markFailed(_ id: String, error: String, retryAfter: TimeInterval) throws {
+        let retryAt = now().addingTimeInterval(retryAfter)
+        try store.write { tx in try tx.markFailed(id, error: error, retryAt: retryAt) }
+    }
+}
