@@ -92,7 +92,8 @@ public enum CLI {
         CommandEntry(InitCommand.self), CommandEntry(ValidateCommand.self), CommandEntry(WorkflowsCommand.self),
         CommandEntry(ActorCommand.self), CommandEntry(OpenCommand.self), CommandEntry(FireCommand.self),
         CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
-        CommandEntry(ListCommand.self), CommandEntry(DemoCommand.self),
+        CommandEntry(ListCommand.self), CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self), CommandEntry(RunCommand.self),
+        CommandEntry(OutboxCommand.self), CommandEntry(DemoCommand.self),
     ]
 
     /// Runs `gapflow` with `arguments` (without the program name).

@@ -40,8 +40,26 @@ struct Demo {
         output.line("Day   0  \(ids.count) gaps reported by the case managers (\(ids.first ?? "")…\(ids.last ?? "")).\n")
 
         var refusals = 0
+        var timersFired = 0
+        /// Moves the simulated clock to `moment`, firing each timer at its due time on the way, as `gapflow run` would.
+        func advance(to moment: Date) throws {
+            while let due = try engine.earliestDue(), due <= moment {
+                clock.set(max(due, clock.now()))
+                try fireTimers()
+            }
+            clock.set(moment)
+        }
+        func fireTimers() throws {
+            for firing in try engine.fireDueTimers() where firing.status == .fired {
+                timersFired += 1
+                let day = Int(firing.timer.dueAt.timeIntervalSince(start) / 86_400)
+                let what = firing.summary.split(separator: ":", maxSplits: 1).last.map { String($0.dropFirst()) } ?? ""
+                output.line(
+                    "Day \(String(day).leftPadded(3))  \(firing.timer.ticketID)  \(("⏰ " + firing.timer.timer).padding(toLength: 15, withPad: " ", startingAt: 0)) \(what)")
+            }
+        }
         for step in steps {
-            clock.set(start.addingTimeInterval(Double(step.day) * 86_400 + Double(step.order % 20) * 900))
+            try advance(to: start.addingTimeInterval(Double(step.day) * 86_400 + Double(step.order % 20) * 900))
             guard ids.indices.contains(step.gap - 1) else {
                 throw CommandFailure("demo-walk.json step \(step.order + 1) names gap #\(step.gap), but there are \(ids.count)")
             }
@@ -65,6 +83,7 @@ struct Demo {
             }
         }
 
+        try advance(to: max(clock.now(), context.environment.clock.now()))
         output.line("\nWhere every ticket stands:\n")
         let tickets = try engine.tickets(TicketFilter(workflow: workflow))
         output.write(
@@ -90,10 +109,13 @@ struct Demo {
         output.line(
             """
 
-            \(steps.count - refusals) events fired, \(refusals) refused as intended. Explore the demo database:
+            \(steps.count - refusals) events fired by people, \(refusals) refused as intended, \(timersFired) timers fired.
+            Pending timers: \(try engine.pendingTimers().count); notices in the outbox: \(try engine.outbox().count). Explore the demo database:
               gapflow list --db \(quoted)
               gapflow history \(ids.first ?? "GAP-…") --db \(quoted)
               gapflow events \(waiting?.id ?? "GAP-…") --as \(ownerName) --db \(quoted)
+              gapflow timers --db \(quoted)
+              gapflow outbox list --db \(quoted)
             """)
     }
 

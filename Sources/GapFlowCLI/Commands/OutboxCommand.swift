@@ -1,0 +1,153 @@
+import Dispatch
+import Foundation
+import GapFlow
+
+/// `gapflow outbox list|deliver`: the notices waiting to go out, and their delivery.
+enum OutboxCommand: GapFlowCommand {
+    static let name = "outbox"
+    static let summary = "List notices (outbox list) or hand them to a command (outbox deliver --exec COMMAND)."
+    static let synopsis = "list [--pending] [--json] | deliver --exec COMMAND [--timeout SECONDS] [--limit N]"
+    static let discussion = """
+        deliver runs COMMAND (with /bin/sh -c) once per notice that is due, with the notice as JSON on standard input
+        and its stable id in $GAPFLOW_NOTICE_ID. Exit status 0 marks it delivered; anything else, or running longer
+        than --timeout (default 30 s), keeps it and retries later with growing back-off (1 min, 2 min, 4 min, … up to
+        6 h). Delivery is at least once: receivers drop duplicates by the id.
+        """
+    static let options: [OptionSpec] = [
+        .flag("pending", "only notices not yet delivered"), .value("exec", "COMMAND", "the delivery command"),
+        .value("timeout", "SECONDS", "how long one delivery may take (default 30)"), .value("limit", "N", "at most N notices"), .json,
+        .database,
+    ]
+
+    static func usageName(_ arguments: [String]) -> String {
+        arguments.first.map { "outbox \($0)" } ?? name
+    }
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let words = try arguments.positionals(["list|deliver"], command: name)
+        switch words[0] {
+        case "list": try list(arguments, context)
+        case "deliver": try deliver(arguments, context)
+        default: throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow outbox`", hint: "use `outbox list` or `outbox deliver`")
+        }
+    }
+
+    static func list(_ arguments: ParsedArguments, _ context: Context) throws {
+        let engine = try context.engine(mode: .readOnly)
+        var notices = try engine.outbox(limit: try arguments.integer("limit") ?? 1000)
+        if arguments.flag("pending") { notices = notices.filter { $0.deliveredAt == nil } }
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.array(
+                    notices.map { notice in
+                        .object([
+                            ("id", .string(notice.id)), ("createdAt", .string(Timestamp.iso8601(notice.createdAt))),
+                            ("ticket", .string(notice.ticketID)), ("kind", .string(notice.kind)), ("role", .string(notice.role)),
+                            ("attempts", .integer(notice.attempts)),
+                            ("deliveredAt", notice.deliveredAt.map { .string(Timestamp.iso8601($0)) } ?? .null),
+                            ("lastError", notice.lastError.map(JSONValue.string) ?? .null),
+                            ("notice", (try? JSONParser.parse(notice.payload)).map(plain) ?? .string(notice.payload)),
+                        ])
+                    }
+                ).pretty)
+            return
+        }
+        if notices.isEmpty {
+            context.output.line("the outbox is empty")
+            return
+        }
+        context.output.write(
+            Presentation.table(
+                ["ID", "KIND", "TO", "STATUS", "MESSAGE"],
+                notices.map { notice in
+                    let message = (try? JSONParser.parse(notice.payload))?.members?.first { $0.key == "message" }?.value.string ?? ""
+                    let status =
+                        notice.deliveredAt.map { "delivered \(Timestamp.iso8601($0))" }
+                        ?? (notice.attempts == 0 ? "pending" : "retry \(Timestamp.iso8601(notice.nextAttemptAt)) (\(notice.attempts) failed)")
+                    return [notice.id, notice.kind, notice.role, status, Demo.shortened(message, to: 70)]
+                }))
+    }
+
+    static func deliver(_ arguments: ParsedArguments, _ context: Context) throws {
+        guard let command = arguments.value("exec"), !command.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw UsageError("outbox deliver needs --exec COMMAND", hint: "e.g. --exec 'cat >> notices.jsonl'")
+        }
+        let timeout = Double(try arguments.integer("timeout") ?? 30)
+        let engine = try context.engine()
+        signal(SIGPIPE, SIG_IGN)  // a command that does not read its input must not end gapflow
+        var failed = 0
+        let notices = try engine.noticesToDeliver(limit: try arguments.integer("limit") ?? 1000)
+        for notice in notices {
+            let result = Delivery.run(command, input: notice.payload, noticeID: notice.id, timeout: timeout, in: context.environment)
+            switch result {
+            case .success:
+                try engine.markDelivered(notice.id)
+                context.output.line("delivered \(notice.id)")
+            case .failure(let reason):
+                failed += 1
+                let backOff = min(6 * 3600, 60 * pow(2, Double(min(notice.attempts, 20))))
+                try engine.markFailed(notice.id, error: reason, retryAfter: backOff)
+                context.output.line("failed    \(notice.id): \(reason); next attempt in \(TimerResult.describe(backOff))")
+            }
+        }
+        context.output.line("\(notices.count - failed) delivered, \(failed) failed")
+        if failed > 0 {
+            throw CommandFailure("\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")
+        }
+    }
+
+    /// The notice as a plain JSON value, for embedding in `outbox list --json`.
+    static func plain(_ node: JSONNode) -> JSONValue {
+        switch node.value {
+        case .object(let members): .object(members.map { ($0.key, plain($0.value)) })
+        case .array(let elements): .array(elements.map(plain))
+        case .string(let text): .string(text)
+        case .number(_, let literal): Int(literal).map(JSONValue.integer) ?? .string(literal)
+        case .bool(let flag): .bool(flag)
+        case .null: .null
+        }
+    }
+}
+
+/// Runs the delivery command for one notice.
+enum Delivery {
+    enum Result: Equatable {
+        case success
+        case failure(String)
+    }
+
+    static func run(_ command: String, input: String, noticeID: String, timeout: TimeInterval, in environment: Environment) -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = environment.workingDirectory
+        var variables = environment.variables
+        variables["GAPFLOW_NOTICE_ID"] = noticeID
+        process.environment = variables
+        let stdin = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        do {
+            try process.run()
+        } catch {
+            return .failure("cannot start /bin/sh: \(error.localizedDescription)")
+        }
+        try? stdin.fileHandleForWriting.write(contentsOf: Data((input + "\n").utf8))
+        try? stdin.fileHandleForWriting.close()
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            if finished.wait(timeout: .now() + 2) == .timedOut { kill(process.processIdentifier, SIGKILL) }
+            return .failure("timed out after \(Int(timeout)) s")
+        }
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init)
+            return .failure("exit status \(process.terminationStatus)" + (message.map { ": \($0)" } ?? ""))
+        }
+        return .success
+    }
+}

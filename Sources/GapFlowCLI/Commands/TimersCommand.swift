@@ -1,0 +1,85 @@
+import GapFlow
+
+/// `gapflow timers`: the pending reminders, deadlines and escalations.
+enum TimersCommand: GapFlowCommand {
+    static let name = "timers"
+    static let summary = "List pending timers (reminders, deadlines, escalations), soonest first."
+    static let synopsis = "[--due] [--ticket TICKET] [--limit N] [--json]"
+    static let options: [OptionSpec] = [
+        .flag("due", "only timers that are due now"), .value("ticket", "TICKET", "only this ticket's timers"),
+        .value("limit", "N", "at most N timers (default 1000)"), .json, .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let engine = try context.engine(mode: .readOnly)
+        let timers = try engine.pendingTimers(
+            dueBy: arguments.flag("due") ? context.environment.clock.now() : nil, ticket: arguments.value("ticket"),
+            limit: try arguments.integer("limit") ?? 1000)
+        var rows: [(TimerRecord, Definition?, TimerSpec?)] = []
+        for timer in timers {
+            let definition = try? engine.ticketWithDefinition(timer.ticketID).1
+            rows.append((timer, definition, definition?.state(timer.state)?.timer(timer.timer)))
+        }
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.array(
+                    rows.map { timer, _, spec in
+                        .object([
+                            ("id", .integer(timer.id)), ("ticket", .string(timer.ticketID)), ("state", .string(timer.state)),
+                            ("timer", .string(timer.timer)), ("dueAt", .string(Timestamp.iso8601(timer.dueAt))),
+                            ("armedAt", .string(Timestamp.iso8601(timer.armedAt))),
+                            ("notify", spec?.notify.map(JSONValue.string) ?? .null), ("fire", spec?.fire.map(JSONValue.string) ?? .null),
+                        ])
+                    }
+                ).pretty)
+            return
+        }
+        if rows.isEmpty {
+            context.output.line(arguments.flag("due") ? "no timer is due" : "no pending timers")
+            return
+        }
+        context.output.write(
+            Presentation.table(
+                ["TICKET", "STATE", "TIMER", "DUE", "ACTION"],
+                rows.map { timer, definition, spec in
+                    [
+                        timer.ticketID, definition?.stateTitle(timer.state) ?? timer.state, timer.timer,
+                        Presentation.time(timer.dueAt, language: definition?.language ?? "en"), action(spec),
+                    ]
+                }))
+    }
+
+    static func action(_ spec: TimerSpec?) -> String {
+        guard let spec else { return "?" }
+        return [spec.fire.map { "fire \($0)" }, spec.notify.map { "notify \($0)" }].compactMap { $0 }.joined(separator: ", ")
+    }
+}
+
+/// `gapflow tick`: fires what is due once and exits (for cron).
+enum TickCommand: GapFlowCommand {
+    static let name = "tick"
+    static let summary = "Fire every timer that is due now, once, and exit (for cron)."
+    static let synopsis = "[--json] [--db PATH]"
+    static let discussion = "Safe to run while `gapflow run` or another tick runs: no timer fires twice."
+    static let options: [OptionSpec] = [.json, .database]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let firings = try context.engine().fireDueTimers()
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.array(
+                    firings.map {
+                        .object([
+                            ("timer", .integer($0.timer.id)), ("ticket", .string($0.timer.ticketID)), ("status", .string($0.status.rawValue)),
+                            ("lateSeconds", .integer(Int($0.lateBy))), ("summary", .string($0.summary)),
+                        ])
+                    }
+                ).pretty)
+        } else {
+            for firing in firings { context.output.line(firing.summary) }
+            context.output.line("\(firings.count) timer\(firings.count == 1 ? "" : "s") handled")
+        }
+    }
+}
