@@ -269,7 +269,10 @@ import Testing
         #expect(tickets.count == 22)
         let states = Set(tickets.compactMap { $0["state"]?.string })
         #expect(
-            states.isSuperset(of: ["reported", "clarification", "awaiting_steering", "in_project_group", "feedback", "closed", "merged"]))
+            states.isSuperset(of: ["reported", "ki_review", "awaiting_steering", "in_project_group", "feedback", "closed", "merged"]))
+        #expect(result.output.contains("⏰ escalation    fired escalate → ki_review"))
+        let escalated = try JSONParser.parse(shell.run("history", "GAP-2026-0008", "--json", "--db", "demo.sqlite").output)
+        #expect(escalated.elements?.last?["actor"]?.string == "system")
         let again = shell.run(arguments)
         #expect(again.status == 1)
         #expect(again.errors.contains("already exists"))
