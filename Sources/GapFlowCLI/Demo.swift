@@ -55,7 +55,8 @@ struct Demo {
                 let day = Int(firing.timer.dueAt.timeIntervalSince(start) / 86_400)
                 let what = firing.summary.split(separator: ":", maxSplits: 1).last.map { String($0.dropFirst()) } ?? ""
                 output.line(
-                    "Day \(String(day).leftPadded(3))  \(firing.timer.ticketID)  \(("⏰ " + firing.timer.timer).padding(toLength: 15, withPad: " ", startingAt: 0)) \(what)")
+                    "Day \(String(day).leftPadded(3))  \(firing.timer.ticketID)  \(("⏰ " + firing.timer.timer).padding(toLength: 15, withPad: " ", startingAt: 0)) \(what)"
+                )
             }
         }
         for step in steps {

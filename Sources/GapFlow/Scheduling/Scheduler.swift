@@ -93,7 +93,7 @@ public final class Scheduler: Sendable {
         do {
             let firings = try engine.fireDueTimers()
             state.withLock { $0.fired += firings.count }
-            for firing in firings { log(firing.summary) }
+            for firing in firings { log("\(firing.summary) [\(Int((firing.lateBy * 1000).rounded())) ms after its due time]") }
             next = try engine.earliestDue()
         } catch {
             log("could not fire timers: \(error); trying again in 5 s")

@@ -63,7 +63,8 @@ enum OutboxCommand: GapFlowCommand {
                     let message = (try? JSONParser.parse(notice.payload))?.members?.first { $0.key == "message" }?.value.string ?? ""
                     let status =
                         notice.deliveredAt.map { "delivered \(Timestamp.iso8601($0))" }
-                        ?? (notice.attempts == 0 ? "pending" : "retry \(Timestamp.iso8601(notice.nextAttemptAt)) (\(notice.attempts) failed)")
+                        ?? (notice.attempts == 0
+                            ? "pending" : "retry \(Timestamp.iso8601(notice.nextAttemptAt)) (\(notice.attempts) failed)")
                     return [notice.id, notice.kind, notice.role, status, Demo.shortened(message, to: 70)]
                 }))
     }
@@ -72,7 +73,13 @@ enum OutboxCommand: GapFlowCommand {
         guard let command = arguments.value("exec"), !command.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw UsageError("outbox deliver needs --exec COMMAND", hint: "e.g. --exec 'cat >> notices.jsonl'")
         }
-        let timeout = Double(try arguments.integer("timeout") ?? 30)
+        let timeout =
+            try arguments.value("timeout").map { text in
+                guard let seconds = Double(text), seconds > 0 else {
+                    throw UsageError("--timeout takes seconds above 0, not \"\(text)\"", hint: nil)
+                }
+                return seconds
+            } ?? 30
         let engine = try context.engine()
         signal(SIGPIPE, SIG_IGN)  // a command that does not read its input must not end gapflow
         var failed = 0
@@ -92,7 +99,8 @@ enum OutboxCommand: GapFlowCommand {
         }
         context.output.line("\(notices.count - failed) delivered, \(failed) failed")
         if failed > 0 {
-            throw CommandFailure("\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")
+            throw CommandFailure(
+                "\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")
         }
     }
 
@@ -141,7 +149,7 @@ enum Delivery {
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             if finished.wait(timeout: .now() + 2) == .timedOut { kill(process.processIdentifier, SIGKILL) }
-            return .failure("timed out after \(Int(timeout)) s")
+            return .failure("timed out after \(timeout) s")
         }
         guard process.terminationStatus == 0 else {
             let message = String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self)

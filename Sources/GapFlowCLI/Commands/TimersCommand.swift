@@ -72,7 +72,8 @@ enum TickCommand: GapFlowCommand {
                 JSONValue.array(
                     firings.map {
                         .object([
-                            ("timer", .integer($0.timer.id)), ("ticket", .string($0.timer.ticketID)), ("status", .string($0.status.rawValue)),
+                            ("timer", .integer($0.timer.id)), ("ticket", .string($0.timer.ticketID)),
+                            ("status", .string($0.status.rawValue)),
                             ("lateSeconds", .integer(Int($0.lateBy))), ("summary", .string($0.summary)),
                         ])
                     }
