@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "GapFlow", dependencies: ["CSQLite", "CCrypto"]),
         .target(name: "GapFlowCLI", dependencies: ["GapFlow"]),
         .executableTarget(name: "gapflow", dependencies: ["GapFlowCLI"]),
+        .executableTarget(name: "gapflow-bench", dependencies: ["GapFlow", "CSQLite"]),
         .testTarget(name: "GapFlowTests", dependencies: ["GapFlow"], exclude: ["Fixtures"]),
         .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow"]),
     ],

@@ -72,6 +72,14 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     private static func writeString(_ text: String, to out: inout String) {
+        // Most strings need no escaping; they are copied whole (the per-scalar path is slow on every write).
+        let plain = text.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0xE2 }
+        if plain {
+            out += "\""
+            out += text
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

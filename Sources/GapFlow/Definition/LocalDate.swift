@@ -75,12 +75,18 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `2026-12-24`, as stored and as written in JSON.
     public var iso8601: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(Self.digits(year, 4))-\(Self.digits(month, 2))-\(Self.digits(day, 2))"
     }
 
     /// `24.12.2026`, as German users read dates.
     public var german: String {
-        String(format: "%02d.%02d.%04d", day, month, year)
+        "\(Self.digits(day, 2)).\(Self.digits(month, 2)).\(Self.digits(year, 4))"
+    }
+
+    /// A non-negative number with leading zeros (`String(format:)` is slow on Linux, and this runs on every write).
+    static func digits(_ number: Int, _ width: Int) -> String {
+        let text = String(number)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 
     public var description: String { iso8601 }

@@ -52,15 +52,28 @@ extension Engine {
     @discardableResult
     public func fireDueTimers(limit: Int = .max) throws -> [TimerFiring] {
         var firings: [TimerFiring] = []
-        while firings.count < limit {
-            let now = now()
-            let due = try store.read { tx in try tx.dueTimerIDs(at: now, limit: min(512, limit - firings.count)) }
-            if due.isEmpty { break }
-            for id in due {
-                if let firing = try fireTimer(id) { firings.append(firing) }
-            }
-        }
+        _ = try fireDueTimers(limit: limit) { firings.append($0) }
         return firings
+    }
+
+    /// Fires due timers like ``fireDueTimers(limit:)`` but hands each result to `each` instead of keeping
+    /// them, so catching up on any number of timers takes constant memory. Returns how many were handled.
+    public func fireDueTimers(limit: Int = .max, each: (TimerFiring) -> Void) throws -> Int {
+        var handled = 0
+        while handled < limit {
+            let now = now()
+            let due = try store.read { tx in try tx.dueTimerIDs(at: now, limit: min(512, limit - handled)) }
+            var progressed = false
+            for id in due {
+                guard let firing = try fireTimer(id) else { continue }
+                handled += 1
+                progressed = true
+                each(firing)
+            }
+            // Nothing left that this process may fire (others took them, or the clock went back): done for now.
+            if !progressed { break }
+        }
+        return handled
     }
 
     /// Fires one timer if it is still pending and due; nil if another scheduler already did.

@@ -91,9 +91,10 @@ public final class Scheduler: Sendable {
         guard state.withLock({ $0.running }) else { return }
         var next: Date?
         do {
-            let firings = try engine.fireDueTimers()
-            state.withLock { $0.fired += firings.count }
-            for firing in firings { log("\(firing.summary) [\(Int((firing.lateBy * 1000).rounded())) ms after its due time]") }
+            let fired = try engine.fireDueTimers { firing in
+                log("\(firing.summary) [\(Int((firing.lateBy * 1000).rounded())) ms after its due time]")
+            }
+            state.withLock { $0.fired += fired }
             next = try engine.earliestDue()
         } catch {
             log("could not fire timers: \(error); trying again in 5 s")

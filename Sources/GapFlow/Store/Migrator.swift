@@ -51,7 +51,7 @@ enum Migrator {
                         CHECK(status IN ('pending', 'fired', 'skipped', 'cancelled', 'refused')),
                     done_at TEXT, late_ms INTEGER, note TEXT) STRICT;
                 CREATE INDEX timers_pending_by_due ON timers(due_ms, id) WHERE status = 'pending';
-                CREATE INDEX timers_by_ticket ON timers(ticket_id, status);
+                CREATE INDEX timers_by_ticket ON timers(ticket_id);
                 CREATE TABLE outbox(
                     id TEXT PRIMARY KEY, created_at TEXT NOT NULL, ticket_id TEXT NOT NULL, kind TEXT NOT NULL,
                     role TEXT NOT NULL, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,

@@ -23,11 +23,19 @@ extension Transaction {
         return Actor(name: name, roles: roles, municipality: row[0].text)
     }
 
+    /// Every actor with its roles, in one query.
     func actors() throws(StoreError) -> [Actor] {
-        let names = try connection.query("SELECT name FROM actors ORDER BY name").compactMap { $0[0].text }
+        let rows = try connection.query(
+            "SELECT a.name, a.municipality, r.role FROM actors a LEFT JOIN actor_roles r ON r.actor = a.name ORDER BY a.name, r.rowid")
         var result: [Actor] = []
-        for name in names {
-            if let actor = try actor(named: name) { result.append(actor) }
+        for row in rows {
+            guard let name = row[0].text else { continue }
+            let role = row[2].text.map { [$0] } ?? []
+            if let last = result.last, last.name == name {
+                result[result.count - 1] = Actor(name: name, roles: last.roles + role, municipality: last.municipality)
+            } else {
+                result.append(Actor(name: name, roles: role, municipality: row[1].text))
+            }
         }
         return result
     }

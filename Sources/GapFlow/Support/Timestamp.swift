@@ -14,20 +14,31 @@ public enum Timestamp {
         let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let rest = milliseconds - days * 86_400_000
         let day = LocalDate(daysSinceEpoch: days)
-        return String(
-            format: "%@T%02d:%02d:%02d.%03dZ", day.iso8601, rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000)
+        let time = [rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60].map { LocalDate.digits($0, 2) }.joined(separator: ":")
+        return "\(day.iso8601)T\(time).\(LocalDate.digits(rest % 1000, 3))Z"
     }
 
-    /// Reads what ``iso8601(_:)`` writes; nil for anything else.
+    /// Reads what ``iso8601(_:)`` writes (`2026-11-25T08:56:12.123Z`); nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        let parts = text.split(separator: "T")
-        guard parts.count == 2, let day = LocalDate(parsing: String(parts[0])), parts[1].hasSuffix("Z") else { return nil }
-        let time = parts[1].dropLast().split(separator: ":")
-        guard time.count == 3, let hours = Int(time[0]), let minutes = Int(time[1]) else { return nil }
-        let secondParts = time[2].split(separator: ".")
-        guard let seconds = Int(secondParts[0]) else { return nil }
-        let millis = secondParts.count > 1 ? Int(secondParts[1].prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)) ?? 0 : 0
-        let total = ((day.daysSinceEpoch * 24 + hours) * 60 + minutes) * 60 + seconds
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[23] == UInt8(ascii: "Z"),
+            bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: ":"),
+            bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: ".")
+        else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(bytes[index]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hours = number(11..<13),
+            let minutes = number(14..<16), let seconds = number(17..<19), let millis = number(20..<23),
+            let date = LocalDate(year: year, month: month, day: day), hours < 24, minutes < 60, seconds < 60
+        else { return nil }
+        let total = ((date.daysSinceEpoch * 24 + hours) * 60 + minutes) * 60 + seconds
         return Date(timeIntervalSince1970: Double(total * 1000 + millis) / 1000)
     }
 

@@ -1,0 +1,247 @@
+import Foundation
+import GapFlow
+
+/// gapflow-bench: figures for the README, each against a baseline measured in the same run on the same file system.
+///
+///     swift run -c release gapflow-bench timers [--pending 1000000] [--due 100000] [--dir DIR] [--json]
+///
+/// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
+
+struct Options {
+    var pending = 1_000_000
+    var due = 100_000
+    var small = 10_000
+    var directory: URL?
+    var json = false
+    var workflow = "Workflows/systemic-gap-escalation.json"
+}
+
+/// The real clock moved by a fixed offset, so populated timers can be made due without waiting.
+struct OffsetClock: WallClock {
+    let offset: TimeInterval
+    func now() -> Date { Date().addingTimeInterval(offset) }
+}
+
+enum Memory {
+    /// Resident and peak resident memory of this process, in KiB (Linux /proc).
+    static func resident() -> (current: Int, peak: Int) {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func value(_ key: String) -> Int {
+            status.split(separator: "\n").first { $0.hasPrefix(key) }
+                .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+        }
+        return (value("VmRSS:"), value("VmHWM:"))
+    }
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// The moment the populated due timers fall due: one day from now.
+let dueReference = Date().addingTimeInterval(86_400)
+
+/// Creates a GapFlow database with `pending` pending timers, `due` of them due before `dueReference`.
+func populate(_ path: String, workflow: String, pending: Int, due: Int) throws {
+    try? FileManager.default.removeItem(atPath: path)
+    let engine = Engine(store: try Store(path: path, mode: .create))
+    try engine.register(source: Array(try Data(contentsOf: URL(fileURLWithPath: workflow))), file: workflow)
+    let raw = try RawSQLite(path: path)
+    try raw.execute("PRAGMA synchronous=OFF; BEGIN")
+    let opened = Timestamp.iso8601(Date())
+    let fields = #"{"description":{"text":"Strukturelle Lücke"},"municipality":{"choice":"Siegburg"},"title":{"text":"Lücke"}}"#
+    let reference = Int(dueReference.timeIntervalSince1970 * 1000)
+    for index in 0..<pending {
+        let id = "GAP-2026-\(String(index + 1).leftPadded(7))"
+        try raw.run(
+            "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+            [id, "systemic-gap-escalation", 1, "reported", 1, fields, opened, "bench", opened])
+        // The due ones lie in the hour before the reference; the rest from a day after it on.
+        let dueMs = index < due ? reference - 3_600_000 + index * 3_600_000 / max(1, due) : reference + 86_400_000 + index * 1000
+        try raw.run(
+            "INSERT INTO timers(ticket_id, state, timer, armed_at, armed_revision, due_ms) VALUES(?,?,?,?,?,?)",
+            [id, "reported", "reminder", opened, 1, dueMs])
+    }
+    try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
+}
+
+/// The baseline: `count` single-row transactions, `BEGIN IMMEDIATE … COMMIT`, WAL, synchronous=FULL.
+func baselineCommits(_ path: String, count: Int) throws -> Double {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    let raw = try RawSQLite(path: path)
+    try raw.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL")
+    try raw.execute("CREATE TABLE notices(id TEXT PRIMARY KEY, ticket TEXT NOT NULL, payload TEXT NOT NULL)")
+    let payload = String(repeating: "x", count: 400)
+    let elapsed = try seconds {
+        for index in 0..<count {
+            try raw.execute("BEGIN IMMEDIATE")
+            try raw.run("INSERT INTO notices(id, ticket, payload) VALUES(?,?,?)", ["n\(index)", "GAP-2026-\(index)", payload])
+            try raw.execute("COMMIT")
+        }
+    }
+    return Double(count) / elapsed
+}
+
+/// Child: open the store and start the scheduler; report time until it is armed and resident memory.
+func startup(_ path: String) throws {
+    var armed: Date?
+    let before = Memory.resident()
+    let elapsed = try seconds {
+        let engine = Engine(store: try Store(path: path))
+        let scheduler = Scheduler(engine: engine, recheckInterval: 3600)
+        scheduler.start()
+        scheduler.waitUntilIdle()
+        armed = scheduler.armedAt
+        scheduler.stop()
+    }
+    let after = Memory.resident()
+    print(
+        JSONValue.object([
+            ("seconds", .string(String(format: "%.4f", elapsed))), ("rssKiB", .integer(after.current)), ("peakKiB", .integer(after.peak)),
+            ("rssBeforeKiB", .integer(before.current)), ("armed", .bool(armed != nil)),
+        ]).compact)
+}
+
+/// Child: fire every due timer, each in its own transaction, as `gapflow run` does after downtime.
+func catchUp(_ path: String) throws {
+    let engine = Engine(store: try Store(path: path), clock: OffsetClock(offset: 86_400 + 60))
+    var fired = 0
+    let elapsed = try seconds { fired = try engine.fireDueTimers { _ in } }
+    let memory = Memory.resident()
+    print(
+        JSONValue.object([
+            ("seconds", .string(String(format: "%.4f", elapsed))), ("fired", .integer(fired)), ("peakKiB", .integer(memory.peak)),
+        ]).compact)
+}
+
+func child(_ mode: String, _ path: String) throws -> [String: String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    process.arguments = [mode, path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0, let node = try? JSONParser.parse(Array(data)), let members = node.members else {
+        throw RawSQLite.Failure(description: "\(mode) failed: \(String(decoding: data, as: UTF8.self))")
+    }
+    var result: [String: String] = [:]
+    for member in members {
+        switch member.value.value {
+        case .string(let text): result[member.key] = text
+        case .number(_, let literal): result[member.key] = literal
+        case .bool(let flag): result[member.key] = String(flag)
+        default: break
+        }
+    }
+    return result
+}
+
+func timers(_ options: Options) throws {
+    let folder = options.directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { if options.directory == nil { try? FileManager.default.removeItem(at: folder) } }
+    let log = { (text: String) in FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    log("folder: \(folder.path)")
+    log("baseline: \(options.due) single-row SQLite transactions (WAL, synchronous=FULL) …")
+    let baseline = try baselineCommits(folder.appendingPathComponent("baseline.sqlite").path, count: options.due)
+
+    let big = folder.appendingPathComponent("timers-big.sqlite").path
+    let small = folder.appendingPathComponent("timers-small.sqlite").path
+    log("populating \(options.pending) tickets with a pending timer each (\(options.due) due) …")
+    let populateSeconds = try seconds { try populate(big, workflow: options.workflow, pending: options.pending, due: options.due) }
+    log("populating \(options.small) for comparison …")
+    try populate(small, workflow: options.workflow, pending: options.small, due: 0)
+
+    log("scheduler start-up …")
+    let startBig = try child("_startup", big)
+    let startSmall = try child("_startup", small)
+    log("catch-up: firing \(options.due) due timers …")
+    let catchUpResult = try child("_catchup", big)
+
+    let fired = Int(catchUpResult["fired"] ?? "0") ?? 0
+    let catchUpSeconds = Double(catchUpResult["seconds"] ?? "0") ?? 0
+    let rate = catchUpSeconds > 0 ? Double(fired) / catchUpSeconds : 0
+    let ratio = baseline > 0 ? rate / baseline : 0
+    let rssBig = Int(startBig["rssKiB"] ?? "0") ?? 0
+    let rssSmall = Int(startSmall["rssKiB"] ?? "0") ?? 0
+
+    if options.json {
+        print(
+            JSONValue.object([
+                ("pendingTimers", .integer(options.pending)), ("dueTimers", .integer(options.due)),
+                ("populateSeconds", .string(String(format: "%.1f", populateSeconds))),
+                ("startupSeconds", .string(startBig["seconds"] ?? "")), ("startupRssKiB", .integer(rssBig)),
+                ("startupSecondsSmall", .string(startSmall["seconds"] ?? "")), ("startupRssKiBSmall", .integer(rssSmall)),
+                ("catchUpFired", .integer(fired)), ("catchUpSeconds", .string(String(format: "%.2f", catchUpSeconds))),
+                ("catchUpPerSecond", .integer(Int(rate))), ("catchUpPeakKiB", .integer(Int(catchUpResult["peakKiB"] ?? "0") ?? 0)),
+                ("baselineCommitsPerSecond", .integer(Int(baseline))), ("ratio", .string(String(format: "%.2f", ratio))),
+            ]).pretty)
+        return
+    }
+    print(
+        """
+        | figure | value |
+        |---|---|
+        | scheduler start-up, \(options.pending) pending timers | \(startBig["seconds"] ?? "?") s, \(rssBig / 1024) MiB resident |
+        | scheduler start-up, \(options.small) pending timers | \(startSmall["seconds"] ?? "?") s, \(rssSmall / 1024) MiB resident |
+        | catch-up: \(fired) due timers, one transaction each | \(String(format: "%.1f", catchUpSeconds)) s = \(Int(rate)) timers/s, peak \((Int(catchUpResult["peakKiB"] ?? "0") ?? 0) / 1024) MiB |
+        | baseline: \(options.due) plain single-row SQLite commits (WAL, FULL) | \(Int(baseline)) commits/s |
+        | **catch-up rate ÷ baseline** | **\(String(format: "%.2f", ratio))×** (target ≥ 0.5×) |
+        """)
+}
+
+func parse(_ arguments: [String]) -> Options? {
+    var options = Options()
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        let value = index + 1 < arguments.count ? arguments[index + 1] : nil
+        switch argument {
+        case "--pending": options.pending = value.flatMap(Int.init) ?? options.pending
+        case "--due": options.due = value.flatMap(Int.init) ?? options.due
+        case "--small": options.small = value.flatMap(Int.init) ?? options.small
+        case "--dir": options.directory = value.map { URL(fileURLWithPath: $0) }
+        case "--workflow": options.workflow = value ?? options.workflow
+        case "--json":
+            options.json = true
+            index -= 1
+        default: return nil
+        }
+        index += 2
+    }
+    return options
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "_startup" where arguments.count == 2: try startup(arguments[1])
+    case "_catchup" where arguments.count == 2: try catchUp(arguments[1])
+    case "populate" where arguments.count == 4:
+        // For profiling by hand: populate PATH PENDING DUE, then `_catchup PATH` under a profiler.
+        try populate(arguments[1], workflow: Options().workflow, pending: Int(arguments[2]) ?? 0, due: Int(arguments[3]) ?? 0)
+    case "timers":
+        guard let options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench timers [--pending N] [--due N] [--small N] [--dir DIR] [--workflow FILE] [--json]")
+            exit(2)
+        }
+        try timers(options)
+    default:
+        print("usage: gapflow-bench timers [--pending N] [--due N] [--small N] [--dir DIR] [--workflow FILE] [--json]")
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("gapflow-bench: \(error)\n".utf8))
+    exit(1)
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
