@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import GapFlow
@@ -209,6 +210,30 @@ import Testing
         let id = try open(engine)
         scheduler.waitUntilIdle()
         #expect(scheduler.armedAt == (try engine.pendingTimers(ticket: id).first?.dueAt))
+        scheduler.stop()
+    }
+
+    @Test func aLockedDatabaseDelaysFiringWithoutLosingOrDoublingAnything() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let setup = try Fixtures.kimEngine(in: folder, clock: clock)
+        let id = try open(setup)
+        clock.advance(by: 16 * day)
+        let engine = Engine(store: try Store(path: folder.path("test.sqlite"), busyTimeout: .milliseconds(20)), clock: clock)
+        let messages = Mutex<[String]>([])
+        let scheduler = Scheduler(engine: engine, recheckInterval: 365 * day) { line in messages.withLock { $0.append(line) } }
+        let holder = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)
+        try holder.execute("BEGIN IMMEDIATE")
+        scheduler.start()
+        scheduler.waitUntilIdle()
+        #expect(scheduler.firedCount == 0)
+        #expect(messages.withLock { $0 }.last?.hasPrefix("could not fire timers: the database") == true)
+        #expect(scheduler.armedAt == clock.now().addingTimeInterval(5))
+        try holder.execute("COMMIT")
+        scheduler.wakeNow()
+        scheduler.waitUntilIdle()
+        #expect(scheduler.firedCount == 1)
+        #expect(try setup.outbox().map(\.ticketID) == [id])
         scheduler.stop()
     }
 

@@ -37,7 +37,7 @@ final class Connection {
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
 
-    init(path: String, readOnly: Bool, create: Bool) throws(StoreError) {
+    init(path: String, readOnly: Bool, create: Bool, busyTimeout: Int32 = 5000) throws(StoreError) {
         self.path = path
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
@@ -52,7 +52,7 @@ final class Connection {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         // Set before anything that may touch a WAL another process is writing (see notes: BUSY_RECOVERY).
-        sqlite3_busy_timeout(db, 5000)
+        sqlite3_busy_timeout(db, busyTimeout)
     }
 
     deinit {

@@ -25,11 +25,15 @@ public final class Store: Sendable {
     nonisolated(unsafe) private let connection: Connection
 
     /// Opens (and if needed creates and migrates) the database at `path`.
-    public init(path: String, mode: Mode = .readWrite) throws(StoreError) {
+    ///
+    /// `busyTimeout` is how long a command waits for another process's write lock before it fails as busy.
+    public init(path: String, mode: Mode = .readWrite, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && mode != .create { throw StoreError.missing(path: path) }
-        let connection = try Connection(path: path, readOnly: mode == .readOnly, create: mode == .create)
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        let connection = try Connection(
+            path: path, readOnly: mode == .readOnly, create: mode == .create, busyTimeout: Int32(clamping: milliseconds))
         try Self.checkOwnership(connection)
         if mode != .readOnly {
             if connection.isReadOnly { throw StoreError.readOnly(path: path) }
