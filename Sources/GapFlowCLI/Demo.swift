@@ -55,7 +55,7 @@ struct Demo {
                 let day = Int(firing.timer.dueAt.timeIntervalSince(start) / 86_400)
                 let what = firing.summary.split(separator: ":", maxSplits: 1).last.map { String($0.dropFirst()) } ?? ""
                 output.line(
-                    "Day \(String(day).leftPadded(3))  \(firing.timer.ticketID)  \(("⏰ " + firing.timer.timer).padding(toLength: 15, withPad: " ", startingAt: 0)) \(what)"
+                    "Day \(String(day).leftPadded(to: 3, with: " "))  \(firing.timer.ticketID)  \(("⏰ " + firing.timer.timer).padding(toLength: 15, withPad: " ", startingAt: 0)) \(what)"
                 )
             }
         }
@@ -69,7 +69,8 @@ struct Demo {
             let values = step.values.mapValues { resolve($0, ids: ids, today: today) }
             let command = Command(
                 .fire(event: step.event), actor: try engine.actor(named: step.actor), values: values, comment: step.comment)
-            let prefix = "Day \(String(step.day).leftPadded(3))  \(id)  \(step.event.padding(toLength: 15, withPad: " ", startingAt: 0))"
+            let prefix =
+                "Day \(String(step.day).leftPadded(to: 3, with: " "))  \(id)  \(step.event.padding(toLength: 15, withPad: " ", startingAt: 0))"
             do {
                 let outcome = try engine.fire(id, command)
                 guard !step.expectRefusal else {
@@ -95,7 +96,7 @@ struct Demo {
                         ticket.id, definition.stateTitle(ticket.state),
                         ticket.fields["municipality"].map { Presentation.text($0, field: definition.field("municipality"), language: "de") }
                             ?? "-",
-                        Self.shortened(ticket.fields["title"]?.plainText ?? "", to: 60),
+                        Presentation.shortened(ticket.fields["title"]?.plainText ?? "", to: 60),
                     ]
                 }))
         output.line("\nBy state:")
@@ -202,18 +203,5 @@ struct Demo {
                 expectRefusal: member(node, "expect")?.string == "refused")
         }
         return steps.sorted { ($0.day, $0.order) < ($1.day, $1.order) }
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}
-
-extension Demo {
-    /// The text cut to `length` characters, with an ellipsis where it was cut.
-    static func shortened(_ text: String, to length: Int) -> String {
-        text.count > length ? String(text.prefix(length - 1)) + "…" : text
     }
 }

@@ -68,4 +68,9 @@ enum Presentation {
         let move = entry.from.map { $0 == entry.to ? "stays in \(to)" : "\(definition.stateTitle($0)) → \(to)" } ?? "opened in \(to)"
         return "\(time(entry.at, language: definition.language))  \(entry.actor) (\(entry.role))  \(entry.event): \(move)"
     }
+
+    /// The text cut to `length` characters, with an ellipsis where it was cut.
+    static func shortened(_ text: String, to length: Int) -> String {
+        text.count > length ? String(text.prefix(length - 1)) + "…" : text
+    }
 }

@@ -54,7 +54,7 @@ func populate(_ path: String, workflow: String, pending: Int, due: Int) throws {
     let fields = #"{"description":{"text":"Strukturelle Lücke"},"municipality":{"choice":"Siegburg"},"title":{"text":"Lücke"}}"#
     let reference = Int(dueReference.timeIntervalSince1970 * 1000)
     for index in 0..<pending {
-        let id = "GAP-2026-\(String(index + 1).leftPadded(7))"
+        let id = "GAP-2026-\(String(index + 1).leftPadded(to: 7))"
         try raw.run(
             "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
             [id, "systemic-gap-escalation", 1, "reported", 1, fields, opened, "bench", opened])
@@ -238,10 +238,4 @@ do {
 } catch {
     FileHandle.standardError.write(Data("gapflow-bench: \(error)\n".utf8))
     exit(1)
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }

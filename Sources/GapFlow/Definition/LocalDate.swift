@@ -83,10 +83,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         "\(Self.digits(day, 2)).\(Self.digits(month, 2)).\(Self.digits(year, 4))"
     }
 
-    /// A non-negative number with leading zeros (`String(format:)` is slow on Linux, and this runs on every write).
+    /// A number with leading zeros (`String(format:)` is slow on Linux, and this runs on every write).
     static func digits(_ number: Int, _ width: Int) -> String {
-        let text = String(number)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        String(number).leftPadded(to: width)
     }
 
     public var description: String { iso8601 }

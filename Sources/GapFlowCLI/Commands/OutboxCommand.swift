@@ -65,7 +65,7 @@ enum OutboxCommand: GapFlowCommand {
                         notice.deliveredAt.map { "delivered \(Timestamp.iso8601($0))" }
                         ?? (notice.attempts == 0
                             ? "pending" : "retry \(Timestamp.iso8601(notice.nextAttemptAt)) (\(notice.attempts) failed)")
-                    return [notice.id, notice.kind, notice.role, status, Demo.shortened(message, to: 70)]
+                    return [notice.id, notice.kind, notice.role, status, Presentation.shortened(message, to: 70)]
                 }))
     }
 
