@@ -16,6 +16,14 @@ import Testing
         #expect(timers.output.contains("\(id)  Gemeldet  reminder    09.12.2026 09:00  notify cm_coordination"))
         #expect(timers.output.contains("escalation  23.12.2026 09:00  fire escalate, notify ki_lead"))
         #expect(shell.run("timers", "--due").output == "no timer is due\n")
+        #expect(
+            shell.run("show", id).output.contains("Deadline                   23.12.2026 09:00  escalation (fire escalate, notify ki_lead)")
+        )
+        let shown = try JSONParser.parse(shell.run("show", id, "--json").output)
+        #expect(
+            shown["pendingTimers"]?.elements?.compactMap { $0["dueAt"]?.string } == [
+                "2026-12-09T08:00:00.000Z", "2026-12-23T08:00:00.000Z",
+            ])
         shell.clock.advance(by: 30 * day)
         let due = try JSONParser.parse(shell.run("timers", "--due", "--json").output)
         #expect(due.elements?.compactMap { $0["timer"]?.string } == ["reminder", "escalation"])

@@ -9,9 +9,17 @@ enum ShowCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         let id = try arguments.positionals(["TICKET"], command: name)[0]
-        let (ticket, definition) = try context.engine(mode: .readOnly).ticketWithDefinition(id)
+        let engine = try context.engine(mode: .readOnly)
+        let (ticket, definition) = try engine.ticketWithDefinition(id)
+        let timers = try engine.pendingTimers(ticket: ticket.id)
         if arguments.flag("json") {
-            context.output.line(Presentation.json(ticket, definition).pretty)
+            guard case .object(var members) = Presentation.json(ticket, definition) else { return }
+            members.append(
+                (
+                    "pendingTimers",
+                    .array(timers.map { .object([("timer", .string($0.timer)), ("dueAt", .string(Timestamp.iso8601($0.dueAt)))]) })
+                ))
+            context.output.line(JSONValue.object(members).pretty)
             return
         }
         let state = definition.state(ticket.state)
@@ -30,6 +38,10 @@ enum ShowCommand: GapFlowCommand {
         for field in definition.fields {
             guard let value = ticket.fields[field.id] else { continue }
             rows.append([field.title, Presentation.text(value, field: field, language: language)])
+        }
+        for timer in timers {
+            let action = TimersCommand.action(definition.state(timer.state)?.timer(timer.timer))
+            rows.append(["Deadline", "\(Presentation.time(timer.dueAt, language: language))  \(timer.timer) (\(action))"])
         }
         context.output.line(ticket.id)
         context.output.write(
