@@ -17,7 +17,7 @@ import Testing
         #expect(timers.output.contains("escalation  23.12.2026 09:00  fire escalate, notify ki_lead"))
         #expect(shell.run("timers", "--due").output == "no timer is due\n")
         #expect(
-            shell.run("show", id).output.contains("Deadline                   23.12.2026 09:00  escalation (fire escalate, notify ki_lead)")
+            shell.run("show", id).output.contains("23.12.2026 09:00  escalation (fire escalate, notify ki_lead)")
         )
         let shown = try JSONParser.parse(shell.run("show", id, "--json").output)
         #expect(
