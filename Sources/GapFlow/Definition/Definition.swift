@@ -23,6 +23,8 @@ public struct Definition: Sendable {
     public let scopeField: String?
     /// Working days and time zone for timers.
     public let calendar: BusinessCalendar
+    /// How tickets come before meetings, if the workflow has meetings.
+    public let meetings: MeetingRules?
 
     private let stateIndex: [String: Int]
     private let fieldIndex: [String: Int]
@@ -31,7 +33,7 @@ public struct Definition: Sendable {
     init(
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
-        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar
+        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?
     ) {
         self.id = id
         self.version = version
@@ -46,6 +48,7 @@ public struct Definition: Sendable {
         self.pathRules = pathRules
         self.scopeField = scopeField
         self.calendar = calendar
+        self.meetings = meetings
         stateIndex = Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         roleIndex = Dictionary(roles.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -96,6 +99,8 @@ public struct State: Sendable, Equatable {
     public let timers: [TimerSpec]
     /// Notices sent whenever a ticket enters the state.
     public let onEnter: [EntryNotice]
+    /// The agenda section under which tickets in this state come before meetings, if they do.
+    public let meetingSection: String?
 
     /// The timer with this id.
     public func timer(_ id: String) -> TimerSpec? { timers.first { $0.id == id } }

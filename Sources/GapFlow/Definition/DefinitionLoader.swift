@@ -227,7 +227,7 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules", "calendar",
+            "initial", "states", "transitions", "rules", "calendar", "meetings",
         ]
         guard
             let top = object(
@@ -311,11 +311,12 @@ struct DefinitionDecoder {
             }
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
+        let meetings = top["meetings"].flatMap { self.meetingRules($0) }
         guard let opening else { return nil }
         return Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
-            scopeField: scopeField, calendar: calendar)
+            scopeField: scopeField, calendar: calendar, meetings: meetings)
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {
@@ -328,8 +329,11 @@ struct DefinitionDecoder {
     mutating func state(_ id: String, _ node: JSONNode, at path: String, roles: Set<String>) -> State? {
         guard
             let keys = object(
-                node, at: path, allowed: ["title", "owner", "final", "description", "timers", "onEnter"], required: ["title"])
-        else { return State(id: id, title: id, owner: nil, isFinal: false, description: nil, timers: [], onEnter: []) }
+                node, at: path, allowed: ["title", "owner", "final", "description", "timers", "onEnter", "meeting"],
+                required: ["title"])
+        else {
+            return State(id: id, title: id, owner: nil, isFinal: false, description: nil, timers: [], onEnter: [], meetingSection: nil)
+        }
         let owner = string(keys["owner"], at: Self.child(path, "owner"))
         if let owner {
             checkReferences([owner], at: Self.child(path, "owner"), known: roles, kind: "role", code: .unknownRole, isList: false)
@@ -343,7 +347,32 @@ struct DefinitionDecoder {
             },
             onEnter: list(keys["onEnter"], at: Self.child(path, "onEnter"), kind: "notices") { decoder, node, itemPath in
                 decoder.entryNotice(node, at: itemPath)
-            })
+            },
+            meetingSection: string(keys["meeting"], at: Self.child(path, "meeting")))
+    }
+
+    mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
+        let allowed = ["submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields"]
+        guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
+        let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
+        if days < 0 {
+            report(.invalidValue, "submissionDays must be 0 or more", at: "meetings.submissionDays", keys["submissionDays"]?.position)
+        }
+        let sections = idMap(keys["sections"], at: "meetings.sections", kind: "section") { decoder, id, node, path in
+            decoder.string(node, at: path).map { MeetingRules.Section(id: id, title: $0) }
+        }
+        var statusItem: MeetingRules.StatusItem?
+        if let statusNode = keys["statusItem"],
+            let status = object(statusNode, at: "meetings.statusItem", allowed: ["title", "state", "fields"], required: ["title", "state"]),
+            let title = string(status["title"], at: "meetings.statusItem.title"),
+            let state = string(status["state"], at: "meetings.statusItem.state")
+        {
+            statusItem = MeetingRules.StatusItem(title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
+        }
+        return MeetingRules(
+            submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
+            statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
+            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"))
     }
 
     /// Reads an array, decoding each element with `body`.

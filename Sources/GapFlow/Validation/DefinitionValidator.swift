@@ -26,6 +26,7 @@ enum DefinitionValidator {
         }
 
         checkTimers(definition, report: reportTimer)
+        checkMeetings(definition, report: reportTimer)
 
         // Edges, and duplicate or impossible transitions.
         var edges: [String: Set<String>] = [:]
@@ -134,6 +135,30 @@ enum DefinitionValidator {
                 report(
                     .unknownRole, "unknown role \"\(notice.notify)\"", "\(notice.sourcePath).notify",
                     NameSuggestion.hint(for: notice.notify, among: roles.sorted()))
+            }
+        }
+    }
+
+    /// Meeting sections, the status item and the item fields must name what the workflow has.
+    static func checkMeetings(_ definition: Definition, report: (Diagnostic.Code, String, String, String?) -> Void) {
+        let sections = definition.meetings?.sections.map(\.id) ?? []
+        for state in definition.states {
+            guard let section = state.meetingSection, !sections.contains(section) else { continue }
+            report(
+                .unknownSection,
+                definition.meetings == nil ? "state \"\(state.id)\" names a meeting section, but the workflow has no \"meetings\"" : "unknown section \"\(section)\"",
+                "states.\(state.id).meeting", NameSuggestion.hint(for: section, among: sections))
+        }
+        guard let rules = definition.meetings else { return }
+        for (i, name) in rules.itemFields.enumerated() where definition.field(name) == nil {
+            report(.unknownField, "unknown field \"\(name)\"", "meetings.itemFields[\(i)]", NameSuggestion.hint(for: name, among: definition.fields.map(\.id)))
+        }
+        if let status = rules.statusItem {
+            if definition.state(status.state) == nil {
+                report(.unknownState, "unknown state \"\(status.state)\"", "meetings.statusItem.state", nil)
+            }
+            for (i, name) in status.fields.enumerated() where definition.field(name) == nil {
+                report(.unknownField, "unknown field \"\(name)\"", "meetings.statusItem.fields[\(i)]", nil)
             }
         }
     }

@@ -29,6 +29,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case unknownEvent = "UNKNOWN_EVENT"
         case eventNotFromState = "EVENT_NOT_FROM_STATE"
         case systemNotAllowed = "SYSTEM_NOT_ALLOWED"
+        case unknownSection = "UNKNOWN_SECTION"
     }
 
     public var severity: Severity

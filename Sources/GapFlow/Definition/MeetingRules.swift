@@ -1,0 +1,31 @@
+/// How a workflow's items come before a board's meetings (the KIM steering group's *Lenkungsgruppe*).
+///
+/// States that are decided at meetings name an agenda section; a ticket standing in such a state appears on
+/// the agenda of the first meeting whose submission deadline (*Antragsfrist*) it entered the state by. An event
+/// that keeps the ticket in its state (a deferral, *Vertagung*) counts as entering it again, so the item moves
+/// to the next meeting.
+public struct MeetingRules: Sendable, Equatable {
+    /// A group of agenda items, e.g. new gaps, then solutions to deliberate.
+    public struct Section: Sendable, Equatable {
+        public let id: String
+        public let title: String
+    }
+
+    /// A fixed item listing the tickets in one state, e.g. open mandates of project groups.
+    public struct StatusItem: Sendable, Equatable {
+        public let title: String
+        public let state: String
+        public let fields: [String]
+    }
+
+    /// Calendar days between the submission deadline and the meeting.
+    public let submissionDays: Int
+    /// Fixed items before the substantive ones (opening, approval of the last minutes).
+    public let openingItems: [String]
+    public let statusItem: StatusItem?
+    public let sections: [Section]
+    /// Fixed items after the substantive ones (any other business).
+    public let closingItems: [String]
+    /// The fields shown for each item, in this order.
+    public let itemFields: [String]
+}
