@@ -68,6 +68,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public let to: String
     public let changes: [FieldChange]
     public let comment: String?
+    /// Set when the change is a decision of a meeting or in writing (*Umlaufverfahren*).
+    public var decision: DecisionRecord? = nil
 
     /// The name of the opening event in every history.
     public static let openEvent = "open"

@@ -58,6 +58,17 @@ enum Migrator {
                     next_attempt_ms INTEGER NOT NULL, delivered_at TEXT, last_error TEXT) STRICT;
                 CREATE INDEX outbox_undelivered ON outbox(next_attempt_ms) WHERE delivered_at IS NULL;
                 """),
+        Step(
+            version: 3, name: "meetings, and decisions recorded with their meeting and resolution number",
+            sql: """
+                CREATE TABLE meetings(
+                    id INTEGER PRIMARY KEY, workflow_id TEXT NOT NULL, date TEXT NOT NULL, time TEXT, title TEXT NOT NULL,
+                    place TEXT, submission_deadline TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+                CREATE INDEX meetings_by_date ON meetings(workflow_id, date);
+                ALTER TABLE history ADD COLUMN meeting_id INTEGER REFERENCES meetings(id);
+                ALTER TABLE history ADD COLUMN resolution TEXT;
+                CREATE INDEX history_by_meeting ON history(meeting_id) WHERE meeting_id IS NOT NULL;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

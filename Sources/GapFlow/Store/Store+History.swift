@@ -5,13 +5,14 @@ extension Transaction {
     func appendHistory(_ entry: HistoryEntry, ticket: String) throws(StoreError) {
         try connection.query(
             """
-            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment)
-            VALUES(?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
             """,
             [
                 .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
                 .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(StoredJSON.encode(entry.changes)),
-                entry.comment.map(SQLValue.text) ?? .null,
+                entry.comment.map(SQLValue.text) ?? .null, entry.decision?.meeting.map(SQLValue.integer) ?? .null,
+                entry.decision.map { .text($0.resolution) } ?? .null,
             ])
     }
 
@@ -19,7 +20,7 @@ extension Transaction {
     func history(of ticket: String) throws(StoreError) -> [HistoryEntry] {
         let rows = try connection.query(
             """
-            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment
+            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution
             FROM history WHERE ticket_id = ? ORDER BY revision
             """, [.text(ticket)])
         var entries: [HistoryEntry] = []
@@ -28,10 +29,11 @@ extension Transaction {
                 let role = row[3].text, let event = row[4].text, let to = row[6].text,
                 let changes = row[7].text.flatMap(StoredJSON.decodeChanges)
             else { throw StoreError.damaged(path: path, what: "history entry of \(ticket)") }
-            entries.append(
-                HistoryEntry(
-                    revision: revision, at: at, actor: actor, role: role, event: event, from: row[5].text, to: to, changes: changes,
-                    comment: row[8].text))
+            var entry = HistoryEntry(
+                revision: revision, at: at, actor: actor, role: role, event: event, from: row[5].text, to: to, changes: changes,
+                comment: row[8].text)
+            entry.decision = row[10].text.map { DecisionRecord(meeting: row[9].integer, resolution: $0) }
+            entries.append(entry)
         }
         return entries
     }

@@ -1,0 +1,64 @@
+import Foundation
+
+extension Transaction {
+    func insertMeeting(
+        workflow: String, date: LocalDate, time: String?, title: String, place: String?, deadline: LocalDate, at now: Date
+    ) throws(StoreError) -> Int {
+        let rows = try connection.query(
+            """
+            INSERT INTO meetings(workflow_id, date, time, title, place, submission_deadline, created_at)
+            VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                .text(workflow), .text(date.iso8601), time.map(SQLValue.text) ?? .null, .text(title), place.map(SQLValue.text) ?? .null,
+                .text(deadline.iso8601), .text(Timestamp.iso8601(now)),
+            ])
+        guard let id = rows.first?.first?.integer else { throw StoreError.damaged(path: path, what: "meeting id") }
+        return id
+    }
+
+    /// The meetings of a workflow (of every workflow when nil), by date.
+    func meetings(workflow: String?) throws(StoreError) -> [Meeting] {
+        let sql = "SELECT id, workflow_id, date, time, title, place, submission_deadline FROM meetings"
+        let rows: [[SQLValue]]
+        if let workflow {
+            rows = try connection.query(sql + " WHERE workflow_id = ? ORDER BY date, time, id", [.text(workflow)])
+        } else {
+            rows = try connection.query(sql + " ORDER BY date, time, id")
+        }
+        var meetings: [Meeting] = []
+        for row in rows {
+            guard let id = row[0].integer, let workflow = row[1].text, let date = row[2].text.flatMap(LocalDate.init(parsing:)),
+                let title = row[4].text, let deadline = row[6].text.flatMap(LocalDate.init(parsing:))
+            else { throw StoreError.damaged(path: path, what: "meeting row") }
+            meetings.append(
+                Meeting(id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text, submissionDeadline: deadline))
+        }
+        return meetings
+    }
+
+    /// When a ticket last entered `state` (a stay in it, such as a deferral, counts as entering again) and how
+    /// often it stayed in a meeting state, e.g. was deferred.
+    func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws(StoreError) -> (entered: Date?, stays: Int) {
+        let placeholders = meetingStates.map { _ in "?" }.joined(separator: ",")
+        let row = try connection.query(
+            """
+            SELECT max(CASE WHEN to_state = ? THEN at END),
+                   sum(CASE WHEN from_state = to_state AND to_state IN (\(placeholders.isEmpty ? "NULL" : placeholders)) THEN 1 ELSE 0 END)
+            FROM history WHERE ticket_id = ?
+            """, [.text(state)] + meetingStates.map(SQLValue.text) + [.text(ticket)]
+        ).first
+        return (row?[0].text.flatMap(Timestamp.parse), row?[1].integer ?? 0)
+    }
+
+    /// Entries recorded for a meeting, in resolution order.
+    func decisions(meeting: Int) throws(StoreError) -> [(ticket: String, entry: HistoryEntry)] {
+        let rows = try connection.query("SELECT ticket_id, revision FROM history WHERE meeting_id = ? ORDER BY rowid", [.integer(meeting)])
+        var result: [(String, HistoryEntry)] = []
+        for row in rows {
+            guard let ticket = row[0].text, let revision = row[1].integer else { continue }
+            if let entry = try history(of: ticket).first(where: { $0.revision == revision }) { result.append((ticket, entry)) }
+        }
+        return result
+    }
+}
