@@ -93,7 +93,8 @@ public enum CLI {
         CommandEntry(ActorCommand.self), CommandEntry(OpenCommand.self), CommandEntry(FireCommand.self),
         CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
         CommandEntry(ListCommand.self), CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self), CommandEntry(RunCommand.self),
-        CommandEntry(OutboxCommand.self), CommandEntry(DemoCommand.self),
+        CommandEntry(OutboxCommand.self), CommandEntry(MeetingCommand.self), CommandEntry(AgendaCommand.self),
+        CommandEntry(DemoCommand.self),
     ]
 
     /// Runs `gapflow` with `arguments` (without the program name).
@@ -175,6 +176,9 @@ public enum CLI {
                 for diagnostic in diagnostics where diagnostic.severity == .error { out.line("  \(diagnostic)") }
             }
             if let hint = engine.hint { out.line("hint: \(hint)") }
+        case let meeting as MeetingError:
+            out.line("error: \(meeting.description)")
+            if let hint = meeting.hint { out.line("hint: \(hint)") }
         case let store as StoreError:
             out.line("error: \(store.description)")
             if let hint = store.hint { out.line("hint: \(hint)") }

@@ -55,12 +55,39 @@ struct Context {
     /// Reads a JSON (or JSON5) input file; a syntax error names the file, line and column.
     static func readJSON(_ url: URL, shownAs name: String, hint: String?) throws -> JSONNode {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CommandFailure("cannot read \(name)", hint: "check the path")
+            throw CommandFailure("cannot read \(name)", hint: hint ?? "check the path")
         }
         do {
             return try JSONParser.parse(Array(data))
         } catch {
             throw CommandFailure("\(name):\(error.position.line):\(error.position.column): \(error.message)", hint: hint)
         }
+    }
+
+    /// The workflow whose meetings a command means: `--workflow`, else the only registered one that has meetings.
+    func meetingWorkflow(_ engine: Engine) throws -> String {
+        if let workflow = arguments.value("workflow") { return workflow }
+        var withMeetings: [String] = []
+        for id in Set(try engine.workflows().map(\.workflowID)).sorted() where try engine.definition(id).meetings != nil {
+            withMeetings.append(id)
+        }
+        guard withMeetings.count == 1, let only = withMeetings.first else {
+            throw UsageError(
+                withMeetings.isEmpty
+                    ? "no registered workflow has meetings" : "several workflows have meetings: \(withMeetings.joined(separator: ", "))",
+                hint: withMeetings.isEmpty ? nil : "choose one with --workflow")
+        }
+        return only
+    }
+
+    /// Writes a document to `--out FILE` (atomically), or to standard output.
+    func write(_ text: String, to file: String?) throws {
+        guard let file else { return output.write(text) }
+        do {
+            try Data(text.utf8).write(to: environment.url(file), options: .atomic)
+        } catch {
+            throw CommandFailure("cannot write \(file): \(error.localizedDescription)")
+        }
+        output.line("wrote \(file)")
     }
 }

@@ -363,11 +363,13 @@ struct DefinitionDecoder {
         }
         var statusItem: MeetingRules.StatusItem?
         if let statusNode = keys["statusItem"],
-            let status = object(statusNode, at: "meetings.statusItem", allowed: ["title", "state", "fields"], required: ["title", "state"]),
+            let status = object(
+                statusNode, at: "meetings.statusItem", allowed: ["title", "state", "fields"], required: ["title", "state"]),
             let title = string(status["title"], at: "meetings.statusItem.title"),
             let state = string(status["state"], at: "meetings.statusItem.state")
         {
-            statusItem = MeetingRules.StatusItem(title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
+            statusItem = MeetingRules.StatusItem(
+                title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
         }
         return MeetingRules(
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),

@@ -32,7 +32,9 @@ extension Transaction {
                 let title = row[4].text, let deadline = row[6].text.flatMap(LocalDate.init(parsing:))
             else { throw StoreError.damaged(path: path, what: "meeting row") }
             meetings.append(
-                Meeting(id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text, submissionDeadline: deadline))
+                Meeting(
+                    id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text,
+                    submissionDeadline: deadline))
         }
         return meetings
     }

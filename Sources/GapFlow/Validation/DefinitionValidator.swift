@@ -146,12 +146,16 @@ enum DefinitionValidator {
             guard let section = state.meetingSection, !sections.contains(section) else { continue }
             report(
                 .unknownSection,
-                definition.meetings == nil ? "state \"\(state.id)\" names a meeting section, but the workflow has no \"meetings\"" : "unknown section \"\(section)\"",
+                definition.meetings == nil
+                    ? "state \"\(state.id)\" names a meeting section, but the workflow has no \"meetings\""
+                    : "unknown section \"\(section)\"",
                 "states.\(state.id).meeting", NameSuggestion.hint(for: section, among: sections))
         }
         guard let rules = definition.meetings else { return }
         for (i, name) in rules.itemFields.enumerated() where definition.field(name) == nil {
-            report(.unknownField, "unknown field \"\(name)\"", "meetings.itemFields[\(i)]", NameSuggestion.hint(for: name, among: definition.fields.map(\.id)))
+            report(
+                .unknownField, "unknown field \"\(name)\"", "meetings.itemFields[\(i)]",
+                NameSuggestion.hint(for: name, among: definition.fields.map(\.id)))
         }
         if let status = rules.statusItem {
             if definition.state(status.state) == nil {

@@ -1,0 +1,192 @@
+import Foundation
+
+/// Renders an agenda (*Tagesordnung*) as Markdown, HTML, CSV for Excel, or JSON.
+///
+/// Every label comes from the workflow's titles (German for the KIM workflow); dates are written as the
+/// workflow's language writes them (24.12.2026) except in JSON, which uses ISO 8601.
+public enum AgendaExport {
+    /// One numbered point of the agenda.
+    struct Point {
+        enum Kind {
+            case fixed
+            case status
+            case section([Agenda.Item])
+        }
+
+        let number: Int
+        let title: String
+        let kind: Kind
+    }
+
+    static func points(_ agenda: Agenda) -> [Point] {
+        var points: [Point] = []
+        for title in agenda.rules.openingItems { points.append(Point(number: points.count + 1, title: title, kind: .fixed)) }
+        if let status = agenda.rules.statusItem { points.append(Point(number: points.count + 1, title: status.title, kind: .status)) }
+        for section in agenda.rules.sections {
+            let items = agenda.items.filter { $0.section.id == section.id }
+            points.append(Point(number: points.count + 1, title: section.title, kind: .section(items)))
+        }
+        for title in agenda.rules.closingItems { points.append(Point(number: points.count + 1, title: title, kind: .fixed)) }
+        return points
+    }
+
+    /// `4.2`: the item's number under its section's point.
+    static func numbered(_ agenda: Agenda) -> [(top: String, item: Agenda.Item)] {
+        points(agenda).flatMap { point -> [(String, Agenda.Item)] in
+            guard case .section(let items) = point.kind else { return [] }
+            return items.enumerated().map { ("\(point.number).\($0 + 1)", $1) }
+        }
+    }
+
+    static func value(_ ticket: Ticket, _ field: String, _ definition: Definition) -> String {
+        guard let value = ticket.fields[field] else { return "" }
+        let spec = definition.field(field)
+        switch value {
+        case .date(let date): return definition.language == "de" ? date.german : date.iso8601
+        case .choice(let id): return spec?.type.choices?.value(id)?.title ?? id
+        case .choices(let ids): return ids.map { spec?.type.choices?.value($0)?.title ?? $0 }.joined(separator: ", ")
+        default: return value.plainText
+        }
+    }
+
+    static func date(_ date: LocalDate, _ definition: Definition) -> String {
+        definition.language == "de" ? date.german : date.iso8601
+    }
+
+    static func when(_ meeting: Meeting, _ definition: Definition, _ words: Vocabulary) -> String {
+        date(meeting.date, definition) + (meeting.time.map { ", \($0)\(words.oClock.isEmpty ? "" : " " + words.oClock)" } ?? "")
+    }
+
+    // MARK: - Markdown
+
+    public static func markdown(_ agenda: Agenda) -> String {
+        let definition = agenda.definition
+        let words = Vocabulary.forLanguage(definition.language)
+        var out = "# \(words.agenda): \(agenda.meeting.title)\n\n"
+        out += "**\(words.meetingOn)** \(when(agenda.meeting, definition, words))"
+        if let place = agenda.meeting.place { out += " · **\(words.place):** \(place)" }
+        out += " · **\(words.deadline):** \(date(agenda.meeting.submissionDeadline, definition))\n"
+        for point in points(agenda) {
+            out += "\n## \(words.item) \(point.number) \(point.title)\n"
+            switch point.kind {
+            case .fixed:
+                break
+            case .status:
+                let fields = agenda.rules.statusItem?.fields ?? []
+                if agenda.status.isEmpty {
+                    out += "\n\(words.noItems)\n"
+                    continue
+                }
+                out +=
+                    "\n| \(([words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 }).map(cell).joined(separator: " | ")) |\n"
+                out += "|" + String(repeating: "---|", count: fields.count + 2) + "\n"
+                for ticket in agenda.status {
+                    let cells = [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition) }
+                    out += "| \(cells.map(cell).joined(separator: " | ")) |\n"
+                }
+            case .section(let items):
+                if items.isEmpty { out += "\n\(words.noItems)\n" }
+                for (index, item) in items.enumerated() {
+                    out +=
+                        "\n### \(words.item) \(point.number).\(index + 1) \(value(item.ticket, "title", definition)) (\(item.ticket.id))\n\n"
+                    for field in agenda.rules.itemFields {
+                        let text = value(item.ticket, field, definition)
+                        if !text.isEmpty { out += "- **\(definition.field(field)?.title ?? field):** \(text)\n" }
+                    }
+                    out += "- **\(words.entered):** \(date(LocalDate(item.entered, in: definition.calendar.timeZone), definition))"
+                    out += " · **\(words.waitingDays):** \(item.waitingDays) · **\(words.deferrals):** \(item.deferrals)\n"
+                }
+            }
+        }
+        return out
+    }
+
+    /// A table cell with its pipes and line breaks made harmless.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    // MARK: - CSV for Excel
+
+    /// One row per substantive item; semicolons, CRLF, UTF-8 with byte-order mark, as German Excel opens it.
+    public static func csv(_ agenda: Agenda) -> String {
+        let definition = agenda.definition
+        let words = Vocabulary.forLanguage(definition.language)
+        let header =
+            [words.item, words.ticket, words.section, words.title] + agenda.rules.itemFields.map { definition.field($0)?.title ?? $0 }
+            + [words.entered, words.waitingDays, words.deferrals]
+        var rows = [header]
+        for (top, item) in numbered(agenda) {
+            rows.append(
+                [top, item.ticket.id, item.section.title, value(item.ticket, "title", definition)]
+                    + agenda.rules.itemFields.map { value(item.ticket, $0, definition) }
+                    + [
+                        date(LocalDate(item.entered, in: definition.calendar.timeZone), definition), String(item.waitingDays),
+                        String(item.deferrals),
+                    ])
+        }
+        return "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: - JSON
+
+    /// The stable JSON form (documented in docs/agenda-json.md): ISO 8601 dates, field values as stored.
+    public static func json(_ agenda: Agenda) -> JSONValue {
+        let meeting = agenda.meeting
+        let definition = agenda.definition
+        return .object([
+            ("schema", .string("gapflow-agenda/1")), ("workflow", .string(definition.id)),
+            (
+                "meeting",
+                .object([
+                    ("id", .integer(meeting.id)), ("title", .string(meeting.title)), ("date", .string(meeting.date.iso8601)),
+                    ("time", meeting.time.map(JSONValue.string) ?? .null), ("place", meeting.place.map(JSONValue.string) ?? .null),
+                    ("submissionDeadline", .string(meeting.submissionDeadline.iso8601)),
+                ])
+            ),
+            (
+                "points",
+                .array(
+                    points(agenda).map { point in
+                        var members: [(String, JSONValue)] = [("number", .integer(point.number)), ("title", .string(point.title))]
+                        switch point.kind {
+                        case .fixed:
+                            members.append(("kind", .string("fixed")))
+                        case .status:
+                            members.append(("kind", .string("status")))
+                            members.append(("tickets", .array(agenda.status.map { ticketJSON($0, definition) })))
+                        case .section(let items):
+                            members.append(("kind", .string("section")))
+                            members.append(
+                                (
+                                    "items",
+                                    .array(
+                                        items.enumerated().map { index, item in
+                                            .object([
+                                                ("number", .string("\(point.number).\(index + 1)")),
+                                                ("ticket", ticketJSON(item.ticket, definition)),
+                                                ("entered", .string(Timestamp.iso8601(item.entered))),
+                                                ("waitingDays", .integer(item.waitingDays)),
+                                                ("deferrals", .integer(item.deferrals)),
+                                            ])
+                                        })
+                                ))
+                        }
+                        return .object(members)
+                    })
+            ),
+        ])
+    }
+
+    static func ticketJSON(_ ticket: Ticket, _ definition: Definition) -> JSONValue {
+        .object([
+            ("id", .string(ticket.id)), ("state", .string(ticket.state)), ("revision", .integer(ticket.revision)),
+            ("fields", .object(definition.fields.compactMap { field in ticket.fields[field.id].map { (field.id, $0.json) } })),
+        ])
+    }
+}

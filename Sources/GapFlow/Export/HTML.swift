@@ -1,0 +1,111 @@
+/// Small helpers for self-contained, accessible HTML pages (WCAG 2.1 AA: `lang`, semantic headings and tables,
+/// header cells with scope, contrast well above 4.5:1, readable when printed).
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// A whole page; `body` is already escaped HTML.
+    static func page(title: String, language: String, body: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="\(escape(language))">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        body { font-family: "Segoe UI", Arial, sans-serif; color: #1a1a1a; background: #fff; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+        h1 { font-size: 1.6rem; margin-bottom: .25rem; } h2 { font-size: 1.25rem; margin-top: 1.8rem; border-bottom: 2px solid #1f4e79; padding-bottom: .2rem; }
+        h3 { font-size: 1.05rem; margin-top: 1.2rem; }
+        .meta { color: #333; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+        th, td { border: 1px solid #767676; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+        th { background: #e8eef5; } th[scope=row] { width: 14rem; font-weight: 600; }
+        @media print { body { margin: 0; max-width: none; font-size: 10.5pt; } h2 { break-after: avoid; } section.item { break-inside: avoid; } a { color: inherit; } }
+        </style>
+        </head>
+        <body>
+        \(body)
+        </body>
+        </html>
+
+        """
+    }
+
+    /// A table with a header row; cells are plain text.
+    static func table(caption: String?, header: [String], rows: [[String]]) -> String {
+        var out = "<table>\n"
+        if let caption { out += "<caption>\(escape(caption))</caption>\n" }
+        out += "<thead><tr>" + header.map { "<th scope=\"col\">\(escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in rows { out += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    /// A two-column table of labels (row headers) and values.
+    static func facts(_ rows: [(String, String)]) -> String {
+        "<table>\n<tbody>\n" + rows.map { "<tr><th scope=\"row\">\(escape($0.0))</th><td>\(escape($0.1))</td></tr>\n" }.joined()
+            + "</tbody>\n</table>\n"
+    }
+}
+
+extension AgendaExport {
+    /// One self-contained, printable page.
+    public static func html(_ agenda: Agenda) -> String {
+        let definition = agenda.definition
+        let words = Vocabulary.forLanguage(definition.language)
+        let meeting = agenda.meeting
+        var body = "<header>\n<h1>\(HTML.escape("\(words.agenda): \(meeting.title)"))</h1>\n<p class=\"meta\">"
+        body += HTML.escape("\(words.meetingOn) \(when(meeting, definition, words))")
+        if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }
+        body += " · " + HTML.escape("\(words.deadline): \(date(meeting.submissionDeadline, definition))") + "</p>\n</header>\n<main>\n"
+        for point in points(agenda) {
+            body += "<section>\n<h2>\(HTML.escape("\(words.item) \(point.number) \(point.title)"))</h2>\n"
+            switch point.kind {
+            case .fixed:
+                break
+            case .status:
+                let fields = agenda.rules.statusItem?.fields ?? []
+                if agenda.status.isEmpty {
+                    body += "<p>\(HTML.escape(words.noItems))</p>\n"
+                } else {
+                    body += HTML.table(
+                        caption: nil, header: [words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 },
+                        rows: agenda.status.map { ticket in
+                            [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition) }
+                        }
+                    )
+                }
+            case .section(let items):
+                if items.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
+                for (index, item) in items.enumerated() {
+                    body += "<section class=\"item\">\n<h3>"
+                    body += HTML.escape(
+                        "\(words.item) \(point.number).\(index + 1) \(value(item.ticket, "title", definition)) (\(item.ticket.id))")
+                    body += "</h3>\n"
+                    var facts = agenda.rules.itemFields.compactMap { field -> (String, String)? in
+                        let text = value(item.ticket, field, definition)
+                        return text.isEmpty ? nil : (definition.field(field)?.title ?? field, text)
+                    }
+                    facts.append((words.entered, date(LocalDate(item.entered, in: definition.calendar.timeZone), definition)))
+                    facts.append((words.waitingDays, String(item.waitingDays)))
+                    facts.append((words.deferrals, String(item.deferrals)))
+                    body += HTML.facts(facts) + "</section>\n"
+                }
+            }
+            body += "</section>\n"
+        }
+        body += "</main>"
+        return HTML.page(title: "\(words.agenda): \(meeting.title)", language: definition.language, body: body)
+    }
+}

@@ -1,0 +1,29 @@
+/// The few words of exports that are not titles from the workflow file, in the workflow's language.
+struct Vocabulary {
+    let agenda: String
+    let item: String
+    let meetingOn: String
+    let oClock: String
+    let place: String
+    let deadline: String
+    let ticket: String
+    let title: String
+    let section: String
+    let entered: String
+    let waitingDays: String
+    let deferrals: String
+    let noItems: String
+    let none: String
+
+    static func forLanguage(_ language: String) -> Vocabulary {
+        language == "de"
+            ? Vocabulary(
+                agenda: "Tagesordnung", item: "TOP", meetingOn: "Sitzung am", oClock: "Uhr", place: "Ort", deadline: "Antragsfrist",
+                ticket: "Vorgang", title: "Titel", section: "Abschnitt", entered: "Eingang", waitingDays: "Wartezeit (Tage)",
+                deferrals: "Vertagungen", noItems: "Keine Vorlagen.", none: "–")
+            : Vocabulary(
+                agenda: "Agenda", item: "Item", meetingOn: "Meeting on", oClock: "", place: "Place", deadline: "Submission deadline",
+                ticket: "Ticket", title: "Title", section: "Section", entered: "Entered", waitingDays: "Waiting (days)",
+                deferrals: "Deferrals", noItems: "No items.", none: "–")
+    }
+}

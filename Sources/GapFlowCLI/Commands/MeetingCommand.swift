@@ -1,0 +1,129 @@
+import Foundation
+import GapFlow
+
+/// `gapflow meeting add|list|show|ics`: the steering group's calendar.
+enum MeetingCommand: GapFlowCommand {
+    static let name = "meeting"
+    static let summary = "Keep the meeting calendar: meeting add, list, show, and ics (iCalendar export)."
+    static let synopsis = """
+        add --date YYYY-MM-DD [--time HH:MM] --title TEXT [--place TEXT] [--deadline YYYY-MM-DD] | list [--json] | show ID|next | ics [--out FILE]
+        """
+    static let discussion = """
+        The submission deadline (Antragsfrist) defaults to the workflow's "submissionDays" before the meeting.
+        --workflow is needed only when several registered workflows have meetings.
+        """
+    static let options: [OptionSpec] = [
+        .value("date", "DATE", "the meeting's date (2027-03-12 or 12.03.2027)"), .value("time", "HH:MM", "start time, local"),
+        .value("title", "TEXT", "e.g. \"1. Sitzung der Lenkungsgruppe 2027\""), .value("place", "TEXT", "where it takes place"),
+        .value("deadline", "DATE", "a submission deadline other than the default"), .value("workflow", "W", "the workflow"),
+        .value("out", "FILE", "write to a file instead of standard output"), .json, .database,
+    ]
+
+    static func usageName(_ arguments: [String]) -> String { arguments.first.map { "meeting \($0)" } ?? name }
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let words = try arguments.positionals(["add|list|show|ics", "ID"], optional: 1, command: name)
+        let engine = try context.engine(mode: words[0] == "add" ? .readWrite : .readOnly)
+        let workflow = try context.meetingWorkflow(engine)
+        switch words[0] {
+        case "add":
+            guard let dateText = arguments.value("date") else {
+                throw UsageError("meeting add needs --date", hint: "e.g. --date 2027-03-12")
+            }
+            guard let date = LocalDate(parsing: dateText) else {
+                throw UsageError("\"\(dateText)\" is not a date", hint: "write 2027-03-12 or 12.03.2027")
+            }
+            guard let title = arguments.value("title"), !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw UsageError("meeting add needs --title", hint: "e.g. --title \"1. Sitzung der Lenkungsgruppe 2027\"")
+            }
+            let deadline = try arguments.value("deadline").map { text in
+                guard let date = LocalDate(parsing: text) else { throw UsageError("\"\(text)\" is not a date", hint: nil) }
+                return date
+            }
+            let meeting = try engine.addMeeting(
+                workflow: workflow, date: date, time: arguments.value("time"), title: title, place: arguments.value("place"),
+                submissionDeadline: deadline)
+            context.output.line(
+                "meeting \(meeting.id): \(meeting.title), \(meeting.date.german) (Antragsfrist \(meeting.submissionDeadline.german))")
+        case "list":
+            let meetings = try engine.meetings(workflow: workflow)
+            if arguments.flag("json") {
+                context.output.line(JSONValue.array(meetings.map(json)).pretty)
+            } else if meetings.isEmpty {
+                context.output.line("no meetings; add one with `gapflow meeting add`")
+            } else {
+                context.output.write(
+                    Presentation.table(
+                        ["ID", "DATE", "TIME", "DEADLINE", "TITLE", "PLACE"],
+                        meetings.map {
+                            [String($0.id), $0.date.german, $0.time ?? "-", $0.submissionDeadline.german, $0.title, $0.place ?? "-"]
+                        }))
+            }
+        case "show":
+            guard words.count == 2 else {
+                throw UsageError("missing ID for `gapflow meeting show`", hint: "an id from `meeting list`, or next")
+            }
+            let meeting = try engine.meeting(words[1], workflow: workflow)
+            let agenda = try engine.agenda(for: meeting)
+            if arguments.flag("json") {
+                context.output.line(json(meeting).pretty)
+                return
+            }
+            context.output.line("meeting \(meeting.id): \(meeting.title)")
+            context.output.line("date      \(meeting.date.german)\(meeting.time.map { ", \($0) Uhr" } ?? "")")
+            context.output.line("place     \(meeting.place ?? "-")")
+            context.output.line("deadline  \(meeting.submissionDeadline.german)")
+            context.output.line("items     \(agenda.items.count) (see `gapflow agenda --meeting \(meeting.id)`)")
+        case "ics":
+            let text = CalendarExport.icalendar(
+                try engine.meetings(workflow: workflow), calendarName: try engine.definition(workflow).title,
+                now: context.environment.clock.now())
+            try context.write(text, to: arguments.value("out"))
+        default:
+            throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow meeting`", hint: "use add, list, show or ics")
+        }
+    }
+
+    static func json(_ meeting: Meeting) -> JSONValue {
+        .object([
+            ("id", .integer(meeting.id)), ("workflow", .string(meeting.workflowID)), ("date", .string(meeting.date.iso8601)),
+            ("time", meeting.time.map(JSONValue.string) ?? .null), ("title", .string(meeting.title)),
+            ("place", meeting.place.map(JSONValue.string) ?? .null), ("submissionDeadline", .string(meeting.submissionDeadline.iso8601)),
+        ])
+    }
+}
+
+/// `gapflow agenda`: the agenda of a meeting in every format the office needs.
+enum AgendaCommand: GapFlowCommand {
+    static let name = "agenda"
+    static let summary = "Export a meeting's agenda (Tagesordnung) as Markdown, HTML, CSV for Excel, or JSON."
+    static let synopsis = "[--meeting ID|next] --format md|html|csv|json [--out FILE] [--workflow W]"
+    static let discussion = """
+        An item is on the agenda of the first meeting whose submission deadline is on or after the day it entered its
+        state; a deferral moves it to the next meeting. CSV is semicolon-separated UTF-8 with BOM, for German Excel.
+        """
+    static let options: [OptionSpec] = [
+        .value("meeting", "ID|next", "the meeting (default: next)"), .value("format", "FORMAT", "md, html, csv or json"),
+        .value("out", "FILE", "write to a file instead of standard output"), .value("workflow", "W", "the workflow"), .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let format = arguments.value("format") ?? "md"
+        let engine = try context.engine(mode: .readOnly)
+        let meeting = try engine.meeting(arguments.value("meeting") ?? "next", workflow: try context.meetingWorkflow(engine))
+        let agenda = try engine.agenda(for: meeting)
+        let text: String
+        switch format {
+        case "md": text = AgendaExport.markdown(agenda)
+        case "html": text = AgendaExport.html(agenda)
+        case "csv": text = AgendaExport.csv(agenda)
+        case "json": text = AgendaExport.json(agenda).pretty + "\n"
+        default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv or json")
+        }
+        try context.write(text, to: arguments.value("out"))
+        if arguments.value("out") != nil, agenda.items.isEmpty {
+            context.environment.errors.line("note: meeting \(meeting.id) has no items yet; the agenda lists only the fixed points")
+        }
+    }
+}
