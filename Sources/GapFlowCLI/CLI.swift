@@ -94,6 +94,7 @@ public enum CLI {
         CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
         CommandEntry(ListCommand.self), CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self), CommandEntry(RunCommand.self),
         CommandEntry(OutboxCommand.self), CommandEntry(MeetingCommand.self), CommandEntry(AgendaCommand.self),
+        CommandEntry(DecisionsCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 
@@ -176,6 +177,10 @@ public enum CLI {
                 for diagnostic in diagnostics where diagnostic.severity == .error { out.line("  \(diagnostic)") }
             }
             if let hint = engine.hint { out.line("hint: \(hint)") }
+        case let refused as DecisionsRefused:
+            out.line("error: \(refused.description):")
+            for problem in refused.problems { out.line("  - entry \(problem.entry) (\(problem.ticket)): \(problem.message)") }
+            out.line("hint: fix the file and apply it again; --check tries it without changing anything")
         case let meeting as MeetingError:
             out.line("error: \(meeting.description)")
             if let hint = meeting.hint { out.line("hint: \(hint)") }

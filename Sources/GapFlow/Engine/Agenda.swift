@@ -104,7 +104,8 @@ extension Engine {
     /// The agenda of a meeting: every ticket in a meeting state whose first meeting after entering it is this one.
     ///
     /// A ticket belongs to the first meeting whose submission deadline is on or after the day it entered its state;
-    /// staying in the state by a decision (a deferral) counts as entering again, which moves it to the next meeting.
+    /// staying in the state by a decision (a deferral) counts as entering again, and a deferral recorded for a
+    /// meeting moves the item to the meeting after that one, whenever the decision was entered.
     public func agenda(for meeting: Meeting) throws -> Agenda {
         try store.read { tx in
             let definition = try definition(meeting.workflowID, version: nil, in: tx)
@@ -120,7 +121,11 @@ extension Engine {
                 let anchor = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: meetingStates)
                 let entered = anchor.entered ?? ticket.updatedAt
                 let enteredDay = LocalDate(entered, in: zone)
-                guard meetings.first(where: { $0.submissionDeadline >= enteredDay })?.id == meeting.id else { continue }
+                // Deferred at a meeting: the next meeting after it. Otherwise: the first deadline on or after entering.
+                let decidedAt = anchor.decidedAt.flatMap { id in meetings.first { $0.id == id } }
+                let due = decidedAt.map { deferredAt in meetings.first { $0.date > deferredAt.date } }
+                    ?? meetings.first { $0.submissionDeadline >= enteredDay }
+                guard due?.id == meeting.id else { continue }
                 items.append(
                     Agenda.Item(
                         ticket: ticket, section: section, entered: entered,

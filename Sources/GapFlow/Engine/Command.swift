@@ -14,6 +14,8 @@ public struct Command: Sendable {
     public let comment: String?
     /// The revision the caller last read; a different current revision is a conflict.
     public let expectedRevision: Int?
+    /// Set when the command records a decision of a meeting or in writing.
+    public var decision: DecisionRecord?
 
     public init(
         _ action: Action, actor: Actor, role: String? = nil, values: [String: FieldInput] = [:], comment: String? = nil,
@@ -25,6 +27,7 @@ public struct Command: Sendable {
         self.values = values
         self.comment = comment
         self.expectedRevision = expectedRevision
+        self.decision = nil
     }
 
     /// The event name recorded in the history.

@@ -207,24 +207,27 @@ public final class Engine: Sendable {
     @discardableResult
     public func fire(_ ticketID: String, _ command: Command) throws -> Outcome {
         let now = now()
-        let outcome = try store.write { tx in
-            let ticket = try ticket(ticketID, in: tx)
-            if let expected = command.expectedRevision, expected != ticket.revision {
-                throw StoreError.conflict(ticket: ticket.id, expected: expected, actual: ticket.revision)
-            }
-            let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
-            let references = try references(in: command, definition: definition, tx: tx)
-            switch Step.fire(definition, ticket: ticket, command: command, now: now, references: references) {
-            case .failure(let rejection):
-                throw rejection
-            case .success(let outcome):
-                try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
-                try record(outcome, definition: definition, tx: tx, now: now)
-                return outcome
-            }
-        }
+        let outcome = try store.write { tx in try fire(ticketID, command, in: tx, now: now) }
         notifyArmed(outcome.timers.arm.map(\.dueAt).min())
         return outcome
+    }
+
+    /// Fires an event inside a transaction the caller holds (one command, or one of a batch of decisions).
+    func fire(_ ticketID: String, _ command: Command, in tx: Transaction, now: Date) throws -> Outcome {
+        let ticket = try ticket(ticketID, in: tx)
+        if let expected = command.expectedRevision, expected != ticket.revision {
+            throw StoreError.conflict(ticket: ticket.id, expected: expected, actual: ticket.revision)
+        }
+        let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
+        let references = try references(in: command, definition: definition, tx: tx)
+        switch Step.fire(definition, ticket: ticket, command: command, now: now, references: references) {
+        case .failure(let rejection):
+            throw rejection
+        case .success(let outcome):
+            try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
+            try record(outcome, definition: definition, tx: tx, now: now)
+            return outcome
+        }
     }
 
     /// The events `actor` may fire on the ticket now, with the fields each still needs.

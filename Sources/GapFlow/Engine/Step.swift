@@ -73,7 +73,7 @@ public enum Step {
         let entry = HistoryEntry(
             revision: next.revision, at: now, actor: command.actor.name, role: role, event: command.event, from: ticket.state,
             to: next.state, changes: changes(from: ticket.fields, to: fields, definition: definition),
-            comment: normalized(command.comment))
+            comment: normalized(command.comment), decision: command.decision)
         var outcome = Outcome(ticket: next, entry: entry)
         if next.state != ticket.state {
             outcome.timers.cancelState = ticket.state

@@ -69,7 +69,23 @@ public struct HistoryEntry: Sendable, Equatable {
     public let changes: [FieldChange]
     public let comment: String?
     /// Set when the change is a decision of a meeting or in writing (*Umlaufverfahren*).
-    public var decision: DecisionRecord? = nil
+    public var decision: DecisionRecord?
+
+    public init(
+        revision: Int, at: Date, actor: String, role: String, event: String, from: String?, to: String, changes: [FieldChange],
+        comment: String?, decision: DecisionRecord? = nil
+    ) {
+        self.revision = revision
+        self.at = at
+        self.actor = actor
+        self.role = role
+        self.event = event
+        self.from = from
+        self.to = to
+        self.changes = changes
+        self.comment = comment
+        self.decision = decision
+    }
 
     /// The name of the opening event in every history.
     public static let openEvent = "open"

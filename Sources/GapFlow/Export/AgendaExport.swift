@@ -30,8 +30,8 @@ public enum AgendaExport {
         return points
     }
 
-    /// `4.2`: the item's number under its section's point.
-    static func numbered(_ agenda: Agenda) -> [(top: String, item: Agenda.Item)] {
+    /// Every substantive item with its number, e.g. `4.2`: the second item under point 4.
+    public static func numbered(_ agenda: Agenda) -> [(top: String, item: Agenda.Item)] {
         points(agenda).flatMap { point -> [(String, Agenda.Item)] in
             guard case .section(let items) = point.kind else { return [] }
             return items.enumerated().map { ("\(point.number).\($0 + 1)", $1) }

@@ -41,16 +41,21 @@ extension Transaction {
 
     /// When a ticket last entered `state` (a stay in it, such as a deferral, counts as entering again) and how
     /// often it stayed in a meeting state, e.g. was deferred.
-    func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws(StoreError) -> (entered: Date?, stays: Int) {
-        let placeholders = meetingStates.map { _ in "?" }.joined(separator: ",")
+    /// `decidedAt` is the meeting whose decision put it there (a deferral at a meeting), if any.
+    func agendaAnchor(
+        ticket: String, state: String, meetingStates: [String]
+    ) throws(StoreError) -> (entered: Date?, stays: Int, decidedAt: Int?) {
+        // ?1 is the ticket, ?2 the state, ?3… the meeting states.
+        let placeholders = meetingStates.indices.map { "?\($0 + 3)" }.joined(separator: ",")
         let row = try connection.query(
             """
-            SELECT max(CASE WHEN to_state = ? THEN at END),
-                   sum(CASE WHEN from_state = to_state AND to_state IN (\(placeholders.isEmpty ? "NULL" : placeholders)) THEN 1 ELSE 0 END)
-            FROM history WHERE ticket_id = ?
-            """, [.text(state)] + meetingStates.map(SQLValue.text) + [.text(ticket)]
+            SELECT max(CASE WHEN to_state = ?2 THEN at END),
+                   sum(CASE WHEN from_state = to_state AND to_state IN (\(placeholders.isEmpty ? "NULL" : placeholders)) THEN 1 ELSE 0 END),
+                   (SELECT meeting_id FROM history WHERE ticket_id = ?1 AND to_state = ?2 ORDER BY revision DESC LIMIT 1)
+            FROM history WHERE ticket_id = ?1
+            """, [.text(ticket), .text(state)] + meetingStates.map(SQLValue.text)
         ).first
-        return (row?[0].text.flatMap(Timestamp.parse), row?[1].integer ?? 0)
+        return (row?[0].text.flatMap(Timestamp.parse), row?[1].integer ?? 0, row?[2].integer)
     }
 
     /// Entries recorded for a meeting, in resolution order.

@@ -97,10 +97,11 @@ enum MeetingCommand: GapFlowCommand {
 enum AgendaCommand: GapFlowCommand {
     static let name = "agenda"
     static let summary = "Export a meeting's agenda (Tagesordnung) as Markdown, HTML, CSV for Excel, or JSON."
-    static let synopsis = "[--meeting ID|next] --format md|html|csv|json [--out FILE] [--workflow W]"
+    static let synopsis = "[--meeting ID|next] --format md|html|csv|json|decisions [--out FILE] [--workflow W]"
     static let discussion = """
         An item is on the agenda of the first meeting whose submission deadline is on or after the day it entered its
         state; a deferral moves it to the next meeting. CSV is semicolon-separated UTF-8 with BOM, for German Excel.
+        --format decisions writes the template for `gapflow decisions apply`: each item with the events allowed for it.
         """
     static let options: [OptionSpec] = [
         .value("meeting", "ID|next", "the meeting (default: next)"), .value("format", "FORMAT", "md, html, csv or json"),
@@ -119,11 +120,35 @@ enum AgendaCommand: GapFlowCommand {
         case "html": text = AgendaExport.html(agenda)
         case "csv": text = AgendaExport.csv(agenda)
         case "json": text = AgendaExport.json(agenda).pretty + "\n"
-        default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv or json")
+        case "decisions": text = try template(agenda, engine: engine).pretty + "\n"
+        default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv, json or decisions")
         }
         try context.write(text, to: arguments.value("out"))
         if arguments.value("out") != nil, agenda.items.isEmpty {
             context.environment.errors.line("note: meeting \(meeting.id) has no items yet; the agenda lists only the fixed points")
         }
+    }
+
+    /// The decisions template: every item with the events the steering group may decide and the fields each needs.
+    static func template(_ agenda: Agenda, engine: Engine) throws -> JSONValue {
+        let definition = agenda.definition
+        var entries: [JSONValue] = []
+        for (top, item) in AgendaExport.numbered(agenda) {
+            var allowed: [(String, JSONValue)] = []
+            for transition in definition.transitions(from: item.ticket.state) where transition.roles != [Definition.systemRole] {
+                let missing = transition.requires.filter { item.ticket.fields[$0] == nil }
+                allowed.append((transition.event, JSONValue.array(missing.map { JSONValue.string($0) })))
+            }
+            entries.append(
+                .object([
+                    ("item", .string(top)), ("ticket", .string(item.ticket.id)),
+                    ("title", .string(item.ticket.fields["title"]?.plainText ?? "")), ("event", .null), ("allowed", .object(allowed)),
+                    ("set", .object([])), ("comment", .null),
+                ]))
+        }
+        return .object([
+            ("$comment", .string("Fill in \"event\" (one of \"allowed\", which lists the fields each still needs) and \"set\" for each item; then: gapflow decisions apply FILE --check")),
+            ("meeting", .integer(agenda.meeting.id)), ("decisions", .array(entries)),
+        ])
     }
 }

@@ -1,0 +1,114 @@
+import Foundation
+
+/// One decision of a batch: which event a meeting (or a decision in writing) fires on which ticket.
+public struct Decision: Sendable {
+    /// The entry's position in its file, 1-based, for messages.
+    public let entry: Int
+    public let ticket: String
+    public let event: String
+    public let values: [String: FieldInput]
+    public let comment: String?
+    /// The resolution number; numbered in order when nil.
+    public let resolution: String?
+
+    public init(entry: Int, ticket: String, event: String, values: [String: FieldInput], comment: String?, resolution: String?) {
+        self.entry = entry
+        self.ticket = ticket
+        self.event = event
+        self.values = values
+        self.comment = comment
+        self.resolution = resolution
+    }
+}
+
+/// What one decision did (or, checked, would do).
+public struct AppliedDecision: Sendable, Equatable {
+    public let entry: Int
+    public let ticket: String
+    public let resolution: String
+    public let event: String
+    public let from: String
+    public let to: String
+}
+
+/// A batch of decisions was refused as a whole; every problem, by entry.
+public struct DecisionsRefused: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Problem: Sendable, Equatable {
+        public let entry: Int
+        public let ticket: String
+        public let message: String
+    }
+
+    public let problems: [Problem]
+
+    public var description: String {
+        "\(problems.count) problem\(problems.count == 1 ? "" : "s") in the decisions; none was applied"
+    }
+}
+
+extension Engine {
+    /// Applies every decision in one transaction, or none: each is checked as the engine checks any command
+    /// (ticket known, event allowed in its state, required fields, the actor's role), and any problem refuses the
+    /// whole batch with all problems listed. With `check`, the same work is done and then rolled back.
+    ///
+    /// - Parameter meeting: the meeting that decided, or nil for decisions in writing (*Umlaufverfahren*).
+    public func applyDecisions(_ decisions: [Decision], meeting: Int?, actor: Actor, check: Bool) throws -> [AppliedDecision] {
+        let now = now()
+        struct CheckedOnly: Error { let results: [AppliedDecision] }
+        var armed: [Date] = []
+        do {
+            let results = try store.write { tx -> [AppliedDecision] in
+                var problems: [DecisionsRefused.Problem] = []
+                var prefix = "U\(LocalDate(now, in: .berlin).iso8601.replacingOccurrences(of: "-", with: ""))"
+                if let meeting {
+                    guard let found = try tx.meetings(workflow: nil).first(where: { $0.id == meeting }) else {
+                        throw MeetingError.unknownMeeting(String(meeting))
+                    }
+                    prefix = "\(found.date.year)/\(found.id)"
+                }
+                var seen: [String: Int] = [:]
+                var results: [AppliedDecision] = []
+                for (index, decision) in decisions.enumerated() {
+                    let ticketID = decision.ticket.uppercased()
+                    if let first = seen[ticketID] {
+                        problems.append(.init(entry: decision.entry, ticket: ticketID, message: "ticket \(ticketID) is decided twice (also entry \(first))"))
+                        continue
+                    }
+                    seen[ticketID] = decision.entry
+                    let resolution = decision.resolution ?? "\(prefix)-\(index + 1)"
+                    var command = Command(.fire(event: decision.event), actor: actor, values: decision.values, comment: decision.comment)
+                    command.decision = DecisionRecord(meeting: meeting, resolution: resolution)
+                    do {
+                        let outcome = try fire(ticketID, command, in: tx, now: now)
+                        armed += outcome.timers.arm.map(\.dueAt)
+                        results.append(
+                            AppliedDecision(
+                                entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,
+                                from: outcome.entry.from ?? "", to: outcome.entry.to))
+                    } catch let rejection as Rejection {
+                        problems += rejection.blockers.map { .init(entry: decision.entry, ticket: ticketID, message: $0.message) }
+                    } catch let error as EngineError {
+                        problems.append(.init(entry: decision.entry, ticket: ticketID, message: error.description))
+                    }
+                }
+                if !problems.isEmpty { throw DecisionsRefused(problems: problems) }
+                if check { throw CheckedOnly(results: results) }
+                return results
+            }
+            notifyArmed(armed.min())
+            return results
+        } catch let checked as CheckedOnly {
+            return checked.results
+        }
+    }
+
+    /// The decisions recorded for a meeting, in the order they were taken.
+    public func decisions(of meeting: Int) throws -> [(ticket: Ticket, definition: Definition, entry: HistoryEntry)] {
+        try store.read { tx in
+            try tx.decisions(meeting: meeting).map { ticketID, entry in
+                let ticket = try ticket(ticketID, in: tx)
+                return (ticket, try definition(ticket.workflowID, version: ticket.version, in: tx), entry)
+            }
+        }
+    }
+}
