@@ -128,7 +128,7 @@ import Testing
             guard let transition = definition.transitions(from: ticket.state).randomElement(using: &random) else { continue }
             let today = LocalDate(clock.now(), in: .berlin)
             var values: [String: FieldInput] = [:]
-            for name in transition.requires + transition.sets where Bool.random(using: &random) || transition.requires.contains(name) {
+            for name in transition.needs + transition.sets where Bool.random(using: &random) || transition.needs.contains(name) {
                 guard let field = definition.field(name) else { continue }
                 values[name] = KIMValues.input(for: field, today: today)
             }

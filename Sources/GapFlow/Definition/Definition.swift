@@ -126,6 +126,9 @@ public struct Transition: Sendable, Equatable {
     public let roles: [String]
     /// Fields that must hold a value after the event: already set, or given with the command.
     public let requires: [String]
+    /// Fields that must be given with the command itself: a value left from an earlier event does not count
+    /// (e.g. each steering decision needs its own decision note).
+    public let requiresNew: [String]
     /// Fields the event may set, besides the required ones.
     public let sets: [String]
     public let condition: Condition?
@@ -134,7 +137,10 @@ public struct Transition: Sendable, Equatable {
     public func target(from state: String) -> String { to ?? state }
 
     /// Whether the command may give a value for `field`.
-    public func mayWrite(_ field: String) -> Bool { requires.contains(field) || sets.contains(field) }
+    public func mayWrite(_ field: String) -> Bool { requires.contains(field) || requiresNew.contains(field) || sets.contains(field) }
+
+    /// Every field the event needs, whether it may already be set or must be given anew.
+    public var needs: [String] { requires + requiresNew.filter { !requires.contains($0) } }
 }
 
 /// A declared property of every path through the graph, proven by the validator.

@@ -636,7 +636,7 @@ struct DefinitionDecoder {
     mutating func transition(
         _ node: JSONNode, at path: String, states: Set<String>, roles: Set<String>, fields: [String: Field]
     ) -> Transition? {
-        let allowed = ["event", "title", "from", "to", "roles", "requires", "sets", "condition", "description"]
+        let allowed = ["event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description"]
         guard let keys = object(node, at: path, allowed: allowed, required: ["event", "title", "from", "roles"]) else { return nil }
         let event = string(keys["event"], at: Self.child(path, "event")) ?? ""
         if let eventNode = keys["event"], !event.isEmpty {
@@ -661,6 +661,7 @@ struct DefinitionDecoder {
         return Transition(
             event: event, title: string(keys["title"], at: Self.child(path, "title")) ?? event, from: from, to: to,
             roles: roleNames, requires: fieldList(keys["requires"], at: Self.child(path, "requires"), fields: fields),
+            requiresNew: fieldList(keys["requiresNew"], at: Self.child(path, "requiresNew"), fields: fields),
             sets: fieldList(keys["sets"], at: Self.child(path, "sets"), fields: fields), condition: condition)
     }
 

@@ -123,7 +123,8 @@ extension Engine {
                 let enteredDay = LocalDate(entered, in: zone)
                 // Deferred at a meeting: the next meeting after it. Otherwise: the first deadline on or after entering.
                 let decidedAt = anchor.decidedAt.flatMap { id in meetings.first { $0.id == id } }
-                let due = decidedAt.map { deferredAt in meetings.first { $0.date > deferredAt.date } }
+                let due =
+                    decidedAt.map { deferredAt in meetings.first { $0.date > deferredAt.date } }
                     ?? meetings.first { $0.submissionDeadline >= enteredDay }
                 guard due?.id == meeting.id else { continue }
                 items.append(

@@ -71,7 +71,10 @@ extension Engine {
                 for (index, decision) in decisions.enumerated() {
                     let ticketID = decision.ticket.uppercased()
                     if let first = seen[ticketID] {
-                        problems.append(.init(entry: decision.entry, ticket: ticketID, message: "ticket \(ticketID) is decided twice (also entry \(first))"))
+                        problems.append(
+                            .init(
+                                entry: decision.entry, ticket: ticketID,
+                                message: "ticket \(ticketID) is decided twice (also entry \(first))"))
                         continue
                     }
                     seen[ticketID] = decision.entry

@@ -206,9 +206,14 @@ public enum Step {
         blockers += roleBlocker.map { [$0] } ?? []
         blockers += scopeBlockers(definition, actor: command.actor, fields: ticket.fields)
         let (fields, valueBlockers) = apply(
-            command.values, to: ticket.fields, definition: definition, writable: transition.requires + transition.sets, event: event)
+            command.values, to: ticket.fields, definition: definition, writable: transition.needs + transition.sets, event: event)
         blockers += valueBlockers
         blockers += missingFields(transition.requires, in: fields, definition: definition, event: event, besides: valueBlockers)
+        // Fields the event needs anew count as missing unless this command gives them, whatever the ticket holds.
+        let given = fields.filter { name, _ in command.values[name] != nil }
+        blockers += missingFields(
+            transition.requiresNew.filter { !transition.requires.contains($0) }, in: given, definition: definition, event: event,
+            besides: valueBlockers)
         blockers += referenceBlockers(definition, ownID: ticket.id, old: ticket.fields, new: fields, references: references)
         if valueBlockers.isEmpty, let condition = transition.condition,
             let failure = ConditionEvaluator(definition: definition, fields: fields, today: LocalDate(now, in: .berlin))

@@ -14,16 +14,26 @@ struct Vocabulary {
     let deferrals: String
     let noItems: String
     let none: String
+    let minutes: String
+    let resolutions: String
+    let number: String
+    let decision: String
+    let responsible: String
+    let dueDate: String
+    let inWriting: String
 
     static func forLanguage(_ language: String) -> Vocabulary {
         language == "de"
             ? Vocabulary(
                 agenda: "Tagesordnung", item: "TOP", meetingOn: "Sitzung am", oClock: "Uhr", place: "Ort", deadline: "Antragsfrist",
                 ticket: "Vorgang", title: "Titel", section: "Abschnitt", entered: "Eingang", waitingDays: "Wartezeit (Tage)",
-                deferrals: "Vertagungen", noItems: "Keine Vorlagen.", none: "–")
+                deferrals: "Vertagungen", noItems: "Keine Vorlagen.", none: "–", minutes: "Ergebnisprotokoll",
+                resolutions: "Beschlussliste", number: "Nr.", decision: "Beschluss", responsible: "Zuständig", dueDate: "Frist",
+                inWriting: "Umlaufverfahren")
             : Vocabulary(
                 agenda: "Agenda", item: "Item", meetingOn: "Meeting on", oClock: "", place: "Place", deadline: "Submission deadline",
                 ticket: "Ticket", title: "Title", section: "Section", entered: "Entered", waitingDays: "Waiting (days)",
-                deferrals: "Deferrals", noItems: "No items.", none: "–")
+                deferrals: "Deferrals", noItems: "No items.", none: "–", minutes: "Minutes", resolutions: "Resolutions",
+                number: "No.", decision: "Decision", responsible: "Responsible", dueDate: "Due", inWriting: "In writing")
     }
 }

@@ -19,7 +19,9 @@ enum DecisionsCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         let words = try arguments.positionals(["apply", "FILE"], command: name)
-        guard words[0] == "apply" else { throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow decisions`", hint: "use `decisions apply FILE`") }
+        guard words[0] == "apply" else {
+            throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow decisions`", hint: "use `decisions apply FILE`")
+        }
         let file = words[1]
         let root = try Context.readJSON(
             context.environment.url(file), shownAs: file, hint: "the file is refused as a whole; nothing was changed")
@@ -68,7 +70,9 @@ struct DecisionsFile {
         var problems: [String] = []
         func problem(_ node: JSONNode, _ text: String) { problems.append("\(name):\(node.position.line):\(node.position.column): \(text)") }
         guard let members = root.members else {
-            throw CommandFailure("\(name) must hold a JSON object with \"meeting\" and \"decisions\"", hint: "write a template with `gapflow agenda --format decisions`")
+            throw CommandFailure(
+                "\(name) must hold a JSON object with \"meeting\" and \"decisions\"",
+                hint: "write a template with `gapflow agenda --format decisions`")
         }
         let top = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         for member in members where !["$comment", "meeting", "circulation", "decisions"].contains(member.key) {
@@ -92,14 +96,21 @@ struct DecisionsFile {
             }
             let keys = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
             for field in fields where !known.contains(field.key) {
-                problem(field.value, "entry \(number): unknown key \"\(field.key)\"" + (NameSuggestion.hint(for: field.key, among: known).map { " (\($0))" } ?? ""))
+                problem(
+                    field.value,
+                    "entry \(number): unknown key \"\(field.key)\""
+                        + (NameSuggestion.hint(for: field.key, among: known).map { " (\($0))" } ?? ""))
             }
             guard let ticket = keys["ticket"]?.string else {
                 problem(entry, "entry \(number): \"ticket\" is missing")
                 continue
             }
             guard let eventNode = keys["event"], case .string(let event) = eventNode.value else {
-                if let node = keys["event"], node.value != .null { problem(node, "entry \(number): \"event\" must be a string") } else { skipped.append(number) }
+                if let node = keys["event"], node.value != .null {
+                    problem(node, "entry \(number): \"event\" must be a string")
+                } else {
+                    skipped.append(number)
+                }
                 continue
             }
             var values: [String: FieldInput] = [:]
@@ -112,7 +123,8 @@ struct DecisionsFile {
             }
             let comment = keys["comment"].flatMap(\.string)
             let resolution = keys["resolution"].flatMap(\.string)
-            decisions.append(Decision(entry: number, ticket: ticket, event: event, values: values, comment: comment, resolution: resolution))
+            decisions.append(
+                Decision(entry: number, ticket: ticket, event: event, values: values, comment: comment, resolution: resolution))
         }
         if !problems.isEmpty {
             throw CommandFailure(problems.joined(separator: "\n"), hint: "the file is refused as a whole; nothing was changed")

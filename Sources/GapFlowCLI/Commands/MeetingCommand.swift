@@ -136,7 +136,7 @@ enum AgendaCommand: GapFlowCommand {
         for (top, item) in AgendaExport.numbered(agenda) {
             var allowed: [(String, JSONValue)] = []
             for transition in definition.transitions(from: item.ticket.state) where transition.roles != [Definition.systemRole] {
-                let missing = transition.requires.filter { item.ticket.fields[$0] == nil }
+                let missing = transition.requires.filter { item.ticket.fields[$0] == nil } + transition.requiresNew
                 allowed.append((transition.event, JSONValue.array(missing.map { JSONValue.string($0) })))
             }
             entries.append(
@@ -147,8 +147,45 @@ enum AgendaCommand: GapFlowCommand {
                 ]))
         }
         return .object([
-            ("$comment", .string("Fill in \"event\" (one of \"allowed\", which lists the fields each still needs) and \"set\" for each item; then: gapflow decisions apply FILE --check")),
+            (
+                "$comment",
+                .string(
+                    "Fill in \"event\" (one of \"allowed\", which lists the fields each still needs) and \"set\" for each item; then: gapflow decisions apply FILE --check"
+                )
+            ),
             ("meeting", .integer(agenda.meeting.id)), ("decisions", .array(entries)),
         ])
+    }
+}
+
+/// `gapflow minutes`: results minutes and resolution list of a meeting, from the decisions recorded for it.
+enum MinutesCommand: GapFlowCommand {
+    static let name = "minutes"
+    static let summary = "Export a meeting's results minutes (Ergebnisprotokoll) and resolution list."
+    static let synopsis = "--meeting ID --format md|html|csv [--out FILE] [--workflow W]"
+    static let discussion = "CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel."
+    static let options: [OptionSpec] = [
+        .value("meeting", "ID", "the meeting"), .value("format", "FORMAT", "md, html or csv"),
+        .value("out", "FILE", "write to a file instead of standard output"), .value("workflow", "W", "the workflow"), .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        guard let reference = arguments.value("meeting") else {
+            throw UsageError("minutes needs --meeting ID", hint: "see `gapflow meeting list`")
+        }
+        let engine = try context.engine(mode: .readOnly)
+        let workflow = try context.meetingWorkflow(engine)
+        let meeting = try engine.meeting(reference, workflow: workflow)
+        let definition = try engine.definition(workflow)
+        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
+        let text: String
+        switch arguments.value("format") ?? "md" {
+        case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
+        case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions)
+        case "csv": text = MinutesExport.csv(definition: definition, resolutions: resolutions)
+        case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md, html or csv")
+        }
+        try context.write(text, to: arguments.value("out"))
     }
 }

@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+
+@Suite struct MeetingTests {
+    private let workflow = "systemic-gap-escalation"
+    private let day: TimeInterval = 86_400
+
+    private func date(_ text: String) throws -> LocalDate { try #require(LocalDate(parsing: text)) }
+
+    /// A ticket brought to `awaiting_steering` (new gaps for the steering group) at the clock's current time.
+    private func tabled(_ engine: Engine, _ title: String = "Lücke") throws -> String {
+        var values = Fixtures.gapValues
+        values["title"] = .text(title)
+        let id = try engine.open(workflow: workflow, Command(.open, actor: Fixtures.coordinator, values: values)).ticket.id
+        try engine.fire(id, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")]))
+        try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
+        return id
+    }
+
+    @Test func aMeetingsSubmissionDeadlineDefaultsToTenDaysBeforeAndPastOrDoubleDatesAreRefused() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let meeting = try engine.addMeeting(
+            workflow: workflow, date: try date("2027-03-11"), time: "14:00", title: "1. Sitzung", place: nil)
+        #expect(meeting.submissionDeadline == (try date("2027-03-01")))
+        #expect(throws: MeetingError.dateInPast(try date("2026-11-24"), today: try date("2026-11-25"))) {
+            try engine.addMeeting(workflow: workflow, date: try date("2026-11-24"), time: nil, title: "x", place: nil)
+        }
+        #expect(throws: MeetingError.overlaps(try date("2027-03-11"), existing: meeting.id)) {
+            try engine.addMeeting(workflow: workflow, date: try date("2027-03-11"), time: nil, title: "y", place: nil)
+        }
+        #expect(throws: MeetingError.invalidTime("25:00")) {
+            try engine.addMeeting(workflow: workflow, date: try date("2027-04-01"), time: "25:00", title: "z", place: nil)
+        }
+        #expect(try engine.meetings().count == 1)
+    }
+
+    @Test func anItemBelongsToTheFirstMeetingWhoseDeadlineItMetAndADeferralMovesItOn() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)  // 25 November 2026
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let first = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
+        let second = try engine.addMeeting(workflow: workflow, date: try date("2027-03-11"), time: nil, title: "März", place: nil)
+        let early = try tabled(engine, "früh")  // 25 November, before the deadline of 30 November
+        clock.advance(by: 5 * day)
+        let onTheDeadline = try tabled(engine, "am Stichtag")  // 30 November: still in time
+        clock.advance(by: 1 * day)
+        let late = try tabled(engine, "spät")  // 1 December: next meeting
+        #expect(try engine.agenda(for: first).items.map(\.ticket.id) == [early, onTheDeadline])
+        #expect(try engine.agenda(for: second).items.map(\.ticket.id) == [late])
+
+        // The December meeting defers the early item (the decision is entered before the meeting day, as offices do).
+        _ = try engine.applyDecisions(
+            [Decision(entry: 1, ticket: early, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
+            meeting: first.id, actor: Fixtures.office, check: false)
+        #expect(try engine.agenda(for: first).items.map(\.ticket.id) == [onTheDeadline])
+        let march = try engine.agenda(for: second)
+        #expect(march.items.map(\.ticket.id) == [early, late])
+        #expect(march.items.first?.deferrals == 1)
+        #expect(march.items.last?.waitingDays == 100)
+    }
+
+    @Test func decisionsAreAppliedAllOrNothing() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
+        let a = try tabled(engine, "a")
+        let b = try tabled(engine, "b")
+        let good = Decision(
+            entry: 1, ticket: a, event: "direct_measure", values: ["decision_note": .text("Jobcenter handelt")], comment: nil,
+            resolution: nil)
+        let noNote = Decision(entry: 2, ticket: b, event: "reject", values: ["reason": .text("Kein Bedarf")], comment: nil, resolution: nil)
+        let unknown = Decision(entry: 3, ticket: "GAP-2026-0999", event: "defer", values: [:], comment: nil, resolution: nil)
+        let twice = Decision(entry: 4, ticket: a, event: "defer", values: ["decision_note": .text("x")], comment: nil, resolution: nil)
+        #expect(
+            throws: DecisionsRefused(problems: [
+                .init(
+                    entry: 2, ticket: b,
+                    message: "\"reject\" requires field \"decision_note\" (Beschlussvermerk); give it with --set decision_note=…"),
+                .init(entry: 3, ticket: "GAP-2026-0999", message: "there is no ticket GAP-2026-0999"),
+                .init(entry: 4, ticket: a, message: "ticket \(a) is decided twice (also entry 1)"),
+            ])
+        ) { try engine.applyDecisions([good, noNote, unknown, twice], meeting: meeting.id, actor: Fixtures.office, check: false) }
+        #expect(try engine.ticket(a).state == "awaiting_steering")
+        #expect(try engine.history(a).count == 3)
+
+        let fixed = Decision(
+            entry: 2, ticket: b, event: "reject", values: ["reason": .text("Kein Bedarf"), "decision_note": .text("Abgelehnt")],
+            comment: nil, resolution: "7/2026")
+        let checked = try engine.applyDecisions([good, fixed], meeting: meeting.id, actor: Fixtures.office, check: true)
+        #expect(checked.map(\.resolution) == ["2026/\(meeting.id)-1", "7/2026"])
+        #expect(try engine.ticket(a).state == "awaiting_steering")
+        let applied = try engine.applyDecisions([good, fixed], meeting: meeting.id, actor: Fixtures.office, check: false)
+        #expect(applied == checked)
+        #expect(try engine.ticket(b).state == "feedback")
+        #expect(try engine.history(b).last?.decision == DecisionRecord(meeting: meeting.id, resolution: "7/2026"))
+        #expect(try engine.decisions(of: meeting.id).map(\.ticket.id) == [a, b])
+    }
+
+    @Test func aDecisionNeedsItsOwnNoteNotTheOneLeftFromTheLastDecision() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try tabled(engine)
+        try engine.fire(id, Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("Vertagt")]))
+        #expect(throws: Rejection.self) { try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office)) }
+        try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office, values: ["decision_note": .text("Maßnahme")]))
+    }
+
+    @Test func decisionsInWritingAreRecordedWithoutAMeeting() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try tabled(engine)
+        let applied = try engine.applyDecisions(
+            [
+                Decision(
+                    entry: 1, ticket: id, event: "report_to_state", values: ["decision_note": .text("Im Umlaufverfahren")], comment: nil,
+                    resolution: nil)
+            ],
+            meeting: nil, actor: Fixtures.office, check: false)
+        #expect(applied.first?.resolution == "U20261125-1")
+        #expect(try engine.history(id).last?.decision == DecisionRecord(meeting: nil, resolution: "U20261125-1"))
+    }
+
+    // MARK: - Exports
+
+    private func agendaWithItems() throws -> (Engine, Agenda, TemporaryFolder) {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let meeting = try engine.addMeeting(
+            workflow: workflow, date: try date("2026-12-10"), time: "14:00", title: "4. Sitzung; Lenkungsgruppe, \"KIM\"",
+            place: "Kreishaus Siegburg")
+        _ = try tabled(engine, "Kinderbetreuung; \"fehlt\"")
+        return (engine, try engine.agenda(for: meeting), folder)
+    }
+
+    @Test func theCSVOpensInGermanExcel() throws {
+        let (_, agenda, _) = try agendaWithItems()
+        let csv = AgendaExport.csv(agenda)
+        #expect(csv.hasPrefix("\u{FEFF}TOP;Vorgang;Abschnitt;Titel;Kommune;Rechtskreise;"))
+        let lines = csv.dropFirst().components(separatedBy: "\r\n")
+        #expect(lines.count == 3 && lines[2].isEmpty)
+        #expect(lines[1].hasPrefix("4.1;GAP-2026-0001;Neue systematische Lücken;\"Kinderbetreuung; \"\"fehlt\"\"\";Siegburg;SGB II;"))
+        #expect(lines[1].hasSuffix(";25.11.2026;15;0"))
+    }
+
+    @Test func theHTMLAgendaIsAnAccessibleSelfContainedPage() throws {
+        let (_, agenda, _) = try agendaWithItems()
+        let html = AgendaExport.html(agenda)
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"de\">"))
+        #expect(html.contains("<h1>Tagesordnung: 4. Sitzung; Lenkungsgruppe, &quot;KIM&quot;</h1>"))
+        #expect(html.contains("<h2>TOP 4 Neue systematische Lücken</h2>"))
+        #expect(html.contains("<th scope=\"row\">Kommune</th><td>Siegburg</td>"))
+        #expect(html.contains("@media print"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+        for tag in ["section", "table", "tbody", "tr", "h2", "h3", "main", "header"] {
+            #expect(html.components(separatedBy: "<\(tag)").count - 1 == html.components(separatedBy: "</\(tag)>").count - 1, "\(tag)")
+        }
+    }
+
+    @Test func theJSONAgendaHasAStableSchemaWithISODates() throws {
+        let (_, agenda, _) = try agendaWithItems()
+        let json = try JSONParser.parse(AgendaExport.json(agenda).compact)
+        #expect(json.members?.map(\.key) == ["schema", "workflow", "meeting", "points"])
+        let meeting = try #require(json.members?.first { $0.key == "meeting" }?.value.members)
+        #expect(meeting.first { $0.key == "date" }?.value.string == "2026-12-10")
+        #expect(meeting.first { $0.key == "submissionDeadline" }?.value.string == "2026-11-30")
+        let points = try #require(json.members?.first { $0.key == "points" }?.value.elements)
+        #expect(points.count == 6)
+        let item = points[3].members?.first { $0.key == "items" }?.value.elements?.first
+        #expect(item?.members?.first { $0.key == "number" }?.value.string == "4.1")
+    }
+
+    @Test func theCalendarIsValidICalendar() throws {
+        let (engine, _, _) = try agendaWithItems()
+        try engine.addMeeting(
+            workflow: workflow, date: try date("2027-03-11"), time: nil,
+            title: "1. Sitzung der Lenkungsgruppe des Kommunalen Integrationsmanagements im Rhein-Sieg-Kreis 2027", place: nil)
+        let ics = CalendarExport.icalendar(try engine.meetings(), calendarName: "Lenkungsgruppe", now: Fixtures.start)
+        let lines = ics.components(separatedBy: "\r\n")
+        #expect(lines.first == "BEGIN:VCALENDAR" && lines.dropLast().last == "END:VCALENDAR")
+        #expect(lines.allSatisfy { $0.utf8.count <= 75 })
+        #expect(!ics.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(lines.contains("DTSTART;TZID=Europe/Berlin:20261210T140000"))
+        #expect(lines.contains("SUMMARY:4. Sitzung\\; Lenkungsgruppe\\, \"KIM\""))
+        #expect(lines.contains("DTSTART;VALUE=DATE:20270311"))
+        let unfolded = ics.replacingOccurrences(of: "\r\n ", with: "")
+        #expect(unfolded.contains("SUMMARY:1. Sitzung der Lenkungsgruppe des Kommunalen Integrationsmanagements im Rhein-Sieg-Kreis 2027"))
+        #expect(lines.filter { $0.hasPrefix("BEGIN:VEVENT") }.count == 2)
+        #expect(lines.contains("DTSTAMP:20261125T080000Z"))
+    }
+
+    @Test func theMinutesListEveryResolutionWithWhoIsResponsibleAndTheDueDate() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
+        let id = try tabled(engine, "Sprachkurse")
+        _ = try engine.applyDecisions(
+            [
+                Decision(
+                    entry: 1, ticket: id, event: "mandate",
+                    values: [
+                        "project_group": .text("PG Sprache"), "mandate": .text("Modell entwickeln"), "due_date": .text("2027-04-30"),
+                        "decision_note": .text("Beauftragt"),
+                    ], comment: nil, resolution: nil)
+            ], meeting: meeting.id, actor: Fixtures.office, check: false)
+        let definition = try engine.definition(workflow)
+        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
+        let markdown = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
+        #expect(markdown.contains("**Beschluss 2026/\(meeting.id)-1:** Projektgruppe beauftragen: Beauftragt"))
+        #expect(
+            markdown.contains(
+                "| 2026/\(meeting.id)-1 | Sprachkurse (\(id)) | Projektgruppe beauftragen: Beauftragt | PG Sprache | 30.04.2027 |"))
+        #expect(
+            MinutesExport.csv(definition: definition, resolutions: resolutions).hasPrefix(
+                "\u{FEFF}Nr.;Vorgang;Titel;Beschluss;Zuständig;Frist\r\n"))
+    }
+}
