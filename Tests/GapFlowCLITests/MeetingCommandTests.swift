@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+@testable import GapFlowCLI
+
+@Suite struct MeetingCommandTests {
+    /// A database with two gaps waiting for the steering group and a December meeting.
+    private func prepared() throws -> (Shell, [String]) {
+        let shell = Shell()
+        try shell.prepareKIM()
+        var ids: [String] = []
+        for title in ["Kinderbetreuung fehlt", "Sprachmittlung fehlt"] {
+            let id = try shell.openGap(title: title)
+            #expect(shell.run("fire", id, "forward").status == 0)
+            #expect(shell.run("fire", id, "table", "--as", "ki.leitung", "--set", "proposal=Projektgruppe beauftragen").status == 0)
+            ids.append(id)
+        }
+        let added = shell.run(
+            "meeting", "add", "--date", "10.12.2026", "--time", "14:00", "--title", "4. Sitzung der Lenkungsgruppe 2026", "--place",
+            "Kreishaus")
+        try #require(added.status == 0, "\(added.errors)")
+        #expect(added.output == "meeting 1: 4. Sitzung der Lenkungsgruppe 2026, 10.12.2026 (Antragsfrist 30.11.2026)\n")
+        return (shell, ids)
+    }
+
+    private func write(_ shell: Shell, _ name: String, _ text: String) -> String {
+        let path = shell.folder.appendingPathComponent(name).path
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    @Test func aWholeMeetingCycleRunsFromTheCommandLine() throws {
+        let (shell, ids) = try prepared()
+        let agenda = shell.run("agenda", "--format", "md")
+        #expect(agenda.output.contains("### TOP 4.1 Kinderbetreuung fehlt (\(ids[0]))"))
+        #expect(shell.run("agenda", "--format", "html", "--out", "agenda.html").status == 0)
+        #expect(shell.run("agenda", "--format", "csv", "--out", "agenda.csv").status == 0)
+        #expect(shell.run("agenda", "--meeting", "next", "--format", "decisions", "--out", "decisions.json").status == 0)
+
+        // The office fills in the template after the meeting.
+        var template = try String(contentsOf: shell.folder.appendingPathComponent("decisions.json"), encoding: .utf8)
+        template = template.replacingOccurrences(
+            of: "\"ticket\": \"\(ids[0])\",\n      \"title\": \"Kinderbetreuung fehlt\",\n      \"event\": null",
+            with: "\"ticket\": \"\(ids[0])\",\n      \"title\": \"Kinderbetreuung fehlt\",\n      \"event\": \"defer\"")
+        template = template.replacingOccurrences(of: "\"set\": {}", with: "\"set\": {\"decision_note\": \"Beschlossen\"}")
+        template = template.replacingOccurrences(
+            of: "\"ticket\": \"\(ids[1])\",\n      \"title\": \"Sprachmittlung fehlt\",\n      \"event\": null",
+            with: "\"ticket\": \"\(ids[1])\",\n      \"title\": \"Sprachmittlung fehlt\",\n      \"event\": \"direct_measure\"")
+        _ = write(shell, "filled.json", template)
+        let check = shell.run("decisions", "apply", "filled.json", "--check", "--as", "geschaeftsstelle")
+        #expect(check.status == 0, "\(check.errors)")
+        #expect(check.output.hasSuffix("check passed: 2 decisions would be applied; nothing was changed\n"))
+        #expect(try JSONParser.parse(shell.run("show", ids[1], "--json").output)["state"]?.string == "awaiting_steering")
+        let applied = shell.run("decisions", "apply", "filled.json", "--as", "geschaeftsstelle")
+        #expect(applied.status == 0, "\(applied.errors)")
+        #expect(applied.output.contains("applied 2026/1-2  \(ids[1])  direct_measure: awaiting_steering → feedback"))
+        let minutes = shell.run("minutes", "--meeting", "1", "--format", "md")
+        #expect(minutes.output.contains("| 2026/1-1 | Kinderbetreuung fehlt (\(ids[0])) | Vertagen: Beschlossen |"))
+        #expect(shell.run("minutes", "--meeting", "1", "--format", "csv").output.hasPrefix("\u{FEFF}Nr.;"))
+        #expect(shell.run("minutes", "--meeting", "1", "--format", "html").output.contains("<html lang=\"de\">"))
+        // The deferred item waits for the next meeting, which does not exist yet.
+        #expect(shell.run("meeting", "add", "--date", "2027-03-11", "--title", "1. Sitzung 2027").status == 0)
+        #expect(shell.run("agenda", "--meeting", "2").output.contains("TOP 4.1 Kinderbetreuung fehlt"))
+        let ics = shell.run("meeting", "ics")
+        #expect(ics.output.contains("SUMMARY:1. Sitzung 2027\r\n"))
+    }
+
+    @Test func aBadDecisionsFileIsRefusedAsAWholeWithEveryProblemListed() throws {
+        let (shell, ids) = try prepared()
+        let file = write(
+            shell, "bad.json",
+            """
+            {
+              "meeting": 1,
+              "decisions": [
+                { "ticket": "\(ids[0])", "event": "direct_measure", "set": { "decision_note": "gut" } },
+                { "ticket": "GAP-2026-0999", "event": "defer", "set": { "decision_note": "x" } },
+                { "ticket": "\(ids[1])", "event": "approve", "set": { "decision_note": "x" } },
+                { "ticket": "\(ids[1])", "event": "mandate", "set": { "decision_note": "x" } },
+                { "ticket": "\(ids[0])", "event": "defer", "set": { "decision_note": "x" } }
+              ]
+            }
+            """)
+        let before = shell.snapshot()
+        let result = shell.run("decisions", "apply", file, "--as", "geschaeftsstelle")
+        #expect(result.status == 1)
+        let lines = result.errors.split(separator: "\n").map(String.init)
+        #expect(lines.first == "error: 4 problems in the decisions; none was applied:")
+        #expect(lines.contains("  - entry 2 (GAP-2026-0999): there is no ticket GAP-2026-0999"))
+        #expect(
+            lines.contains { $0.hasPrefix("  - entry 3 (\(ids[1])): event \"approve\" is not possible in state \"awaiting_steering\"") })
+        #expect(lines.contains { $0.hasPrefix("  - entry 4 (\(ids[1])): ticket \(ids[1]) is decided twice") })
+        #expect(lines.contains("  - entry 5 (\(ids[0])): ticket \(ids[0]) is decided twice (also entry 1)"))
+        #expect(shell.snapshot() == before)
+    }
+
+    @Test func malformedDecisionsFilesAreRefusedWithTheirPosition() throws {
+        let (shell, ids) = try prepared()
+        let before = shell.snapshot()
+        let truncated = write(shell, "truncated.json", "{\n  \"meeting\": 1,\n  \"decisions\": [\n    { \"ticket\": \"\(ids[0])\", \"ev")
+        #expect(shell.run("decisions", "apply", truncated, "--as", "geschaeftsstelle").errors.contains("truncated.json:4:"))
+        let latin1 = shell.folder.appendingPathComponent("latin1.json").path
+        // "Lücke" as ISO-8859-1 (ü = 0xFC), as an old Windows editor might save it.
+        let bytes =
+            Array("{\"meeting\": 1, \"decisions\": [{\"ticket\": \"\(ids[0])\", \"comment\": \"L".utf8) + [0xFC] + Array("cke\"}]}".utf8)
+        FileManager.default.createFile(atPath: latin1, contents: Data(bytes))
+        let encoding = shell.run("decisions", "apply", latin1, "--as", "geschaeftsstelle")
+        #expect(encoding.status == 1)
+        #expect(encoding.errors.contains("not valid UTF-8"))
+        let typo = write(shell, "typo.json", "{\"meeting\": 1, \"decisions\": [{\"ticket\": \"\(ids[0])\", \"evnt\": \"defer\"}]}")
+        #expect(shell.run("decisions", "apply", typo).errors.contains("entry 1: unknown key \"evnt\" (did you mean \"event\"?)"))
+        let noMeeting = write(
+            shell, "nomeeting.json",
+            "{\"meeting\": 9, \"decisions\": [{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"x\"}}]}")
+        #expect(shell.run("decisions", "apply", noMeeting, "--as", "geschaeftsstelle").errors.contains("there is no meeting 9"))
+        #expect(shell.snapshot() == before)
+    }
+
+    @Test func meetingMistakesGetClearMessages() throws {
+        let (shell, _) = try prepared()
+        #expect(shell.run("meeting", "add", "--date", "2026-12-10", "--title", "x").errors.contains("meeting 1 is already on 10.12.2026"))
+        #expect(shell.run("meeting", "add", "--date", "2020-01-01", "--title", "x").errors.contains("is in the past"))
+        #expect(shell.run("meeting", "add", "--date", "31.02.2027", "--title", "x").status == 2)
+        #expect(shell.run("agenda", "--meeting", "7").errors.contains("there is no meeting 7"))
+        #expect(shell.run("agenda", "--format", "pdf").status == 2)
+        let empty = Shell()
+        try empty.prepareKIM()
+        #expect(empty.run("agenda").errors.contains("no meeting of \"systemic-gap-escalation\" lies ahead"))
+    }
+}
