@@ -94,7 +94,8 @@ public enum CLI {
         CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
         CommandEntry(ListCommand.self), CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self), CommandEntry(RunCommand.self),
         CommandEntry(OutboxCommand.self), CommandEntry(MeetingCommand.self), CommandEntry(AgendaCommand.self),
-        CommandEntry(DecisionsCommand.self), CommandEntry(MinutesCommand.self),
+        CommandEntry(DecisionsCommand.self), CommandEntry(MinutesCommand.self), CommandEntry(PaperCommand.self),
+        CommandEntry(FeedbackReportCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 

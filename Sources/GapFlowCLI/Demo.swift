@@ -162,13 +162,11 @@ struct Demo {
 
     private func list(_ url: URL, key: String) throws -> [JSONNode] {
         let root = try Context.readJSON(url, shownAs: url.path, hint: "run the demo from the repository folder, or give --samples DIR")
-        guard let elements = root.members?.first(where: { $0.key == key })?.value.elements else {
+        guard let elements = root[key]?.elements else {
             throw CommandFailure("\(url.lastPathComponent) must hold an object with an array \"\(key)\"")
         }
         return elements
     }
-
-    private func member(_ node: JSONNode, _ key: String) -> JSONNode? { node.members?.first { $0.key == key }?.value }
 
     private func malformed(_ url: String, _ node: JSONNode, _ what: String) -> CommandFailure {
         CommandFailure("\(url):\(node.position.line):\(node.position.column): \(what)")
@@ -176,15 +174,15 @@ struct Demo {
 
     private func readActors(_ url: URL) throws -> [Actor] {
         try list(url, key: "actors").map { node in
-            guard let name = member(node, "name")?.string, let roles = member(node, "roles")?.elements?.compactMap(\.string), !roles.isEmpty
+            guard let name = node["name"]?.string, let roles = node["roles"]?.elements?.compactMap(\.string), !roles.isEmpty
             else { throw malformed(url.lastPathComponent, node, "an actor needs \"name\" and \"roles\"") }
-            return Actor(name: name, roles: roles, municipality: member(node, "municipality")?.string)
+            return Actor(name: name, roles: roles, municipality: node["municipality"]?.string)
         }
     }
 
     private func readGaps(_ url: URL) throws -> [Gap] {
         try list(url, key: "gaps").map { node in
-            guard let reporter = member(node, "reporter")?.string, let fields = member(node, "fields")?.members else {
+            guard let reporter = node["reporter"]?.string, let fields = node["fields"]?.members else {
                 throw malformed(url.lastPathComponent, node, "a gap needs \"reporter\" and \"fields\"")
             }
             return Gap(reporter: reporter, fields: Dictionary(fields.map { ($0.key, FieldInput.json($0.value)) }, uniquingKeysWith: { $1 }))
@@ -193,14 +191,14 @@ struct Demo {
 
     private func readSteps(_ url: URL) throws -> [Step] {
         let steps = try list(url, key: "steps").enumerated().map { order, node in
-            guard let day = member(node, "day")?.integer, let gap = member(node, "gap")?.integer,
-                let actor = member(node, "as")?.string, let event = member(node, "event")?.string
+            guard let day = node["day"]?.integer, let gap = node["gap"]?.integer,
+                let actor = node["as"]?.string, let event = node["event"]?.string
             else { throw malformed(url.lastPathComponent, node, "a step needs \"day\", \"gap\", \"as\" and \"event\"") }
-            let values = (member(node, "set")?.members ?? []).map { ($0.key, FieldInput.json($0.value)) }
+            let values = (node["set"]?.members ?? []).map { ($0.key, FieldInput.json($0.value)) }
             return Step(
                 order: order, day: day, gap: gap, actor: actor, event: event,
-                values: Dictionary(values, uniquingKeysWith: { $1 }), comment: member(node, "comment")?.string,
-                expectRefusal: member(node, "expect")?.string == "refused")
+                values: Dictionary(values, uniquingKeysWith: { $1 }), comment: node["comment"]?.string,
+                expectRefusal: node["expect"]?.string == "refused")
         }
         return steps.sorted { ($0.day, $0.order) < ($1.day, $1.order) }
     }

@@ -75,7 +75,3 @@ final class Shell {
         return text
     }
 }
-
-extension JSONNode {
-    subscript(key: String) -> JSONNode? { members?.first { $0.key == key }?.value }
-}

@@ -216,4 +216,63 @@ import Testing
             MinutesExport.csv(definition: definition, resolutions: resolutions).hasPrefix(
                 "\u{FEFF}Nr.;Vorgang;Titel;Beschluss;Zuständig;Frist\r\n"))
     }
+
+    @Test func aDecisionPaperShowsSmallCountsOnlyAsLessThanFive() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try tabled(engine, "Sprachmittlung")
+        try engine.fire(id, Command(.fire(event: "refer_back"), actor: Fixtures.office, values: ["decision_note": .text("Zurück")]))
+        try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Neuer Vorschlag")]))
+        let (ticket, definition) = try engine.ticketWithDefinition(id)
+        var paper = try PaperExport.markdown(ticket, definition)
+        #expect(paper.hasPrefix("# Beschlussvorlage \(id)\n\n## Betreff\n\nSprachmittlung\n\n## Sachverhalt\n"))
+        #expect(paper.hasSuffix("## Beschlussvorschlag\n\nNeuer Vorschlag\n"))
+        #expect(!paper.contains("Anzahl beobachteter Fälle"))
+        var withCount = ticket
+        withCount.fields["cases_observed"] = .integer(3)
+        paper = try PaperExport.markdown(withCount, definition)
+        #expect(paper.contains("- **Anzahl beobachteter Fälle:** <5\n"))
+        withCount.fields["cases_observed"] = .integer(12)
+        #expect(try PaperExport.markdown(withCount, definition).contains("- **Anzahl beobachteter Fälle:** 12\n"))
+        #expect(try PaperExport.html(withCount, definition).contains("<html lang=\"de\">"))
+    }
+
+    @Test func theFeedbackReportSaysWhatCameOfEachGapInTheFeedbackStage() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try tabled(engine, "Formulare nur auf Deutsch")
+        try engine.fire(
+            id,
+            Command(
+                .fire(event: "direct_measure"), actor: Fixtures.office,
+                values: ["decision_note": .text("Das Jobcenter übersetzt die Formulare.")]))
+        _ = try tabled(engine, "noch offen")
+        let definition = try engine.definition(workflow)
+        let tickets = try engine.tickets(TicketFilter(states: ["feedback"])).map { ($0, try engine.history($0.id)) }
+        let report = FeedbackExport.markdown(FeedbackExport.entries(tickets, definition), definition)
+        #expect(
+            report == """
+                # Rückmeldung an die Case Manager:innen
+
+                ## Formulare nur auf Deutsch (\(id))
+
+                Siegburg, gemeldet am 25.11.2026.
+
+                **Ergebnis:** Maßnahme eines Mitglieds (25.11.2026)
+
+                - **Beschlussvermerk:** Das Jobcenter übersetzt die Formulare.
+
+                """)
+    }
+
+    @Test func theOParlExportNamesMeetingAgendaItemsAndPapers() throws {
+        let (_, agenda, _) = try agendaWithItems()
+        let oparl = try JSONParser.parse(AgendaExport.oparl(agenda).compact)
+        #expect(oparl["type"]?.string == "https://schema.oparl.org/1.1/Meeting")
+        #expect(oparl["start"]?.string == "2026-12-10T14:00:00+01:00")
+        let items = try #require(oparl["agendaItem"]?.elements)
+        #expect(items.compactMap { $0["number"]?.string } == ["1", "2", "3", "4", "4.1", "5", "6"])
+        #expect(items[4]["consultation"]?["paper"]?["type"]?.string == "https://schema.oparl.org/1.1/Paper")
+        #expect(items[4]["consultation"]?["paper"]?["reference"]?.string == "GAP-2026-0001")
+    }
 }

@@ -352,7 +352,7 @@ struct DefinitionDecoder {
     }
 
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
-        let allowed = ["submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields"]
+        let allowed = ["submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback"]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
         if days < 0 {
@@ -371,10 +371,25 @@ struct DefinitionDecoder {
             statusItem = MeetingRules.StatusItem(
                 title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
         }
+        var paper: MeetingRules.Paper?
+        if let node = keys["paper"],
+            let paperKeys = object(node, at: "meetings.paper", allowed: ["facts", "proposal"], required: ["facts", "proposal"])
+        {
+            paper = MeetingRules.Paper(
+                facts: strings(paperKeys["facts"], at: "meetings.paper.facts"),
+                proposal: strings(paperKeys["proposal"], at: "meetings.paper.proposal"))
+        }
+        var feedback: MeetingRules.Feedback?
+        if let node = keys["feedback"],
+            let feedbackKeys = object(node, at: "meetings.feedback", allowed: ["state", "outcome"], required: ["state", "outcome"]),
+            let state = string(feedbackKeys["state"], at: "meetings.feedback.state")
+        {
+            feedback = MeetingRules.Feedback(state: state, outcome: strings(feedbackKeys["outcome"], at: "meetings.feedback.outcome"))
+        }
         return MeetingRules(
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
             statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
-            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"))
+            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback)
     }
 
     /// Reads an array, decoding each element with `body`.

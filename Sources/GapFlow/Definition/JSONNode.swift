@@ -61,6 +61,9 @@ public struct JSONNode: Sendable, Equatable {
         return nil
     }
 
+    /// The value of an object's member (the first, if the key repeats), or nil.
+    public subscript(key: String) -> JSONNode? { members?.first { $0.key == key }?.value }
+
     /// The elements of an array, or nil for any other kind.
     public var elements: [JSONNode]? {
         if case .array(let elements) = value { return elements }

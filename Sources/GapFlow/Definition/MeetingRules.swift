@@ -28,4 +28,22 @@ public struct MeetingRules: Sendable, Equatable {
     public let closingItems: [String]
     /// The fields shown for each item, in this order.
     public let itemFields: [String]
+    /// The decision paper (*Beschlussvorlage*): facts and proposed resolution, as fields.
+    public let paper: Paper?
+    /// The feedback to case managers: which state it is given in, and which fields tell the outcome.
+    public let feedback: Feedback?
+
+    /// What a decision paper shows: its facts (*Sachverhalt*) and its proposed resolution (*Beschlussvorschlag*).
+    public struct Paper: Sendable, Equatable {
+        public let facts: [String]
+        /// Tried in order; the first field with a value is the proposal (e.g. the solution once there is one).
+        public let proposal: [String]
+    }
+
+    /// The feedback report for case managers (*Rückmeldung an CMs*).
+    public struct Feedback: Sendable, Equatable {
+        public let state: String
+        /// The fields that say what came of the gap, in this order (e.g. decision note, solution, reason).
+        public let outcome: [String]
+    }
 }

@@ -190,3 +190,63 @@ public enum AgendaExport {
         ])
     }
 }
+
+extension AgendaExport {
+    /// The agenda shaped as OParl 1.1 objects (Meeting with AgendaItems, each consulting a Paper), so that it can be
+    /// handed to a council information system. Ids are URNs, since GapFlow does not serve them over HTTP.
+    public static func oparl(_ agenda: Agenda) -> JSONValue {
+        let meeting = agenda.meeting
+        let definition = agenda.definition
+        let schema = "https://schema.oparl.org/1.1/"
+        let meetingID = "urn:gapflow:\(definition.id):meeting:\(meeting.id)"
+        var start = meeting.date.iso8601
+        if let time = meeting.time {
+            let calendar = definition.calendar
+            let seconds = (Int(time.prefix(2)) ?? 0) * 3600 + (Int(time.suffix(2)) ?? 0) * 60
+            let offset = calendar.timeZone.secondsFromGMT(for: calendar.instant(meeting.date, secondsOfDay: seconds)) / 60
+            start +=
+                "T\(time):00\(offset >= 0 ? "+" : "-")\(String(abs(offset) / 60).leftPadded(to: 2)):\(String(abs(offset) % 60).leftPadded(to: 2))"
+        }
+        var items: [JSONValue] = []
+        for point in points(agenda) {
+            let pointItem: [(String, JSONValue)] = [
+                ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number)")),
+                ("meeting", .string(meetingID)), ("number", .string(String(point.number))), ("name", .string(point.title)),
+                ("public", .bool(true)),
+            ]
+            items.append(.object(pointItem))
+            guard case .section(let entries) = point.kind else { continue }
+            for (index, item) in entries.enumerated() {
+                let paperID = "urn:gapflow:\(definition.id):paper:\(item.ticket.id)"
+                let paper: JSONValue = .object([
+                    ("type", .string(schema + "Paper")), ("id", .string(paperID)),
+                    ("name", .string(value(item.ticket, "title", definition))),
+                    ("reference", .string(item.ticket.id)),
+                    ("date", .string(LocalDate(item.entered, in: definition.calendar.timeZone).iso8601)),
+                    ("paperType", .string(Vocabulary.forLanguage(definition.language).paper)),
+                ])
+                items.append(
+                    .object([
+                        ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number).\(index + 1)")),
+                        ("meeting", .string(meetingID)), ("number", .string("\(point.number).\(index + 1)")),
+                        ("name", .string(value(item.ticket, "title", definition))), ("public", .bool(true)),
+                        (
+                            "consultation",
+                            .object([
+                                ("type", .string(schema + "Consultation")), ("id", .string("\(meetingID):consultation:\(item.ticket.id)")),
+                                ("meeting", .string(meetingID)), ("paper", paper), ("role", .string(item.section.title)),
+                            ])
+                        ),
+                    ]))
+            }
+        }
+        var members: [(String, JSONValue)] = [
+            ("type", .string(schema + "Meeting")), ("id", .string(meetingID)), ("name", .string(meeting.title)), ("start", .string(start)),
+        ]
+        if let place = meeting.place {
+            members.append(("location", .object([("type", .string(schema + "Location")), ("description", .string(place))])))
+        }
+        members.append(("agendaItem", .array(items)))
+        return .object(members)
+    }
+}

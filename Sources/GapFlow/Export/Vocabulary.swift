@@ -21,6 +21,13 @@ struct Vocabulary {
     let responsible: String
     let dueDate: String
     let inWriting: String
+    let paper: String
+    let subject: String
+    let facts: String
+    let proposal: String
+    let feedback: String
+    let reportedOn: String
+    let outcome: String
 
     static func forLanguage(_ language: String) -> Vocabulary {
         language == "de"
@@ -29,11 +36,16 @@ struct Vocabulary {
                 ticket: "Vorgang", title: "Titel", section: "Abschnitt", entered: "Eingang", waitingDays: "Wartezeit (Tage)",
                 deferrals: "Vertagungen", noItems: "Keine Vorlagen.", none: "–", minutes: "Ergebnisprotokoll",
                 resolutions: "Beschlussliste", number: "Nr.", decision: "Beschluss", responsible: "Zuständig", dueDate: "Frist",
-                inWriting: "Umlaufverfahren")
+                inWriting: "Umlaufverfahren", paper: "Beschlussvorlage", subject: "Betreff", facts: "Sachverhalt",
+                proposal: "Beschlussvorschlag", feedback: "Rückmeldung an die Case Manager:innen", reportedOn: "gemeldet am",
+                outcome: "Ergebnis")
             : Vocabulary(
                 agenda: "Agenda", item: "Item", meetingOn: "Meeting on", oClock: "", place: "Place", deadline: "Submission deadline",
                 ticket: "Ticket", title: "Title", section: "Section", entered: "Entered", waitingDays: "Waiting (days)",
                 deferrals: "Deferrals", noItems: "No items.", none: "–", minutes: "Minutes", resolutions: "Resolutions",
-                number: "No.", decision: "Decision", responsible: "Responsible", dueDate: "Due", inWriting: "In writing")
+                number: "No.", decision: "Decision", responsible: "Responsible", dueDate: "Due", inWriting: "In writing",
+                paper: "Decision paper",
+                subject: "Subject", facts: "Facts", proposal: "Proposed resolution", feedback: "Feedback to case managers",
+                reportedOn: "reported on", outcome: "Outcome")
     }
 }

@@ -157,6 +157,20 @@ enum DefinitionValidator {
                 .unknownField, "unknown field \"\(name)\"", "meetings.itemFields[\(i)]",
                 NameSuggestion.hint(for: name, among: definition.fields.map(\.id)))
         }
+        let fieldLists = [
+            ("meetings.paper.facts", rules.paper?.facts ?? []), ("meetings.paper.proposal", rules.paper?.proposal ?? []),
+            ("meetings.feedback.outcome", rules.feedback?.outcome ?? []),
+        ]
+        for (path, names) in fieldLists {
+            for (i, name) in names.enumerated() where definition.field(name) == nil {
+                report(
+                    .unknownField, "unknown field \"\(name)\"", "\(path)[\(i)]",
+                    NameSuggestion.hint(for: name, among: definition.fields.map(\.id)))
+            }
+        }
+        if let feedback = rules.feedback, definition.state(feedback.state) == nil {
+            report(.unknownState, "unknown state \"\(feedback.state)\"", "meetings.feedback.state", nil)
+        }
         if let status = rules.statusItem {
             if definition.state(status.state) == nil {
                 report(.unknownState, "unknown state \"\(status.state)\"", "meetings.statusItem.state", nil)

@@ -97,10 +97,11 @@ enum MeetingCommand: GapFlowCommand {
 enum AgendaCommand: GapFlowCommand {
     static let name = "agenda"
     static let summary = "Export a meeting's agenda (Tagesordnung) as Markdown, HTML, CSV for Excel, or JSON."
-    static let synopsis = "[--meeting ID|next] --format md|html|csv|json|decisions [--out FILE] [--workflow W]"
+    static let synopsis = "[--meeting ID|next] --format md|html|csv|json|oparl|decisions [--out FILE] [--workflow W]"
     static let discussion = """
         An item is on the agenda of the first meeting whose submission deadline is on or after the day it entered its
         state; a deferral moves it to the next meeting. CSV is semicolon-separated UTF-8 with BOM, for German Excel.
+        --format oparl shapes it as OParl 1.1 Meeting, AgendaItem and Paper objects for a council information system.
         --format decisions writes the template for `gapflow decisions apply`: each item with the events allowed for it.
         """
     static let options: [OptionSpec] = [
@@ -120,8 +121,9 @@ enum AgendaCommand: GapFlowCommand {
         case "html": text = AgendaExport.html(agenda)
         case "csv": text = AgendaExport.csv(agenda)
         case "json": text = AgendaExport.json(agenda).pretty + "\n"
+        case "oparl": text = AgendaExport.oparl(agenda).pretty + "\n"
         case "decisions": text = try template(agenda, engine: engine).pretty + "\n"
-        default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv, json or decisions")
+        default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv, json, oparl or decisions")
         }
         try context.write(text, to: arguments.value("out"))
         if arguments.value("out") != nil, agenda.items.isEmpty {
@@ -185,6 +187,70 @@ enum MinutesCommand: GapFlowCommand {
         case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions)
         case "csv": text = MinutesExport.csv(definition: definition, resolutions: resolutions)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md, html or csv")
+        }
+        try context.write(text, to: arguments.value("out"))
+    }
+}
+
+/// `gapflow paper`: the decision paper (Beschlussvorlage) of one ticket.
+enum PaperCommand: GapFlowCommand {
+    static let name = "paper"
+    static let summary = "Write a ticket's decision paper (Beschlussvorlage): subject, facts, proposed resolution."
+    static let synopsis = "TICKET --format md|html [--out FILE]"
+    static let discussion = "Counts below 5 are shown as \"<5\": the paper leaves the coordination."
+    static let options: [OptionSpec] = [
+        .value("format", "FORMAT", "md or html"), .value("out", "FILE", "write to a file instead of standard output"), .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let id = try arguments.positionals(["TICKET"], command: name)[0]
+        let (ticket, definition) = try context.engine(mode: .readOnly).ticketWithDefinition(id)
+        let text: String
+        switch arguments.value("format") ?? "md" {
+        case "md": text = try PaperExport.markdown(ticket, definition)
+        case "html": text = try PaperExport.html(ticket, definition)
+        case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
+        }
+        try context.write(text, to: arguments.value("out"))
+    }
+}
+
+/// `gapflow feedback-report`: what came of each gap in the feedback stage, for the case managers.
+enum FeedbackReportCommand: GapFlowCommand {
+    static let name = "feedback-report"
+    static let summary = "Write the feedback for case managers: per gap in the feedback stage, what came of it."
+    static let synopsis = "[--municipality M] --format md|html [--out FILE] [--workflow W]"
+    static let options: [OptionSpec] = [
+        .value("municipality", "M", "only gaps of this municipality"), .value("format", "FORMAT", "md or html"),
+        .value("out", "FILE", "write to a file instead of standard output"), .value("workflow", "W", "the workflow"), .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let engine = try context.engine(mode: .readOnly)
+        let workflow = try context.meetingWorkflow(engine)
+        let definition = try engine.definition(workflow)
+        guard let feedback = definition.meetings?.feedback else {
+            throw CommandFailure("workflow \"\(workflow)\" declares no feedback stage", hint: "add \"feedback\" under \"meetings\"")
+        }
+        var filter = TicketFilter(workflow: workflow, states: [feedback.state])
+        if let municipality = arguments.value("municipality") {
+            guard let field = definition.scopeField, let spec = definition.field(field) else {
+                throw UsageError("workflow \"\(workflow)\" has no municipality field", hint: nil)
+            }
+            switch spec.type.value(from: .text(municipality)) {
+            case .success(let value?): filter.fields[field] = value
+            case .success(nil): break
+            case .failure(let error): throw UsageError("--municipality: \(error)", hint: nil)
+            }
+        }
+        let tickets = try engine.tickets(filter).map { ($0, try engine.history($0.id)) }
+        let entries = FeedbackExport.entries(tickets, definition)
+        let text: String
+        switch arguments.value("format") ?? "md" {
+        case "md": text = FeedbackExport.markdown(entries, definition)
+        case "html": text = FeedbackExport.html(entries, definition)
+        case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
         try context.write(text, to: arguments.value("out"))
     }

@@ -60,7 +60,7 @@ enum OutboxCommand: GapFlowCommand {
             Presentation.table(
                 ["ID", "KIND", "TO", "STATUS", "MESSAGE"],
                 notices.map { notice in
-                    let message = (try? JSONParser.parse(notice.payload))?.members?.first { $0.key == "message" }?.value.string ?? ""
+                    let message = (try? JSONParser.parse(notice.payload))?["message"]?.string ?? ""
                     let status =
                         notice.deliveredAt.map { "delivered \(Timestamp.iso8601($0))" }
                         ?? (notice.attempts == 0

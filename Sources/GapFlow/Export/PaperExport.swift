@@ -1,0 +1,112 @@
+import Foundation
+
+/// A decision paper (*Beschlussvorlage*) for one ticket: subject, facts, proposed resolution; aggregate numbers only.
+public enum PaperExport {
+    /// Counts below this are shown as "<5" in papers that leave the coordination.
+    public static let smallCount = 5
+
+    /// The facts as (label, text), with small counts hidden.
+    static func facts(_ ticket: Ticket, _ definition: Definition, _ paper: MeetingRules.Paper) -> [(String, String)] {
+        paper.facts.compactMap { name in
+            guard let value = ticket.fields[name] else { return nil }
+            let label = definition.field(name)?.title ?? name
+            if case .integer(let count) = value, count < smallCount { return (label, "<\(smallCount)") }
+            return (label, AgendaExport.value(ticket, name, definition))
+        }
+    }
+
+    static func proposal(_ ticket: Ticket, _ definition: Definition, _ paper: MeetingRules.Paper) -> String {
+        paper.proposal.lazy.compactMap { name in ticket.fields[name].map { _ in AgendaExport.value(ticket, name, definition) } }.first
+            ?? "–"
+    }
+
+    public static func markdown(_ ticket: Ticket, _ definition: Definition) throws -> String {
+        let paper = try rules(definition)
+        let words = Vocabulary.forLanguage(definition.language)
+        var out =
+            "# \(words.paper) \(ticket.id)\n\n## \(words.subject)\n\n\(AgendaExport.value(ticket, "title", definition))\n\n## \(words.facts)\n\n"
+        for (label, text) in facts(ticket, definition, paper) { out += "- **\(label):** \(text)\n" }
+        out += "\n## \(words.proposal)\n\n\(proposal(ticket, definition, paper))\n"
+        return out
+    }
+
+    public static func html(_ ticket: Ticket, _ definition: Definition) throws -> String {
+        let paper = try rules(definition)
+        let words = Vocabulary.forLanguage(definition.language)
+        var body = "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
+        body +=
+            "<section>\n<h2>\(HTML.escape(words.subject))</h2>\n<p>\(HTML.escape(AgendaExport.value(ticket, "title", definition)))</p>\n</section>\n"
+        body += "<section>\n<h2>\(HTML.escape(words.facts))</h2>\n" + HTML.facts(facts(ticket, definition, paper)) + "</section>\n"
+        body +=
+            "<section>\n<h2>\(HTML.escape(words.proposal))</h2>\n<p>\(HTML.escape(proposal(ticket, definition, paper)))</p>\n</section>\n</main>"
+        return HTML.page(title: "\(words.paper) \(ticket.id)", language: definition.language, body: body)
+    }
+
+    static func rules(_ definition: Definition) throws -> MeetingRules.Paper {
+        guard let paper = definition.meetings?.paper else { throw MeetingError.noMeetings(workflow: definition.id) }
+        return paper
+    }
+}
+
+/// The feedback report for case managers: per gap in the feedback stage, in plain words, what came of it.
+public enum FeedbackExport {
+    /// One gap's feedback.
+    public struct Entry: Sendable {
+        public let ticket: Ticket
+        public let reportedOn: LocalDate
+        /// The title of the decision that brought the gap to the feedback stage, and when.
+        public let decision: String
+        public let decidedOn: LocalDate?
+        public let outcome: [(String, String)]
+    }
+
+    public static func entries(_ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition) -> [Entry] {
+        let outcome = definition.meetings?.feedback?.outcome ?? []
+        return tickets.map { ticket, history in
+            let arrival = history.last { $0.to == ticket.state && $0.from != ticket.state }
+            let transition = arrival.flatMap { entry in definition.transitions.first { $0.event == entry.event } }
+            return Entry(
+                ticket: ticket, reportedOn: LocalDate(ticket.openedAt, in: definition.calendar.timeZone),
+                decision: transition?.title ?? arrival?.event ?? "–",
+                decidedOn: arrival.map { LocalDate($0.at, in: definition.calendar.timeZone) },
+                outcome: outcome.compactMap { name in
+                    ticket.fields[name].map { _ in (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition)) }
+                })
+        }
+    }
+
+    public static func markdown(_ entries: [Entry], _ definition: Definition) -> String {
+        let words = Vocabulary.forLanguage(definition.language)
+        var out = "# \(words.feedback)\n"
+        if entries.isEmpty { out += "\n\(words.noItems)\n" }
+        for entry in entries {
+            out += "\n## \(AgendaExport.value(entry.ticket, "title", definition)) (\(entry.ticket.id))\n\n"
+            out += "\(scope(entry, definition)), \(words.reportedOn) \(AgendaExport.date(entry.reportedOn, definition)).\n\n"
+            out +=
+                "**\(words.outcome):** \(entry.decision)" + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "") + "\n"
+            for (label, text) in entry.outcome { out += "\n- **\(label):** \(text)" }
+            out += entry.outcome.isEmpty ? "" : "\n"
+        }
+        return out
+    }
+
+    public static func html(_ entries: [Entry], _ definition: Definition) -> String {
+        let words = Vocabulary.forLanguage(definition.language)
+        var body = "<main>\n<h1>\(HTML.escape(words.feedback))</h1>\n"
+        if entries.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
+        for entry in entries {
+            body +=
+                "<section class=\"item\">\n<h2>\(HTML.escape("\(AgendaExport.value(entry.ticket, "title", definition)) (\(entry.ticket.id))"))</h2>\n"
+            body +=
+                "<p>\(HTML.escape("\(scope(entry, definition)), \(words.reportedOn) \(AgendaExport.date(entry.reportedOn, definition))."))</p>\n"
+            let decided = entry.decision + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "")
+            body += HTML.facts([(words.outcome, decided)] + entry.outcome) + "</section>\n"
+        }
+        body += "</main>"
+        return HTML.page(title: words.feedback, language: definition.language, body: body)
+    }
+
+    static func scope(_ entry: Entry, _ definition: Definition) -> String {
+        definition.scopeField.map { AgendaExport.value(entry.ticket, $0, definition) } ?? definition.title
+    }
+}
