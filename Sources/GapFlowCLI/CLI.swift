@@ -142,8 +142,9 @@ public enum CLI {
             COMMANDS:
 
             """
+        let width = (commands.map(\.name.count).max() ?? 0) + 2
         for command in commands {
-            text += "  " + command.name.padding(toLength: 11, withPad: " ", startingAt: 0) + command.summary + "\n"
+            text += "  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + command.summary + "\n"
         }
         text += "\nRun `gapflow COMMAND --help` for a command's options. Exit codes: 0 success, 1 refused or failed, 2 usage.\n"
         return text
