@@ -21,11 +21,15 @@ public struct Environment: Sendable {
     }
 
     /// The environment of the running process, printing to standard output and standard error.
+    ///
+    /// `GAPFLOW_NOW` (an ISO 8601 instant such as `2026-11-25T08:00:00.000Z`) fixes the clock, so that scripts such as
+    /// `samples/make-meeting-examples.sh` produce the same documents every time.
     public static var process: Environment {
-        Environment(
-            variables: ProcessInfo.processInfo.environment,
-            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), clock: SystemClock(),
-            output: .standardOutput, errors: .standardError)
+        let variables = ProcessInfo.processInfo.environment
+        let fixed = variables["GAPFLOW_NOW"].flatMap(Timestamp.parse)
+        return Environment(
+            variables: variables, workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            clock: fixed.map { ManualClock($0) } ?? SystemClock(), output: .standardOutput, errors: .standardError)
     }
 
     /// A path as the user wrote it, resolved against the working directory.
@@ -118,6 +122,10 @@ public enum CLI {
                 NameSuggestion.closest(to: name, among: commands.map(\.name)).map { "did you mean `gapflow \($0)`?" }
                 ?? "see `gapflow --help`"
             return report(UsageError("unknown command \"\(name)\"", hint: hint), environment)
+        }
+        if let now = environment.variables["GAPFLOW_NOW"], Timestamp.parse(now) == nil {
+            return report(
+                UsageError("GAPFLOW_NOW=\(now) is not an instant", hint: "write e.g. 2026-11-25T08:00:00.000Z, or unset it"), environment)
         }
         let rest = Array(arguments.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {

@@ -20,7 +20,8 @@ struct Demo {
         let sources = try InitCommand.validated(try InitCommand.definitionFiles(in: workflows))
 
         let path = try databasePath()
-        let start = Calendar(identifier: .gregorian).startOfDay(for: context.environment.clock.now())
+        let today = LocalDate(context.environment.clock.now(), in: .berlin)
+        let start = BusinessCalendar.weekendsOnly.instant(today, secondsOfDay: 0)
             .addingTimeInterval(-Double((steps.map(\.day).max() ?? 0) + 3) * 86_400 + 8 * 3_600)
         let clock = ManualClock(start)
         let engine = Engine(store: try Store(path: path, mode: .create), clock: clock)
