@@ -57,4 +57,21 @@ final class RawSQLite {
         sqlite3_reset(statement)
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else { throw Failure(description: String(cString: sqlite3_errmsg(db))) }
     }
+
+    /// Steps through every row of a query and returns how many there were (reading each row's columns).
+    func count(_ sql: String) throws -> Int {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw Failure(description: String(cString: sqlite3_errmsg(db)))
+        }
+        defer { sqlite3_finalize(statement) }
+        var rows = 0
+        var bytes = 0
+        while sqlite3_step(statement) == SQLITE_ROW {
+            rows += 1
+            bytes += Int(sqlite3_column_bytes(statement, 0)) + Int(sqlite3_column_bytes(statement, 1))
+            _ = sqlite3_column_text(statement, 0)
+        }
+        return bytes >= 0 ? rows : 0
+    }
 }

@@ -14,6 +14,7 @@ struct Options {
     var directory: URL?
     var json = false
     var workflow = "Workflows/systemic-gap-escalation.json"
+    var items = 500
 }
 
 /// The real clock moved by a fixed offset, so populated timers can be made due without waiting.
@@ -44,7 +45,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 let dueReference = Date().addingTimeInterval(86_400)
 
 /// Creates a GapFlow database with `pending` pending timers, `due` of them due before `dueReference`.
-func populate(_ path: String, workflow: String, pending: Int, due: Int) throws {
+func populate(_ path: String, workflow: String, pending: Int, due: Int, withTimers: Bool = true) throws {
     try? FileManager.default.removeItem(atPath: path)
     let engine = Engine(store: try Store(path: path, mode: .create))
     try engine.register(source: Array(try Data(contentsOf: URL(fileURLWithPath: workflow))), file: workflow)
@@ -58,6 +59,7 @@ func populate(_ path: String, workflow: String, pending: Int, due: Int) throws {
         try raw.run(
             "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
             [id, "systemic-gap-escalation", 1, "reported", 1, fields, opened, "bench", opened])
+        guard withTimers else { continue }
         // The due ones lie in the hour before the reference; the rest from a day after it on.
         let dueMs = index < due ? reference - 3_600_000 + index * 3_600_000 / max(1, due) : reference + 86_400_000 + index * 1000
         try raw.run(
@@ -82,6 +84,84 @@ func baselineCommits(_ path: String, count: Int) throws -> Double {
         }
     }
     return Double(count) / elapsed
+}
+
+/// Adds `count` tickets waiting for the steering group, each with the history entry that brought it there, and a meeting.
+func addAgendaItems(_ path: String, count: Int) throws {
+    let raw = try RawSQLite(path: path)
+    try raw.execute("PRAGMA synchronous=OFF; BEGIN")
+    let entered = Timestamp.iso8601(Date().addingTimeInterval(-86_400))
+    for index in 0..<count {
+        let id = "GAP-2025-\(String(index + 1).leftPadded(to: 4))"
+        let fields =
+            #"{"cases_observed":{"integer":7},"description":{"text":"Strukturelle Lücke"},"legal_domains":{"choices":["SGB II","AufenthG"]},"#
+            + #""municipality":{"choice":"Troisdorf"},"proposal":{"text":"Die Lenkungsgruppe beauftragt eine Projektgruppe."},"#
+            + #""target_group":{"text":"Neu Zugewanderte"},"title":{"text":"Lücke \#(index + 1)"}}"#
+        try raw.run(
+            "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+            [id, "systemic-gap-escalation", 1, "awaiting_steering", 1, fields, entered, "bench", entered])
+        try raw.run(
+            "INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes) VALUES(?,?,?,?,?,?,?,?,?)",
+            [id, 1, entered, "bench", "ki_lead", "table", "ki_review", "awaiting_steering", "[]"])
+    }
+    try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
+    let engine = Engine(store: try Store(path: path))
+    try engine.addMeeting(
+        workflow: "systemic-gap-escalation", date: LocalDate(Date(), in: .berlin).adding(days: 30), time: "14:00", title: "Sitzung", place: nil)
+}
+
+/// Child: the agenda of the next meeting, rendered as Markdown, HTML and CSV, from opening the store on.
+func agendaExport(_ path: String) throws {
+    var items = 0
+    var bytes = 0
+    let elapsed = try seconds {
+        let engine = Engine(store: try Store(path: path))
+        let agenda = try engine.agenda(for: try engine.meeting("next", workflow: "systemic-gap-escalation"))
+        items = agenda.items.count
+        bytes = AgendaExport.markdown(agenda).utf8.count + AgendaExport.html(agenda).utf8.count + AgendaExport.csv(agenda).utf8.count
+    }
+    print(
+        JSONValue.object([("seconds", .string(String(format: "%.4f", elapsed))), ("items", .integer(items)), ("bytes", .integer(bytes))]).compact)
+}
+
+/// Child, baseline: the same rows read with one plain indexed query, no GapFlow code.
+func agendaBaseline(_ path: String) throws {
+    var rows = 0
+    let elapsed = try seconds {
+        let raw = try RawSQLite(path: path)
+        rows = try raw.count("SELECT t.fields, (SELECT max(at) FROM history h WHERE h.ticket_id = t.id) FROM tickets t WHERE t.workflow_id = 'systemic-gap-escalation' AND t.state IN ('awaiting_steering', 'solution_review')")
+    }
+    print(JSONValue.object([("seconds", .string(String(format: "%.4f", elapsed))), ("rows", .integer(rows))]).compact)
+}
+
+func agenda(_ options: Options) throws {
+    let folder = options.directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { if options.directory == nil { try? FileManager.default.removeItem(at: folder) } }
+    let log = { (text: String) in FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    let path = folder.appendingPathComponent("agenda.sqlite").path
+    log("populating \(options.pending) tickets and \(options.items) agenda items …")
+    try populate(path, workflow: options.workflow, pending: options.pending, due: 0, withTimers: false)
+    try addAgendaItems(path, count: options.items)
+    var runs: [Double] = []
+    var baselines: [Double] = []
+    var items = 0
+    for _ in 0..<5 {
+        let result = try child("_agenda", path)
+        runs.append(Double(result["seconds"] ?? "0") ?? 0)
+        items = Int(result["items"] ?? "0") ?? 0
+        baselines.append(Double(try child("_agenda_baseline", path)["seconds"] ?? "0") ?? 0)
+    }
+    let median = runs.sorted()[runs.count / 2]
+    let baseline = baselines.sorted()[baselines.count / 2]
+    print(
+        """
+        | figure (median of 5 processes) | value |
+        |---|---|
+        | agenda of a meeting with \(items) items, \(options.pending) tickets in the database: open, select, render Markdown + HTML + CSV | \(String(format: "%.1f", median * 1000)) ms (target < 100 ms) |
+        | baseline: the same rows by one plain SQLite query | \(String(format: "%.1f", baseline * 1000)) ms |
+        | **agenda ÷ baseline** | **\(String(format: "%.1f", baseline > 0 ? median / baseline : 0))×** the time |
+        """)
 }
 
 /// Child: open the store and start the scheduler; report time until it is armed and resident memory.
@@ -205,6 +285,7 @@ func parse(_ arguments: [String]) -> Options? {
         case "--pending": options.pending = value.flatMap(Int.init) ?? options.pending
         case "--due": options.due = value.flatMap(Int.init) ?? options.due
         case "--small": options.small = value.flatMap(Int.init) ?? options.small
+        case "--items": options.items = value.flatMap(Int.init) ?? options.items
         case "--dir": options.directory = value.map { URL(fileURLWithPath: $0) }
         case "--workflow": options.workflow = value ?? options.workflow
         case "--json":
@@ -222,6 +303,14 @@ do {
     switch arguments.first {
     case "_startup" where arguments.count == 2: try startup(arguments[1])
     case "_catchup" where arguments.count == 2: try catchUp(arguments[1])
+    case "_agenda" where arguments.count == 2: try agendaExport(arguments[1])
+    case "_agenda_baseline" where arguments.count == 2: try agendaBaseline(arguments[1])
+    case "agenda":
+        guard let options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench agenda [--pending N] [--items N] [--dir DIR]")
+            exit(2)
+        }
+        try agenda(options)
     case "populate" where arguments.count == 4:
         // For profiling by hand: populate PATH PENDING DUE, then `_catchup PATH` under a profiler.
         try populate(arguments[1], workflow: Options().workflow, pending: Int(arguments[2]) ?? 0, due: Int(arguments[3]) ?? 0)

@@ -31,7 +31,7 @@ enum HTML {
         h3 { font-size: 1.05rem; margin-top: 1.2rem; }
         .meta { color: #333; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
         th, td { border: 1px solid #767676; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-        th { background: #e8eef5; } th[scope=row] { width: 14rem; font-weight: 600; }
+        th { background: #e8eef5; } th[scope=row] { width: 14rem; font-weight: 600; } thead + tbody td:first-child { white-space: nowrap; }
         @media print { body { margin: 0; max-width: none; font-size: 10.5pt; } h2 { break-after: avoid; } section.item { break-inside: avoid; } a { color: inherit; } }
         </style>
         </head>
