@@ -107,7 +107,8 @@ func addAgendaItems(_ path: String, count: Int) throws {
     try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
     let engine = Engine(store: try Store(path: path))
     try engine.addMeeting(
-        workflow: "systemic-gap-escalation", date: LocalDate(Date(), in: .berlin).adding(days: 30), time: "14:00", title: "Sitzung", place: nil)
+        workflow: "systemic-gap-escalation", date: LocalDate(Date(), in: .berlin).adding(days: 30), time: "14:00", title: "Sitzung",
+        place: nil)
 }
 
 /// Child: the agenda of the next meeting, rendered as Markdown, HTML and CSV, from opening the store on.
@@ -121,7 +122,8 @@ func agendaExport(_ path: String) throws {
         bytes = AgendaExport.markdown(agenda).utf8.count + AgendaExport.html(agenda).utf8.count + AgendaExport.csv(agenda).utf8.count
     }
     print(
-        JSONValue.object([("seconds", .string(String(format: "%.4f", elapsed))), ("items", .integer(items)), ("bytes", .integer(bytes))]).compact)
+        JSONValue.object([("seconds", .string(String(format: "%.4f", elapsed))), ("items", .integer(items)), ("bytes", .integer(bytes))])
+            .compact)
 }
 
 /// Child, baseline: the same rows read with one plain indexed query, no GapFlow code.
@@ -129,7 +131,9 @@ func agendaBaseline(_ path: String) throws {
     var rows = 0
     let elapsed = try seconds {
         let raw = try RawSQLite(path: path)
-        rows = try raw.count("SELECT t.fields, (SELECT max(at) FROM history h WHERE h.ticket_id = t.id) FROM tickets t WHERE t.workflow_id = 'systemic-gap-escalation' AND t.state IN ('awaiting_steering', 'solution_review')")
+        rows = try raw.count(
+            "SELECT t.fields, (SELECT max(at) FROM history h WHERE h.ticket_id = t.id) FROM tickets t WHERE t.workflow_id = 'systemic-gap-escalation' AND t.state IN ('awaiting_steering', 'solution_review')"
+        )
     }
     print(JSONValue.object([("seconds", .string(String(format: "%.4f", elapsed))), ("rows", .integer(rows))]).compact)
 }

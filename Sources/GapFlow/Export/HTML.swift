@@ -2,6 +2,8 @@
 /// header cells with scope, contrast well above 4.5:1, readable when printed).
 enum HTML {
     static func escape(_ text: String) -> String {
+        // Most texts need no escaping; checking the bytes is far cheaper than rebuilding the string.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
         var out = ""
         out.reserveCapacity(text.count)
         for character in text {
