@@ -72,18 +72,13 @@ public enum AgendaExport {
             case .fixed:
                 break
             case .status:
-                let fields = agenda.rules.statusItem?.fields ?? []
                 if agenda.status.isEmpty {
                     out += "\n\(words.noItems)\n"
                     continue
                 }
-                out +=
-                    "\n| \(([words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 }).map(cell).joined(separator: " | ")) |\n"
-                out += "|" + String(repeating: "---|", count: fields.count + 2) + "\n"
-                for ticket in agenda.status {
-                    let cells = [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition) }
-                    out += "| \(cells.map(cell).joined(separator: " | ")) |\n"
-                }
+                let (header, rows) = statusTable(agenda, words)
+                out += "\n| \(header.map(cell).joined(separator: " | ")) |\n|" + String(repeating: "---|", count: header.count) + "\n"
+                for row in rows { out += "| \(row.map(cell).joined(separator: " | ")) |\n" }
             case .section(let items):
                 if items.isEmpty { out += "\n\(words.noItems)\n" }
                 for (index, item) in items.enumerated() {
@@ -99,6 +94,17 @@ public enum AgendaExport {
             }
         }
         return out
+    }
+
+    /// The status item's table (e.g. open mandates): ticket, title and the item's fields.
+    static func statusTable(_ agenda: Agenda, _ words: Vocabulary) -> (header: [String], rows: [[String]]) {
+        let definition = agenda.definition
+        let fields = agenda.rules.statusItem?.fields ?? []
+        let header = [words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 }
+        let rows = agenda.status.map { ticket in
+            [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition) }
+        }
+        return (header, rows)
     }
 
     /// A table cell with its pipes and line breaks made harmless.

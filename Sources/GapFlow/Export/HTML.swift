@@ -77,16 +77,11 @@ extension AgendaExport {
             case .fixed:
                 break
             case .status:
-                let fields = agenda.rules.statusItem?.fields ?? []
                 if agenda.status.isEmpty {
                     body += "<p>\(HTML.escape(words.noItems))</p>\n"
                 } else {
-                    body += HTML.table(
-                        caption: nil, header: [words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 },
-                        rows: agenda.status.map { ticket in
-                            [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition) }
-                        }
-                    )
+                    let (header, rows) = statusTable(agenda, words)
+                    body += HTML.table(caption: nil, header: header, rows: rows)
                 }
             case .section(let items):
                 if items.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
