@@ -26,7 +26,7 @@ import Testing
 
     private func write(_ shell: Shell, _ name: String, _ text: String) -> String {
         let path = shell.folder.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
@@ -104,7 +104,7 @@ import Testing
         // "Lücke" as ISO-8859-1 (ü = 0xFC), as an old Windows editor might save it.
         let bytes =
             Array("{\"meeting\": 1, \"decisions\": [{\"ticket\": \"\(ids[0])\", \"comment\": \"L".utf8) + [0xFC] + Array("cke\"}]}".utf8)
-        FileManager.default.createFile(atPath: latin1, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: latin1, contents: Data(bytes))
         let encoding = shell.run("decisions", "apply", latin1, "--as", "geschaeftsstelle")
         #expect(encoding.status == 1)
         #expect(encoding.errors.contains("not valid UTF-8"))
