@@ -99,7 +99,8 @@ public enum CLI {
         CommandEntry(ListCommand.self), CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self), CommandEntry(RunCommand.self),
         CommandEntry(OutboxCommand.self), CommandEntry(MeetingCommand.self), CommandEntry(AgendaCommand.self),
         CommandEntry(DecisionsCommand.self), CommandEntry(MinutesCommand.self), CommandEntry(PaperCommand.self),
-        CommandEntry(FeedbackReportCommand.self),
+        CommandEntry(FeedbackReportCommand.self), CommandEntry(DiagramCommand.self),
+        CommandEntry(ExplainCommand.self), CommandEntry(DeployCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 

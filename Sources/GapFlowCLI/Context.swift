@@ -90,4 +90,17 @@ struct Context {
         }
         output.line("wrote \(file)")
     }
+
+    /// A definition from a file (validated; its diagnostics if it is invalid), or else a registered workflow's newest version.
+    func definition(fileOrWorkflow subject: String) throws -> Definition {
+        let url = environment.url(subject)
+        if subject.hasSuffix(".json") || subject.hasSuffix(".json5") || FileManager.default.fileExists(atPath: url.path) {
+            let result = DefinitionLoader.load(contentsOf: url)
+            guard let definition = result.definition else {
+                throw EngineError.invalidDefinition(file: subject, diagnostics: result.diagnostics)
+            }
+            return definition
+        }
+        return try engine(mode: .readOnly).definition(subject)
+    }
 }
