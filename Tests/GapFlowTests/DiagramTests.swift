@@ -27,7 +27,7 @@ import Testing
         }
         #expect(mermaid.contains("    [*] --> reported\n"))
         #expect(mermaid.contains("    closed --> [*]\n") && mermaid.contains("    merged --> [*]\n"))
-        #expect(mermaid.contains("⏰ 10 Arbeitstage vor Frist꞉ an Projektgruppe"))
+        #expect(mermaid.contains("Frist꞉ 10 Arbeitstage vor Frist – an Projektgruppe"))
         // Every line is a statement Mermaid knows: a state, an edge, or a class.
         for line in mermaid.split(separator: "\n").dropFirst() {
             #expect(line.hasPrefix("    state \"") || line.contains(" --> ") || line.hasPrefix("    class"), "\(line)")

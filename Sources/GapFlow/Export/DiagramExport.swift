@@ -33,7 +33,8 @@ public enum DiagramExport {
                 anchor = "\(delayText(timer.delay, definition)) \(before ? "vor" : "nach") \(definition.field(name)?.title ?? name)"
             }
             let action = [timer.fire.map { "→ \($0)" }, timer.notify.map { "an \(definition.role($0)?.title ?? $0)" }].compactMap { $0 }
-            lines.append("⏰ \(anchor): \(action.joined(separator: ", "))")
+            // A word, not an emoji: the fonts of printers and Graphviz often lack emoji.
+            lines.append("\(definition.language == "de" ? "Frist" : "Timer"): \(anchor) – \(action.joined(separator: ", "))")
         }
         if let count = annotations.counts?[state.id] {
             lines.append("offen: \(count.open)" + (count.overdue > 0 ? ", überfällig: \(count.overdue)" : ""))
@@ -112,7 +113,8 @@ public enum DiagramExport {
 
     public static func dot(_ definition: Definition, annotations: Annotations = Annotations()) -> String {
         func quoted(_ raw: String) -> String {
-            "\"" + raw.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            "\"" + raw.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var out = "digraph \(quoted(definition.id)) {\n"
         out +=
