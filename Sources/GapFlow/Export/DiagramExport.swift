@@ -113,7 +113,8 @@ public enum DiagramExport {
 
     public static func dot(_ definition: Definition, annotations: Annotations = Annotations()) -> String {
         func quoted(_ raw: String) -> String {
-            "\"" + raw.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            "\""
+                + raw.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var out = "digraph \(quoted(definition.id)) {\n"
