@@ -5,7 +5,7 @@ public struct Ticket: Sendable, Equatable {
     /// A readable id, e.g. `GAP-2026-0042`.
     public let id: String
     public let workflowID: String
-    public let version: Int
+    public internal(set) var version: Int
     public internal(set) var state: String
     /// Counts the history entries; a command may demand the revision it read to avoid lost updates.
     public internal(set) var revision: Int

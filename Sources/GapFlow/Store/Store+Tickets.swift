@@ -44,9 +44,9 @@ extension Transaction {
     /// Writes the ticket's new state if it is still at `expectedRevision`; otherwise a conflict.
     func updateTicket(_ ticket: Ticket, expectedRevision: Int) throws(StoreError) {
         try connection.query(
-            "UPDATE tickets SET state = ?, revision = ?, fields = ?, updated_at = ? WHERE id = ? AND revision = ?",
+            "UPDATE tickets SET version = ?, state = ?, revision = ?, fields = ?, updated_at = ? WHERE id = ? AND revision = ?",
             [
-                .text(ticket.state), .integer(ticket.revision), .text(StoredJSON.encode(ticket.fields)),
+                .integer(ticket.version), .text(ticket.state), .integer(ticket.revision), .text(StoredJSON.encode(ticket.fields)),
                 .text(Timestamp.iso8601(ticket.updatedAt)), .text(ticket.id), .integer(expectedRevision),
             ])
         if connection.changes != 1 {

@@ -43,3 +43,58 @@ enum DeployCommand: GapFlowCommand {
         }
     }
 }
+
+/// `gapflow migrate`: moves running tickets onto a newer (or older) definition version.
+enum MigrateCommand: GapFlowCommand {
+    static let name = "migrate"
+    static let summary = "Move a workflow's open tickets to another version, all or none (--check to see what would happen)."
+    static let synopsis = "WORKFLOW --to VERSION [--map OLD=NEW ...] [--check] [--allow-dropped-timers] [--as ACTOR]"
+    static let discussion = """
+        States keep their id unless --map names another (needed for states the new version removed). Every ticket's
+        fields must exist and be valid in the new version; its timers are armed anew under it, counted from when the
+        ticket entered its state. Any problem refuses the whole migration, listed per ticket; nothing is changed.
+        """
+    static let options: [OptionSpec] = [
+        .value("to", "VERSION", "the version to move to"), .repeated("map", "OLD=NEW", "map a state of the old version to one of the new"),
+        .flag("check", "report what would happen, change nothing"),
+        .flag("allow-dropped-timers", "accept timers the new version no longer has"),
+        .actor, .json, .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let workflow = try arguments.positionals(["WORKFLOW"], command: name)[0]
+        guard let version = try arguments.integer("to") else {
+            throw UsageError("migrate needs --to VERSION", hint: "see `gapflow workflows`")
+        }
+        var mapping: [String: String] = [:]
+        for pair in arguments.all("map") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw UsageError("--map takes OLD=NEW, not \"\(pair)\"", hint: nil)
+            }
+            mapping[parts[0]] = parts[1]
+        }
+        let engine = try context.engine()
+        let steps: [MigrationStep]
+        do {
+            steps = try engine.migrate(
+                workflow: workflow, to: version, mapping: mapping, actor: try context.actor(in: engine), check: arguments.flag("check"),
+                allowDroppedTimers: arguments.flag("allow-dropped-timers"))
+        } catch let refused as MigrationRefused {
+            for step in refused.steps where !step.problems.isEmpty {
+                for problem in step.problems { context.environment.errors.line("  - \(step.ticket): \(problem)") }
+            }
+            throw CommandFailure(refused.description, hint: "fix the mapping or the new version and try again with --check")
+        }
+        for step in steps {
+            let timers = step.timers.map { "\($0.timer) \(Timestamp.german($0.dueAt))" }.joined(separator: ", ")
+            context.output.line(
+                "\(step.ticket)  v\(step.fromVersion) \(step.fromState) → v\(version) \(step.toState)"
+                    + (timers.isEmpty ? "" : "; timers: \(timers)"))
+        }
+        context.output.line(
+            arguments.flag("check")
+                ? "check passed: \(steps.count) ticket\(steps.count == 1 ? "" : "s") would be migrated; nothing was changed"
+                : "\(steps.count) ticket\(steps.count == 1 ? "" : "s") migrated in one transaction")
+    }
+}
