@@ -15,7 +15,7 @@ import Testing
         let second = shell.run("init", "--workflows", Shell.workflows)
         #expect(second.output.contains("unchanged  systemic-gap-escalation version 1"))
         let list = try JSONParser.parse(shell.run("workflows", "--json").output)
-        #expect(list.elements?.count == 1)
+        #expect(list.elements?.compactMap { $0["workflow"]?.string } == ["case-conference", "systemic-gap-escalation"])
         #expect(list.elements?.first?["openTickets"]?.integer == 0)
     }
 

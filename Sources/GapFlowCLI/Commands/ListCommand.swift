@@ -18,52 +18,25 @@ enum ListCommand: GapFlowCommand {
         let records = try engine.workflows()
         let workflowIDs = arguments.value("workflow").map { [$0] } ?? Array(Set(records.map(\.workflowID))).sorted()
         var rows: [(Ticket, Definition)] = []
+        var skipped: UsageError?
+        var matched = 0
         for workflow in workflowIDs {
             let latest = try engine.definition(workflow)
-            var filter = TicketFilter(workflow: workflow, limit: try arguments.integer("limit"))
-            var states: Set<String>?
-            if !arguments.all("state").isEmpty {
-                for state in arguments.all("state") where latest.state(state) == nil {
-                    throw UsageError(
-                        "workflow \"\(workflow)\" has no state \"\(state)\"",
-                        hint: "states: \(latest.states.map(\.id).joined(separator: ", "))")
-                }
-                states = Set(arguments.all("state"))
+            let filter: TicketFilter
+            do {
+                filter = try self.filter(for: latest, arguments)
+            } catch let mismatch as UsageError {
+                // Without --workflow, a filter that names what one workflow lacks just leaves that workflow out.
+                guard arguments.value("workflow") == nil else { throw mismatch }
+                skipped = skipped ?? mismatch
+                continue
             }
-            if let owner = arguments.value("owner") {
-                guard latest.role(owner) != nil else {
-                    throw UsageError(
-                        "workflow \"\(workflow)\" has no role \"\(owner)\"",
-                        hint: "roles: \(latest.roles.map(\.id).joined(separator: ", "))")
-                }
-                let owned = Set(latest.states.filter { $0.owner == owner }.map(\.id))
-                states = states.map { $0.intersection(owned) } ?? owned
-            }
-            if arguments.flag("open") {
-                let running = Set(latest.states.filter { !$0.isFinal }.map(\.id))
-                states = states.map { $0.intersection(running) } ?? running
-            }
-            filter.states = states.map { Array($0).sorted() }
-            for condition in arguments.all("where") {
-                guard let equals = condition.firstIndex(of: "=") else {
-                    throw UsageError("--where takes FIELD=VALUE, not \"\(condition)\"", hint: "e.g. --where municipality=Siegburg")
-                }
-                let name = String(condition[..<equals])
-                guard let field = latest.field(name) else {
-                    throw UsageError(
-                        "workflow \"\(workflow)\" has no field \"\(name)\"",
-                        hint: "fields: \(latest.fields.map(\.id).joined(separator: ", "))")
-                }
-                switch field.type.value(from: .text(String(condition[condition.index(after: equals)...]))) {
-                case .success(let value?): filter.fields[name] = value
-                case .success(nil): throw UsageError("--where \(name)= needs a value", hint: nil)
-                case .failure(let error): throw UsageError("--where \(name): \(error)", hint: nil)
-                }
-            }
+            matched += 1
             for ticket in try engine.tickets(filter) {
                 rows.append((ticket, ticket.version == latest.version ? latest : try engine.definition(workflow, version: ticket.version)))
             }
         }
+        if matched == 0, let skipped { throw skipped }
         if arguments.flag("json") {
             context.output.line(JSONValue.array(rows.map { Presentation.json($0.0, $0.1) }).pretty)
             return
@@ -86,5 +59,49 @@ enum ListCommand: GapFlowCommand {
                     ]
                 }))
         context.output.line("\(rows.count) ticket\(rows.count == 1 ? "" : "s")")
+    }
+
+    /// The ticket filter the options describe, for one workflow; a usage error names what the workflow lacks.
+    static func filter(for latest: Definition, _ arguments: ParsedArguments) throws -> TicketFilter {
+        let workflow = latest.id
+        var filter = TicketFilter(workflow: workflow, limit: try arguments.integer("limit"))
+        var states: Set<String>?
+        if !arguments.all("state").isEmpty {
+            for state in arguments.all("state") where latest.state(state) == nil {
+                throw UsageError(
+                    "workflow \"\(workflow)\" has no state \"\(state)\"", hint: "states: \(latest.states.map(\.id).joined(separator: ", "))"
+                )
+            }
+            states = Set(arguments.all("state"))
+        }
+        if let owner = arguments.value("owner") {
+            guard latest.role(owner) != nil else {
+                throw UsageError(
+                    "workflow \"\(workflow)\" has no role \"\(owner)\"", hint: "roles: \(latest.roles.map(\.id).joined(separator: ", "))")
+            }
+            let owned = Set(latest.states.filter { $0.owner == owner }.map(\.id))
+            states = states.map { $0.intersection(owned) } ?? owned
+        }
+        if arguments.flag("open") {
+            let running = Set(latest.states.filter { !$0.isFinal }.map(\.id))
+            states = states.map { $0.intersection(running) } ?? running
+        }
+        filter.states = states.map { Array($0).sorted() }
+        for condition in arguments.all("where") {
+            guard let equals = condition.firstIndex(of: "=") else {
+                throw UsageError("--where takes FIELD=VALUE, not \"\(condition)\"", hint: "e.g. --where municipality=Siegburg")
+            }
+            let name = String(condition[..<equals])
+            guard let field = latest.field(name) else {
+                throw UsageError(
+                    "workflow \"\(workflow)\" has no field \"\(name)\"", hint: "fields: \(latest.fields.map(\.id).joined(separator: ", "))")
+            }
+            switch field.type.value(from: .text(String(condition[condition.index(after: equals)...]))) {
+            case .success(let value?): filter.fields[name] = value
+            case .success(nil): throw UsageError("--where \(name)= needs a value", hint: nil)
+            case .failure(let error): throw UsageError("--where \(name): \(error)", hint: nil)
+            }
+        }
+        return filter
     }
 }
