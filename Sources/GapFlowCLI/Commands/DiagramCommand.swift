@@ -47,7 +47,9 @@ enum DiagramCommand: GapFlowCommand {
         switch arguments.value("format") ?? "mermaid" {
         case "mermaid": text = DiagramExport.mermaid(definition, annotations: annotations)
         case "dot": text = DiagramExport.dot(definition, annotations: annotations)
-        case "svg": text = try Graphviz.svg(DiagramExport.dot(definition, annotations: annotations))
+        case "svg":
+            text = try Graphviz.svg(
+                DiagramExport.dot(definition, annotations: annotations), searchPath: context.environment.variables["PATH"])
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use mermaid, dot or svg")
         }
         try context.write(text, to: arguments.value("out"))
@@ -56,8 +58,9 @@ enum DiagramCommand: GapFlowCommand {
 
 /// Graphviz's `dot`, when it is installed.
 enum Graphviz {
-    static func svg(_ dot: String) throws -> String {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/dot" }
+    /// Runs `dot -Tsvg`, looking for it along `searchPath` (the command's PATH).
+    static func svg(_ dot: String, searchPath: String?) throws -> String {
+        let paths = (searchPath ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/dot" }
         guard let executable = paths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CommandFailure(
                 "SVG needs Graphviz's `dot`, which is not installed",
