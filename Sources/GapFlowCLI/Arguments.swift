@@ -28,6 +28,7 @@ struct OptionSpec: Sendable {
     static let actor = OptionSpec.value("as", "ACTOR", "act as this actor (default: $GAPFLOW_ACTOR, else your login name)")
     static let role = OptionSpec.value("role", "ROLE", "act in this one of the actor's roles")
     static let json = OptionSpec.flag("json", "print JSON instead of text")
+    static let strict = OptionSpec.flag("strict", "refuse text that looks like personal data instead of warning")
 }
 
 /// The parsed command line of one command: its options and positional arguments.

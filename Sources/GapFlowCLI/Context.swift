@@ -103,4 +103,13 @@ struct Context {
         }
         return try engine(mode: .readOnly).definition(subject)
     }
+
+    /// Prints personal-data warnings: the change was made, but the text should be looked at.
+    func warn(_ findings: [PersonalDataGuard.Finding]) {
+        for finding in findings { environment.errors.line("warning: \(finding)") }
+        if !findings.isEmpty {
+            environment.errors.line(
+                "hint: tickets describe structures, not persons; remove it with --set, or use --strict to refuse such text")
+        }
+    }
 }

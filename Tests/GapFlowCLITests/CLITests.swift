@@ -189,6 +189,25 @@ import Testing
         #expect(result.errors.contains("OUT_OF_SCOPE"))
     }
 
+    @Test func textThatLooksLikePersonalDataIsWarnedAboutOrRefusedWithStrict() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let arguments = [
+            "open", "systemic-gap-escalation", "--as", "cm.siegburg", "--set", "title=Termine fehlen",
+            "--set", "description=Frau Schmidt, geb. 04.05.1977, erreichbar unter s.schmidt@example.org",
+        ]
+        let strict = shell.run(arguments + ["--strict"])
+        #expect(strict.status == 1)
+        #expect(strict.errors.contains("[PERSONAL_DATA]"))
+        #expect(shell.run("list").output == "no tickets match\n")
+        let warned = shell.run(arguments)
+        #expect(warned.status == 0)
+        #expect(
+            warned.errors.contains(
+                "warning: field \"description\" seems to contain a name with a date of birth (\"Frau Schmidt, geb. 04.05.1977\")"))
+        #expect(warned.errors.contains("warning: field \"description\" seems to contain an e-mail address"))
+    }
+
     // MARK: - Bad input loses nothing
 
     @Test func everyRefusedCommandExplainsItselfAndChangesNothing() throws {

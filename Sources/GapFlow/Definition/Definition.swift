@@ -25,6 +25,8 @@ public struct Definition: Sendable {
     public let calendar: BusinessCalendar
     /// How tickets come before meetings, if the workflow has meetings.
     public let meetings: MeetingRules?
+    /// Whether text that looks like personal data is refused (`"personalData": "refuse"`) rather than warned about.
+    public let refusesPersonalData: Bool
 
     private let stateIndex: [String: Int]
     private let fieldIndex: [String: Int]
@@ -33,7 +35,7 @@ public struct Definition: Sendable {
     init(
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
-        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?
+        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?, refusesPersonalData: Bool
     ) {
         self.id = id
         self.version = version
@@ -49,6 +51,7 @@ public struct Definition: Sendable {
         self.scopeField = scopeField
         self.calendar = calendar
         self.meetings = meetings
+        self.refusesPersonalData = refusesPersonalData
         stateIndex = Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         roleIndex = Dictionary(roles.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -227,7 +227,7 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules", "calendar", "meetings",
+            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData",
         ]
         guard
             let top = object(
@@ -312,11 +312,17 @@ struct DefinitionDecoder {
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
         let meetings = top["meetings"].flatMap { self.meetingRules($0) }
+        let personalData = string(top["personalData"], at: "personalData") ?? "warn"
+        if !["warn", "refuse"].contains(personalData) {
+            report(
+                .invalidValue, "personalData is \"warn\" or \"refuse\", not \"\(personalData)\"", at: "personalData",
+                top["personalData"]?.position)
+        }
         guard let opening else { return nil }
         return Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
-            scopeField: scopeField, calendar: calendar, meetings: meetings)
+            scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse")
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {

@@ -16,6 +16,8 @@ public struct Command: Sendable {
     public let expectedRevision: Int?
     /// Set when the command records a decision of a meeting or in writing.
     public var decision: DecisionRecord?
+    /// Refuse text that looks like personal data instead of accepting it with a warning.
+    public var strict = false
 
     public init(
         _ action: Action, actor: Actor, role: String? = nil, values: [String: FieldInput] = [:], comment: String? = nil,

@@ -8,6 +8,8 @@ public struct Outcome: Sendable, Equatable {
     public var timers: TimerChanges = .none
     /// Notices for the outbox, in the same transaction.
     public var notices: [Notice] = []
+    /// Text that looks like personal data, accepted with a warning (refused in strict mode).
+    public var warnings: [PersonalDataGuard.Finding] = []
 }
 
 /// An event an actor could fire on a ticket now, with what still stands in its way.
@@ -42,6 +44,8 @@ public enum Step {
             blockers += scopeBlockers(definition, actor: command.actor, fields: fields)
         }
         blockers += missingFields(opening.requires, in: fields, definition: definition, event: command.event, besides: valueBlockers)
+        let findings = personalData(in: fields, command: command, definition: definition)
+        if command.strict || definition.refusesPersonalData { blockers += findings.map(TransitionBlocker.personalData) }
         blockers += referenceBlockers(definition, ownID: id, old: [:], new: fields, references: references)
         guard blockers.isEmpty, let role else {
             return .failure(Rejection(ticketID: nil, event: command.event, blockers: blockers))
@@ -53,6 +57,7 @@ public enum Step {
             revision: 1, at: now, actor: command.actor.name, role: role, event: command.event, from: nil, to: opening.state,
             changes: changes(from: [:], to: fields, definition: definition), comment: normalized(command.comment))
         var outcome = Outcome(ticket: ticket, entry: entry)
+        outcome.warnings = findings
         enter(definition, ticket: ticket, now: now, into: &outcome)
         return .success(outcome)
     }
@@ -75,6 +80,7 @@ public enum Step {
             to: next.state, changes: changes(from: ticket.fields, to: fields, definition: definition),
             comment: normalized(command.comment), decision: command.decision)
         var outcome = Outcome(ticket: next, entry: entry)
+        outcome.warnings = personalData(in: fields, command: command, definition: definition)
         if next.state != ticket.state {
             outcome.timers.cancelState = ticket.state
             enter(definition, ticket: next, now: now, into: &outcome)
@@ -215,6 +221,9 @@ public enum Step {
             transition.requiresNew.filter { !transition.requires.contains($0) }, in: given, definition: definition, event: event,
             besides: valueBlockers)
         blockers += referenceBlockers(definition, ownID: ticket.id, old: ticket.fields, new: fields, references: references)
+        if command.strict || definition.refusesPersonalData {
+            blockers += personalData(in: fields, command: command, definition: definition).map(TransitionBlocker.personalData)
+        }
         if valueBlockers.isEmpty, let condition = transition.condition,
             let failure = ConditionEvaluator(definition: definition, fields: fields, today: LocalDate(now, in: .berlin))
                 .failure(of: condition)
@@ -307,6 +316,13 @@ public enum Step {
         return names.sorted { (order($0), $0) < (order($1), $1) }.compactMap { name in
             old[name] == new[name] ? nil : FieldChange(field: name, old: old[name], new: new[name])
         }
+    }
+
+    /// Personal-data findings in the text values this command gives (not in what the ticket already held).
+    private static func personalData(in fields: [String: FieldValue], command: Command, definition: Definition) -> [PersonalDataGuard
+        .Finding]
+    {
+        PersonalDataGuard.scan(fields.filter { command.values[$0.key] != nil }, definition: definition)
     }
 
     private static func normalized(_ comment: String?) -> String? {

@@ -12,6 +12,7 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
         case missingField = "MISSING_FIELD"
         case invalidReference = "INVALID_REFERENCE"
         case conditionFailed = "CONDITION_FAILED"
+        case personalData = "PERSONAL_DATA"
     }
 
     public let code: Code
@@ -88,6 +89,12 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
 
     static func invalidReference(_ field: String, _ reason: String) -> TransitionBlocker {
         TransitionBlocker(code: .invalidReference, message: "field \"\(field)\": \(reason)", subject: field)
+    }
+
+    /// Text looks like personal data and strict mode (or the workflow) refuses it.
+    static func personalData(_ finding: PersonalDataGuard.Finding) -> TransitionBlocker {
+        TransitionBlocker(
+            code: .personalData, message: "\(finding); tickets describe structures, not persons — remove it", subject: finding.field)
     }
 
     /// A guard of the transition is not met; its description from the file says which.

@@ -13,17 +13,19 @@ enum FireCommand: GapFlowCommand {
     static let options: [OptionSpec] = [
         .repeated("set", "FIELD=VALUE", "a field value"), .value("fields", "FILE", "field values from a JSON file"),
         .value("comment", "TEXT", "a comment for the history"),
-        .value("revision", "N", "the revision you last saw; a different one is a conflict"), .actor, .role, .json, .database,
+        .value("revision", "N", "the revision you last saw; a different one is a conflict"), .strict, .actor, .role, .json, .database,
     ]
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         let words = try arguments.positionals(["TICKET", "EVENT"], command: name)
         let values = try context.fieldInputs()
         let engine = try context.engine()
-        let command = Command(
+        var command = Command(
             .fire(event: words[1]), actor: try context.actor(in: engine), role: arguments.value("role"), values: values,
             comment: arguments.value("comment"), expectedRevision: try arguments.integer("revision"))
+        command.strict = arguments.flag("strict")
         let outcome = try engine.fire(words[0], command)
+        context.warn(outcome.warnings)
         let (_, definition) = try engine.ticketWithDefinition(outcome.ticket.id)
         if arguments.flag("json") {
             context.output.line(Presentation.json(outcome.ticket, definition).pretty)

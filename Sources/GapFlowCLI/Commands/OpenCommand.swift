@@ -11,17 +11,19 @@ enum OpenCommand: GapFlowCommand {
         """
     static let options: [OptionSpec] = [
         .repeated("set", "FIELD=VALUE", "a field value"), .value("fields", "FILE", "field values from a JSON file"),
-        .value("comment", "TEXT", "a comment for the history"), .actor, .role, .json, .database,
+        .value("comment", "TEXT", "a comment for the history"), .strict, .actor, .role, .json, .database,
     ]
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         let workflow = try arguments.positionals(["WORKFLOW"], command: name)[0]
         let values = try context.fieldInputs()
         let engine = try context.engine()
-        let command = Command(
+        var command = Command(
             .open, actor: try context.actor(in: engine), role: arguments.value("role"), values: values,
             comment: arguments.value("comment"))
+        command.strict = arguments.flag("strict")
         let outcome = try engine.open(workflow: workflow, command)
+        context.warn(outcome.warnings)
         if arguments.flag("json") {
             context.output.line(Presentation.json(outcome.ticket, try engine.definition(workflow, version: outcome.ticket.version)).pretty)
         } else {
