@@ -1,0 +1,65 @@
+import Foundation
+
+/// One ticket in an actor's work queue.
+public struct QueueEntry: Sendable {
+    public let ticket: Ticket
+    public let definition: Definition
+    /// The earliest pending deadline (reminder, escalation, due date), if any.
+    public let nextDeadline: Date?
+    /// Whether a deadline of its current stay has passed (a reminder already went out, or one is due).
+    public let overdue: Bool
+    /// When the ticket entered its state.
+    public let entered: Date
+    /// The events the actor may fire on it now (some may still need fields).
+    public let events: [String]
+}
+
+extension Engine {
+    /// What the actor's roles own now: overdue first, then by the next deadline, then longest waiting first.
+    ///
+    /// An actor restricted to a municipality sees only its tickets; `municipality` and `area` (a group of the
+    /// scope field's values, e.g. `linksrheinisch`) narrow the queue further.
+    public func queue(for actor: Actor, municipality: String? = nil, area: String? = nil) throws -> [QueueEntry] {
+        let now = now()
+        return try store.read { tx in
+            var entries: [QueueEntry] = []
+            for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
+                let latest = try definition(workflow, version: nil, in: tx)
+                let owned = latest.states.filter { !$0.isFinal && $0.owner.map(actor.roles.contains) == true }.map(\.id)
+                guard !owned.isEmpty else { continue }
+                for ticket in try tx.tickets(TicketFilter(workflow: workflow, states: owned)) {
+                    let definition =
+                        ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
+                    if let scope = definition.scopeField {
+                        let value = ticket.fields[scope]?.plainText
+                        if let own = actor.municipality, value != own { continue }
+                        if let municipality, value?.lowercased() != municipality.lowercased() { continue }
+                        if let area {
+                            let group = value.flatMap { definition.field(scope)?.type.choices?.value($0)?.group }
+                            if group?.lowercased() != area.lowercased() { continue }
+                        }
+                    }
+                    let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
+                    // This stay's timers: the earliest pending one is the next deadline; any that fell due makes it overdue.
+                    let stay = try tx.timers(of: ticket.id).filter { $0.state == ticket.state && $0.armedAt >= entered }
+                    let deadline = stay.filter { $0.status == .pending }.map(\.dueAt).min()
+                    let overdue = stay.contains { ($0.status == .pending || $0.status == .fired) && $0.dueAt <= now }
+                    let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
+                    entries.append(
+                        QueueEntry(
+                            ticket: ticket, definition: definition, nextDeadline: deadline, overdue: overdue,
+                            entered: entered, events: events))
+                }
+            }
+            return entries.sorted { a, b in
+                if a.overdue != b.overdue { return a.overdue }
+                switch (a.nextDeadline, b.nextDeadline) {
+                case (let x?, let y?) where x != y: return x < y
+                case (.some, nil): return true
+                case (nil, .some): return false
+                default: return (a.entered, a.ticket.id) < (b.entered, b.ticket.id)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GapFlow
+
+/// `gapflow queue`: what is on the actor's desk.
+enum QueueCommand: GapFlowCommand {
+    static let name = "queue"
+    static let summary = "Your work queue: tickets your roles own, overdue first, then by deadline, then by waiting time."
+    static let synopsis = "[--as ACTOR] [--municipality M] [--area AREA] [--json]"
+    static let discussion = "--area takes a group of the municipality list, e.g. linksrheinisch, rechtsrheinisch, troisdorf."
+    static let options: [OptionSpec] = [
+        .actor, .value("municipality", "M", "only tickets of this municipality"), .value("area", "AREA", "only tickets of this area"),
+        .json,
+        .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let engine = try context.engine(mode: .readOnly)
+        let actor = try context.actor(in: engine)
+        let now = context.environment.clock.now()
+        let entries = try engine.queue(for: actor, municipality: arguments.value("municipality"), area: arguments.value("area"))
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.array(
+                    entries.map { entry in
+                        .object([
+                            ("ticket", Presentation.json(entry.ticket, entry.definition)), ("overdue", .bool(entry.overdue)),
+                            ("nextDeadline", entry.nextDeadline.map { .string(Timestamp.iso8601($0)) } ?? .null),
+                            ("entered", .string(Timestamp.iso8601(entry.entered))), ("events", .array(entry.events.map(JSONValue.string))),
+                        ])
+                    }
+                ).pretty)
+            return
+        }
+        if entries.isEmpty {
+            context.output.line("nothing in \(actor.name)'s queue")
+            return
+        }
+        context.output.write(
+            Presentation.table(
+                ["", "TICKET", "STATE", "DEADLINE", "WAITING", "EVENTS", "TITLE"],
+                entries.map { entry in
+                    let language = entry.definition.language
+                    return [
+                        entry.overdue ? "!" : "", entry.ticket.id, entry.definition.stateTitle(entry.ticket.state),
+                        entry.nextDeadline.map { Presentation.time($0, language: language) } ?? "-",
+                        "\(Int(now.timeIntervalSince(entry.entered) / 86_400)) d", entry.events.joined(separator: ","),
+                        Presentation.shortened(entry.ticket.fields["title"]?.plainText ?? "", to: 50),
+                    ]
+                }))
+        context.output.line("\(entries.count) ticket\(entries.count == 1 ? "" : "s"), \(entries.filter(\.overdue).count) overdue (!)")
+    }
+}
