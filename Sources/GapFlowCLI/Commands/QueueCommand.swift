@@ -51,3 +51,43 @@ enum QueueCommand: GapFlowCommand {
         context.output.line("\(entries.count) ticket\(entries.count == 1 ? "" : "s"), \(entries.filter(\.overdue).count) overdue (!)")
     }
 }
+
+/// `gapflow similar`: open tickets that may be the same gap.
+enum SimilarCommand: GapFlowCommand {
+    static let name = "similar"
+    static let summary = "List the open tickets most like one, with a score and the reason (to find duplicates to merge)."
+    static let synopsis = "TICKET [--limit N] [--json]"
+    static let options: [OptionSpec] = [.value("limit", "N", "at most N tickets (default 10)"), .json, .database]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let id = try arguments.positionals(["TICKET"], command: name)[0]
+        let results = try context.engine(mode: .readOnly).similar(to: id, limit: try arguments.integer("limit") ?? 10)
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.array(
+                    results.map {
+                        .object([
+                            ("ticket", .string($0.ticket.id)), ("score", .integer(Int(($0.score * 100).rounded()))),
+                            ("reasons", .array($0.reasons.map(JSONValue.string))),
+                        ])
+                    }
+                ).pretty)
+            return
+        }
+        if results.isEmpty {
+            context.output.line("no open ticket resembles \(id.uppercased())")
+            return
+        }
+        context.output.write(
+            Presentation.table(
+                ["TICKET", "SCORE", "TITLE", "WHY"],
+                results.map {
+                    [
+                        $0.ticket.id, "\(Int(($0.score * 100).rounded())) %",
+                        Presentation.shortened($0.ticket.fields["title"]?.plainText ?? "", to: 45),
+                        $0.reasons.joined(separator: "; "),
+                    ]
+                }))
+        context.output.line("merge a duplicate with: gapflow fire DUPLICATE merge --set merged_into=\(id.uppercased())")
+    }
+}
