@@ -128,4 +128,22 @@ import Testing
         try empty.prepareKIM()
         #expect(empty.run("agenda").errors.contains("no meeting of \"systemic-gap-escalation\" lies ahead"))
     }
+
+    @Test func theFeedbackReachesTheReportersOfMergedGapsToo() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        #expect(shell.run("actor", "add", "cm.troisdorf", "--role", "cm", "--municipality", "Troisdorf").status == 0)
+        let survivor = try shell.openGap(title: "Kinderbetreuung fehlt")
+        let duplicate = shell.run(
+            "open", "systemic-gap-escalation", "--as", "cm.troisdorf", "--set", "title=Keine Betreuung während der Kurse",
+            "--set", "description=Wie in Siegburg"
+        ).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(shell.run("fire", duplicate, "merge", "--set", "merged_into=\(survivor)").status == 0)
+        #expect(shell.run("fire", survivor, "dismiss", "--set", "reason=Lösung gefunden").status == 0)
+        let report = shell.run("feedback-report", "--format", "md").output
+        #expect(report.contains("- **Gemeldet von:** cm.siegburg, cm.troisdorf\n- **Zusammengeführte Meldungen:** \(duplicate)"))
+        let history = try JSONParser.parse(shell.run("history", duplicate, "--json").output).elements?.last
+        #expect(history?["changes"]?.elements?.first?["new"]?.string == survivor)
+        #expect(shell.run("feedback-report", "--municipality", "Troisdorf").output.contains(survivor) == false)
+    }
 }

@@ -261,6 +261,7 @@ import Testing
                 **Ergebnis:** Maßnahme eines Mitglieds (25.11.2026)
 
                 - **Beschlussvermerk:** Das Jobcenter übersetzt die Formulare.
+                - **Gemeldet von:** koordination
 
                 """)
     }

@@ -58,20 +58,28 @@ public enum FeedbackExport {
         public let decision: String
         public let decidedOn: LocalDate?
         public let outcome: [(String, String)]
+        /// Everyone who reported the gap: its own reporter and those of the tickets merged into it.
+        public let reporters: [String]
+        public let merged: [String]
     }
 
-    public static func entries(_ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition) -> [Entry] {
+    /// One entry per ticket; `merged` gives, per ticket id, the tickets that were merged into it.
+    public static func entries(_ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition, merged: [String: [Ticket]] = [:]) -> [Entry]
+    {
         let outcome = definition.meetings?.feedback?.outcome ?? []
         return tickets.map { ticket, history in
             let arrival = history.last { $0.to == ticket.state && $0.from != ticket.state }
             let transition = arrival.flatMap { entry in definition.transitions.first { $0.event == entry.event } }
+            let others = merged[ticket.id] ?? []
+            var reporters = [ticket.openedBy]
+            for other in others where !reporters.contains(other.openedBy) { reporters.append(other.openedBy) }
             return Entry(
                 ticket: ticket, reportedOn: LocalDate(ticket.openedAt, in: definition.calendar.timeZone),
                 decision: transition?.title ?? arrival?.event ?? "–",
                 decidedOn: arrival.map { LocalDate($0.at, in: definition.calendar.timeZone) },
                 outcome: outcome.compactMap { name in
                     ticket.fields[name].map { _ in (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition)) }
-                })
+                }, reporters: reporters, merged: others.map(\.id))
         }
     }
 
@@ -85,7 +93,9 @@ public enum FeedbackExport {
             out +=
                 "**\(words.outcome):** \(entry.decision)" + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "") + "\n"
             for (label, text) in entry.outcome { out += "\n- **\(label):** \(text)" }
-            out += entry.outcome.isEmpty ? "" : "\n"
+            out += "\n- **\(words.reportedBy):** \(entry.reporters.joined(separator: ", "))"
+            if !entry.merged.isEmpty { out += "\n- **\(words.mergedIn):** \(entry.merged.joined(separator: ", "))" }
+            out += "\n"
         }
         return out
     }
@@ -100,7 +110,9 @@ public enum FeedbackExport {
             body +=
                 "<p>\(HTML.escape("\(scope(entry, definition)), \(words.reportedOn) \(AgendaExport.date(entry.reportedOn, definition))."))</p>\n"
             let decided = entry.decision + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "")
-            body += HTML.facts([(words.outcome, decided)] + entry.outcome) + "</section>\n"
+            var facts = [(words.outcome, decided)] + entry.outcome + [(words.reportedBy, entry.reporters.joined(separator: ", "))]
+            if !entry.merged.isEmpty { facts.append((words.mergedIn, entry.merged.joined(separator: ", "))) }
+            body += HTML.facts(facts) + "</section>\n"
         }
         body += "</main>"
         return HTML.page(title: words.feedback, language: definition.language, body: body)

@@ -28,6 +28,8 @@ struct Vocabulary {
     let feedback: String
     let reportedOn: String
     let outcome: String
+    let reportedBy: String
+    let mergedIn: String
 
     static func forLanguage(_ language: String) -> Vocabulary {
         language == "de"
@@ -38,7 +40,7 @@ struct Vocabulary {
                 resolutions: "Beschlussliste", number: "Nr.", decision: "Beschluss", responsible: "Zuständig", dueDate: "Frist",
                 inWriting: "Umlaufverfahren", paper: "Beschlussvorlage", subject: "Betreff", facts: "Sachverhalt",
                 proposal: "Beschlussvorschlag", feedback: "Rückmeldung an die Case Manager:innen", reportedOn: "gemeldet am",
-                outcome: "Ergebnis")
+                outcome: "Ergebnis", reportedBy: "Gemeldet von", mergedIn: "Zusammengeführte Meldungen")
             : Vocabulary(
                 agenda: "Agenda", item: "Item", meetingOn: "Meeting on", oClock: "", place: "Place", deadline: "Submission deadline",
                 ticket: "Ticket", title: "Title", section: "Section", entered: "Entered", waitingDays: "Waiting (days)",
@@ -46,6 +48,6 @@ struct Vocabulary {
                 number: "No.", decision: "Decision", responsible: "Responsible", dueDate: "Due", inWriting: "In writing",
                 paper: "Decision paper",
                 subject: "Subject", facts: "Facts", proposal: "Proposed resolution", feedback: "Feedback to case managers",
-                reportedOn: "reported on", outcome: "Outcome")
+                reportedOn: "reported on", outcome: "Outcome", reportedBy: "Reported by", mergedIn: "Merged reports")
     }
 }

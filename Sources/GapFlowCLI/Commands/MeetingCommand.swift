@@ -245,7 +245,15 @@ enum FeedbackReportCommand: GapFlowCommand {
             }
         }
         let tickets = try engine.tickets(filter).map { ($0, try engine.history($0.id)) }
-        let entries = FeedbackExport.entries(tickets, definition)
+        // Tickets merged into one of these: their reporters get the same feedback.
+        let referenceFields = definition.fields.filter { if case .ticket = $0.type { true } else { false } }.map(\.id)
+        var merged: [String: [Ticket]] = [:]
+        for (ticket, _) in tickets {
+            for field in referenceFields {
+                merged[ticket.id, default: []] += try engine.tickets(TicketFilter(workflow: workflow, fields: [field: .ticket(ticket.id)]))
+            }
+        }
+        let entries = FeedbackExport.entries(tickets, definition, merged: merged)
         let text: String
         switch arguments.value("format") ?? "md" {
         case "md": text = FeedbackExport.markdown(entries, definition)
