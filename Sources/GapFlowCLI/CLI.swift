@@ -103,7 +103,7 @@ public enum CLI {
         CommandEntry(DecisionsCommand.self), CommandEntry(MinutesCommand.self), CommandEntry(PaperCommand.self),
         CommandEntry(FeedbackReportCommand.self), CommandEntry(DiagramCommand.self),
         CommandEntry(ExplainCommand.self), CommandEntry(DeployCommand.self),
-        CommandEntry(MigrateCommand.self),
+        CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 

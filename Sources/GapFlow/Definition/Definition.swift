@@ -25,6 +25,8 @@ public struct Definition: Sendable {
     public let calendar: BusinessCalendar
     /// How tickets come before meetings, if the workflow has meetings.
     public let meetings: MeetingRules?
+    /// How long tickets are kept after they reach a final state before their free text is removed, if the workflow says.
+    public let retention: ISODuration?
     /// Whether text that looks like personal data is refused (`"personalData": "refuse"`) rather than warned about.
     public let refusesPersonalData: Bool
 
@@ -35,7 +37,8 @@ public struct Definition: Sendable {
     init(
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
-        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?, refusesPersonalData: Bool
+        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?, refusesPersonalData: Bool,
+        retention: ISODuration?
     ) {
         self.id = id
         self.version = version
@@ -52,6 +55,7 @@ public struct Definition: Sendable {
         self.calendar = calendar
         self.meetings = meetings
         self.refusesPersonalData = refusesPersonalData
+        self.retention = retention
         stateIndex = Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         roleIndex = Dictionary(roles.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })

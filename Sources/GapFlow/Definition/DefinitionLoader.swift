@@ -227,7 +227,7 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData",
+            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention",
         ]
         guard
             let top = object(
@@ -312,6 +312,18 @@ struct DefinitionDecoder {
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
         let meetings = top["meetings"].flatMap { self.meetingRules($0) }
+        var retention: ISODuration?
+        if let node = top["retention"], let keys = object(node, at: "retention", allowed: ["anonymiseAfter"], required: ["anonymiseAfter"]),
+            let text = string(keys["anonymiseAfter"], at: "retention.anonymiseAfter")
+        {
+            retention = ISODuration(text)
+            if retention == nil {
+                report(
+                    .invalidValue, "\"\(text)\" is not an ISO 8601 duration", at: "retention.anonymiseAfter",
+                    keys["anonymiseAfter"]?.position,
+                    hint: "e.g. \"P2Y\" for two years")
+            }
+        }
         let personalData = string(top["personalData"], at: "personalData") ?? "warn"
         if !["warn", "refuse"].contains(personalData) {
             report(
@@ -322,7 +334,8 @@ struct DefinitionDecoder {
         return Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
-            scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse")
+            scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse",
+            retention: retention)
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {

@@ -69,6 +69,15 @@ enum Migrator {
                 ALTER TABLE history ADD COLUMN resolution TEXT;
                 CREATE INDEX history_by_meeting ON history(meeting_id) WHERE meeting_id IS NOT NULL;
                 """),
+        Step(
+            version: 4, name: "retention: anonymising closed tickets, the only change the history allows",
+            sql: """
+                CREATE TABLE purge_session(id INTEGER PRIMARY KEY) STRICT;
+                DROP TRIGGER history_is_append_only_update;
+                CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
+                    WHEN NOT EXISTS (SELECT 1 FROM purge_session)
+                    BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -37,4 +37,22 @@ extension Transaction {
         }
         return entries
     }
+
+    /// Opens a purge inside the current transaction: only now may history rows be rewritten (to remove free text).
+    /// The marker row is never committed, so no other connection ever sees the history unguarded.
+    func beginPurge() throws(StoreError) { try connection.query("INSERT INTO purge_session(id) VALUES(1)") }
+
+    func endPurge() throws(StoreError) { try connection.query("DELETE FROM purge_session") }
+
+    /// Replaces an entry's changes and comment (during a purge only; the trigger refuses it otherwise).
+    func rewriteHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?) throws(StoreError) {
+        try connection.query(
+            "UPDATE history SET changes = ?, comment = ? WHERE ticket_id = ? AND revision = ?",
+            [.text(StoredJSON.encode(changes)), comment.map(SQLValue.text) ?? .null, .text(ticket), .integer(revision)])
+    }
+
+    /// Removes a ticket's notices from the outbox (they carry its title).
+    func deleteNotices(ticket: String) throws(StoreError) {
+        try connection.query("DELETE FROM outbox WHERE ticket_id = ?", [.text(ticket)])
+    }
 }

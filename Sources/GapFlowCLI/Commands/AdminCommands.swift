@@ -98,3 +98,29 @@ enum MigrateCommand: GapFlowCommand {
                 : "\(steps.count) ticket\(steps.count == 1 ? "" : "s") migrated in one transaction")
     }
 }
+
+/// `gapflow purge`: applies the workflows' retention periods (deletion concept).
+enum PurgeCommand: GapFlowCommand {
+    static let name = "purge"
+    static let summary = "Anonymise tickets past their workflow's retention period: free text removed, statistics kept."
+    static let synopsis = "[--check] [--as ACTOR]"
+    static let discussion = """
+        A workflow declares "retention": { "anonymiseAfter": "P2Y" }. Tickets that have been in a final state that long
+        lose their free text (ticket, history, notices); states, dates, choices and counts stay for the statistics.
+        Each anonymisation is recorded in the ticket's history as `purge`.
+        """
+    static let options: [OptionSpec] = [.flag("check", "report what would be anonymised, change nothing"), .actor, .database]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let engine = try context.engine()
+        let results = try engine.purge(actor: try context.actor(in: engine), check: arguments.flag("check"))
+        for result in results {
+            context.output.line(
+                "\(arguments.flag("check") ? "would anonymise" : "anonymised") \(result.ticket) (finished \(Timestamp.german(result.finishedAt))): "
+                    + "removed \(result.removedFields.joined(separator: ", "))")
+        }
+        context.output.line(
+            "\(results.count) ticket\(results.count == 1 ? "" : "s")\(arguments.flag("check") ? " would be" : "") anonymised")
+    }
+}
