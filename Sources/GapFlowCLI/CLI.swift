@@ -97,6 +97,7 @@ public enum CLI {
         CommandEntry(ActorCommand.self), CommandEntry(OpenCommand.self), CommandEntry(FireCommand.self),
         CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
         CommandEntry(ListCommand.self), CommandEntry(QueueCommand.self), CommandEntry(SimilarCommand.self),
+        CommandEntry(ReportCommand.self),
         CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self),
         CommandEntry(RunCommand.self),
         CommandEntry(OutboxCommand.self), CommandEntry(MeetingCommand.self), CommandEntry(AgendaCommand.self),

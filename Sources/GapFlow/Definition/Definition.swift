@@ -25,6 +25,8 @@ public struct Definition: Sendable {
     public let calendar: BusinessCalendar
     /// How tickets come before meetings, if the workflow has meetings.
     public let meetings: MeetingRules?
+    /// The fields reports break their counts down by (`"reportBreakdowns"`); by default every enum and set field.
+    public let reportBreakdowns: [String]
     /// How long tickets are kept after they reach a final state before their free text is removed, if the workflow says.
     public let retention: ISODuration?
     /// Whether text that looks like personal data is refused (`"personalData": "refuse"`) rather than warned about.
@@ -38,7 +40,7 @@ public struct Definition: Sendable {
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
         pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?, refusesPersonalData: Bool,
-        retention: ISODuration?
+        retention: ISODuration?, reportBreakdowns: [String]?
     ) {
         self.id = id
         self.version = version
@@ -56,6 +58,14 @@ public struct Definition: Sendable {
         self.meetings = meetings
         self.refusesPersonalData = refusesPersonalData
         self.retention = retention
+        self.reportBreakdowns =
+            reportBreakdowns
+            ?? fields.filter { field in
+                switch field.type {
+                case .choice, .choiceSet: true
+                default: false
+                }
+            }.map(\.id)
         stateIndex = Dictionary(states.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         fieldIndex = Dictionary(fields.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         roleIndex = Dictionary(roles.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })

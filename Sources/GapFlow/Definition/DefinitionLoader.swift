@@ -227,7 +227,7 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention",
+            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention", "reportBreakdowns",
         ]
         guard
             let top = object(
@@ -335,7 +335,8 @@ struct DefinitionDecoder {
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
             scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse",
-            retention: retention)
+            retention: retention,
+            reportBreakdowns: top["reportBreakdowns"].map { fieldList($0, at: "reportBreakdowns", fields: fieldsByID) })
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {

@@ -31,6 +31,7 @@ enum HTML {
         body { font-family: "Segoe UI", Arial, sans-serif; color: #1a1a1a; background: #fff; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
         h1 { font-size: 1.6rem; margin-bottom: .25rem; } h2 { font-size: 1.25rem; margin-top: 1.8rem; border-bottom: 2px solid #1f4e79; padding-bottom: .2rem; }
         h3 { font-size: 1.05rem; margin-top: 1.2rem; }
+        figure { margin: 1rem 0; } figure table { font-size: .85rem; } figcaption { font-size: .9rem; color: #333; }
         .meta { color: #333; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
         th, td { border: 1px solid #767676; padding: .3rem .5rem; text-align: left; vertical-align: top; }
         th { background: #e8eef5; } th[scope=row] { width: 14rem; font-weight: 600; } thead + tbody td:first-child { white-space: nowrap; }

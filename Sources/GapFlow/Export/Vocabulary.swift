@@ -30,6 +30,7 @@ struct Vocabulary {
     let outcome: String
     let reportedBy: String
     let mergedIn: String
+    let area: String
 
     static func forLanguage(_ language: String) -> Vocabulary {
         language == "de"
@@ -40,7 +41,7 @@ struct Vocabulary {
                 resolutions: "Beschlussliste", number: "Nr.", decision: "Beschluss", responsible: "Zuständig", dueDate: "Frist",
                 inWriting: "Umlaufverfahren", paper: "Beschlussvorlage", subject: "Betreff", facts: "Sachverhalt",
                 proposal: "Beschlussvorschlag", feedback: "Rückmeldung an die Case Manager:innen", reportedOn: "gemeldet am",
-                outcome: "Ergebnis", reportedBy: "Gemeldet von", mergedIn: "Zusammengeführte Meldungen")
+                outcome: "Ergebnis", reportedBy: "Gemeldet von", mergedIn: "Zusammengeführte Meldungen", area: "Gebiet")
             : Vocabulary(
                 agenda: "Agenda", item: "Item", meetingOn: "Meeting on", oClock: "", place: "Place", deadline: "Submission deadline",
                 ticket: "Ticket", title: "Title", section: "Section", entered: "Entered", waitingDays: "Waiting (days)",
@@ -48,6 +49,6 @@ struct Vocabulary {
                 number: "No.", decision: "Decision", responsible: "Responsible", dueDate: "Due", inWriting: "In writing",
                 paper: "Decision paper",
                 subject: "Subject", facts: "Facts", proposal: "Proposed resolution", feedback: "Feedback to case managers",
-                reportedOn: "reported on", outcome: "Outcome", reportedBy: "Reported by", mergedIn: "Merged reports")
+                reportedOn: "reported on", outcome: "Outcome", reportedBy: "Reported by", mergedIn: "Merged reports", area: "area")
     }
 }

@@ -91,3 +91,42 @@ enum SimilarCommand: GapFlowCommand {
         context.output.line("merge a duplicate with: gapflow fire DUPLICATE merge --set merged_into=\(id.uppercased())")
     }
 }
+
+/// `gapflow report`: monitoring figures for the state's programme and the steering group.
+enum ReportCommand: GapFlowCommand {
+    static let name = "report"
+    static let summary = "Monitoring report: open per stage, opened/finished per month, time per stage, overdue, breakdowns."
+    static let synopsis = "[--from DATE --to DATE] --format html|md|csv|json [--internal] [--workflow W] [--out FILE]"
+    static let discussion = """
+        The period selects the tickets opened in it. Counts below 5 are shown as "<5" unless --internal is given,
+        since small counts may point to persons. Time per stage is in business days of the workflow's calendar.
+        """
+    static let options: [OptionSpec] = [
+        .value("from", "DATE", "first day of the period"), .value("to", "DATE", "last day of the period"),
+        .value("format", "FORMAT", "html, md (default), csv or json"), .flag("internal", "show small counts as they are"),
+        .value("workflow", "W", "the workflow (default: the only one with meetings, else required)"),
+        .value("out", "FILE", "write to a file instead of standard output"), .database,
+    ]
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        _ = try arguments.positionals([], command: name)
+        let date = { (name: String) throws -> LocalDate? in
+            try arguments.value(name).map { text in
+                guard let date = LocalDate(parsing: text) else { throw UsageError("--\(name): \"\(text)\" is not a date", hint: nil) }
+                return date
+            }
+        }
+        let engine = try context.engine(mode: .readOnly)
+        let report = try engine.report(workflow: try context.meetingWorkflow(engine), from: try date("from"), to: try date("to"))
+        let unmasked = arguments.flag("internal")
+        let text: String
+        switch arguments.value("format") ?? "md" {
+        case "md": text = ReportExport.markdown(report, unmasked: unmasked)
+        case "csv": text = ReportExport.csv(report, unmasked: unmasked)
+        case "json": text = ReportExport.json(report, unmasked: unmasked).pretty + "\n"
+        case "html": text = ReportExport.html(report, unmasked: unmasked)
+        case let other: throw UsageError("unknown format \"\(other)\"", hint: "use html, md, csv or json")
+        }
+        try context.write(text, to: arguments.value("out"))
+    }
+}
