@@ -105,6 +105,7 @@ public enum CLI {
         CommandEntry(FeedbackReportCommand.self), CommandEntry(DiagramCommand.self),
         CommandEntry(ExplainCommand.self), CommandEntry(DeployCommand.self),
         CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
+        CommandEntry(AuditCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 

@@ -78,6 +78,15 @@ enum Migrator {
                     WHEN NOT EXISTS (SELECT 1 FROM purge_session)
                     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
                 """),
+        Step(
+            version: 5, name: "tamper-evident history: a hash chain per ticket",
+            sql: """
+                ALTER TABLE history ADD COLUMN content_digest TEXT;
+                ALTER TABLE history ADD COLUMN chain_hash TEXT;
+                ALTER TABLE history ADD COLUMN chain_backfilled INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE history ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE tickets ADD COLUMN history_head TEXT;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -3,17 +3,26 @@ import Foundation
 extension Transaction {
     /// Appends one entry; the table refuses updates and deletes, so history only grows.
     func appendHistory(_ entry: HistoryEntry, ticket: String) throws(StoreError) {
+        let changes = StoredJSON.encode(entry.changes)
+        let digest = HistoryChain.contentDigest(changes: changes, comment: entry.comment)
+        let previous =
+            try connection.query(
+                "SELECT chain_hash FROM history WHERE ticket_id = ? ORDER BY revision DESC LIMIT 1", [.text(ticket)]
+            ).first?.first?.text ?? HistoryChain.genesis
+        let link = HistoryChain.link(previous: previous, ticket: ticket, entry: entry, contentDigest: digest)
         try connection.query(
             """
-            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution)
-            VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution,
+                                content_digest, chain_hash)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """,
             [
                 .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
-                .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(StoredJSON.encode(entry.changes)),
+                .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(changes),
                 entry.comment.map(SQLValue.text) ?? .null, entry.decision?.meeting.map(SQLValue.integer) ?? .null,
-                entry.decision.map { .text($0.resolution) } ?? .null,
+                entry.decision.map { .text($0.resolution) } ?? .null, .text(digest), .text(link),
             ])
+        try connection.query("UPDATE tickets SET history_head = ? WHERE id = ?", [.text(link), .text(ticket)])
     }
 
     /// A ticket's history, oldest first.
@@ -47,7 +56,7 @@ extension Transaction {
     /// Replaces an entry's changes and comment (during a purge only; the trigger refuses it otherwise).
     func rewriteHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?) throws(StoreError) {
         try connection.query(
-            "UPDATE history SET changes = ?, comment = ? WHERE ticket_id = ? AND revision = ?",
+            "UPDATE history SET changes = ?, comment = ?, purged = 1 WHERE ticket_id = ? AND revision = ?",
             [.text(StoredJSON.encode(changes)), comment.map(SQLValue.text) ?? .null, .text(ticket), .integer(revision)])
     }
 

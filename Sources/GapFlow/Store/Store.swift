@@ -40,6 +40,7 @@ public final class Store: Sendable {
             try connection.execute("PRAGMA journal_mode=WAL")
             try connection.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864")
             try Migrator.migrate(connection)
+            try Self.backfillChains(connection)
         } else {
             try Migrator.check(connection)
         }
@@ -67,6 +68,20 @@ public final class Store: Sendable {
                 try? connection.execute("ROLLBACK")
                 throw error
             }
+        }
+    }
+
+    /// Entries from before the hash chain get theirs once, marked as computed at migration.
+    private static func backfillChains(_ connection: Connection) throws(StoreError) {
+        let missing = try connection.query("SELECT count(*) FROM history WHERE chain_hash IS NULL").first?.first?.integer ?? 0
+        guard missing > 0 else { return }
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            _ = try Transaction(connection: connection).backfillChains()
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
         }
     }
 

@@ -124,3 +124,47 @@ enum PurgeCommand: GapFlowCommand {
             "\(results.count) ticket\(results.count == 1 ? "" : "s")\(arguments.flag("check") ? " would be" : "") anonymised")
     }
 }
+
+/// `gapflow audit verify`: checks that no history was edited.
+enum AuditCommand: GapFlowCommand {
+    static let name = "audit"
+    static let summary = "Verify the tamper-evident history: recompute every ticket's hash chain (audit verify [TICKET])."
+    static let synopsis = "verify [TICKET] [--json]"
+    static let discussion = "Exit code 0 when every chain verifies, 1 with the first broken link of each ticket whose history was changed."
+    static let options: [OptionSpec] = [.json, .database]
+
+    static func usageName(_ arguments: [String]) -> String { arguments.first.map { "audit \($0)" } ?? name }
+
+    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
+        let words = try arguments.positionals(["verify", "TICKET"], optional: 1, command: name)
+        guard words[0] == "verify" else {
+            throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow audit`", hint: "use `audit verify`")
+        }
+        let report = try context.engine(mode: .readOnly).verifyHistory(ticket: words.count > 1 ? words[1] : nil)
+        if arguments.flag("json") {
+            context.output.line(
+                JSONValue.object([
+                    ("tickets", .integer(report.tickets)), ("entries", .integer(report.entries)),
+                    ("backfilled", .integer(report.backfilled)),
+                    (
+                        "findings",
+                        .array(
+                            report.findings.map {
+                                .object([
+                                    ("ticket", .string($0.ticket)), ("revision", .integer($0.revision)), ("problem", .string($0.problem)),
+                                ])
+                            })
+                    ),
+                ]).pretty)
+        } else {
+            for finding in report.findings {
+                context.output.line("BROKEN \(finding.ticket) at revision \(finding.revision): \(finding.problem)")
+            }
+            context.output.line(
+                "\(report.tickets) ticket\(report.tickets == 1 ? "" : "s"), \(report.entries) entries checked"
+                    + (report.backfilled > 0 ? " (\(report.backfilled) chained at migration)" : "")
+                    + (report.findings.isEmpty ? ": every chain verifies" : ": \(report.findings.count) broken"))
+        }
+        if !report.findings.isEmpty { throw ValidationFailed() }
+    }
+}

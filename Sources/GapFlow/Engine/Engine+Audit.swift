@@ -1,0 +1,71 @@
+import Foundation
+
+/// The result of checking the history's hash chains.
+public struct AuditReport: Sendable, Equatable {
+    /// The first broken link of one ticket's history.
+    public struct Finding: Sendable, Equatable {
+        public let ticket: String
+        public let revision: Int
+        public let problem: String
+    }
+
+    public let tickets: Int
+    public let entries: Int
+    /// Entries whose chain was computed when the database was migrated, not when they were written.
+    public let backfilled: Int
+    public let findings: [Finding]
+}
+
+extension Engine {
+    /// Recomputes every ticket's hash chain (or one ticket's) and reports the first broken link per ticket:
+    /// an edited, deleted, inserted or reordered entry is found every time.
+    public func verifyHistory(ticket: String? = nil) throws -> AuditReport {
+        try store.read { tx in
+            let ids = try ticket.map { [try self.ticket($0, in: tx).id] } ?? tx.ticketIDs()
+            var entries = 0
+            var backfilled = 0
+            var findings: [AuditReport.Finding] = []
+            for id in ids {
+                let chain = try tx.chainedHistory(of: id)
+                entries += chain.count
+                backfilled += chain.filter(\.backfilled).count
+                let purgedAt = chain.firstIndex { $0.entry.event == Self.purgeEvent }
+                var previous = HistoryChain.genesis
+                var finding: AuditReport.Finding?
+                for (index, chained) in chain.enumerated() {
+                    let revision = chained.entry.revision
+                    func fail(_ problem: String) { finding = finding ?? .init(ticket: id, revision: revision, problem: problem) }
+                    if revision != index + 1 {
+                        fail("entry \(index + 1) is missing, or entries were reordered (found revision \(revision) in its place)")
+                        break
+                    }
+                    guard let digest = chained.contentDigest, let hash = chained.chainHash else {
+                        fail("entry has no hash")
+                        break
+                    }
+                    if chained.purged {
+                        // Free text removed by a purge: the content cannot be recomputed, but a purge must have happened later.
+                        if purgedAt.map({ $0 <= index }) ?? true { fail("entry is marked as purged, but no purge follows it") }
+                    } else if HistoryChain.contentDigest(changes: chained.changesJSON, comment: chained.entry.comment) != digest {
+                        fail("the entry's content was changed")
+                    }
+                    if HistoryChain.link(previous: previous, ticket: id, entry: chained.entry, contentDigest: digest) != hash {
+                        fail("the chain is broken: the entry, or one before it, was changed, inserted or removed")
+                    }
+                    if finding != nil { break }
+                    previous = hash
+                }
+                if finding == nil, let head = try tx.historyHead(of: id), head != previous {
+                    finding = .init(ticket: id, revision: chain.count, problem: "entries after revision \(chain.count) were removed")
+                }
+                if finding == nil, let ticket = try tx.ticket(id), ticket.revision != chain.count {
+                    finding = .init(
+                        ticket: id, revision: chain.count,
+                        problem: "the ticket is at revision \(ticket.revision), but its history has \(chain.count) entries")
+                }
+                if let finding { findings.append(finding) }
+            }
+            return AuditReport(tickets: ids.count, entries: entries, backfilled: backfilled, findings: findings)
+        }
+    }
+}

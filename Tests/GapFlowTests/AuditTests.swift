@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+
+@Suite struct AuditTests {
+    /// A database with two tickets of four entries each, and a plain connection that has removed the guards, as a
+    /// tamperer with file access would.
+    private func tamperable() throws -> (Engine, Connection, [String], TemporaryFolder) {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        var ids: [String] = []
+        for _ in 0..<2 {
+            let id = try engine.open(
+                workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+            ).ticket.id
+            clock.advance(by: 3600)
+            try engine.fire(id, Command(.fire(event: "request_info"), actor: Fixtures.coordinator, values: ["query": .text("Wie viele?")]))
+            try engine.fire(
+                id,
+                Command(.fire(event: "resubmit"), actor: Fixtures.caseManager, values: ["cases_observed": .text("6")], comment: "6 Fälle"))
+            try engine.fire(id, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")]))
+            ids.append(id)
+        }
+        let connection = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)
+        try connection.execute("DROP TRIGGER history_is_append_only_update; DROP TRIGGER history_is_append_only_delete")
+        return (engine, connection, ids, folder)
+    }
+
+    private func findings(_ engine: Engine) throws -> [String] {
+        try engine.verifyHistory().findings.map { "\($0.ticket)@\($0.revision): \($0.problem)" }
+    }
+
+    @Test func anUntouchedHistoryVerifies() throws {
+        let (engine, _, _, _) = try tamperable()
+        let report = try engine.verifyHistory()
+        #expect(report.findings.isEmpty && report.entries == 8 && report.tickets == 2 && report.backfilled == 0)
+    }
+
+    @Test func anEditedCommentIsFound() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute("UPDATE history SET comment = '60 Fälle' WHERE ticket_id = '\(ids[0])' AND revision = 3")
+        #expect(try findings(engine) == ["\(ids[0])@3: the entry's content was changed"])
+    }
+
+    @Test func anEditedActorIsFound() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute("UPDATE history SET actor = 'ki.leitung' WHERE ticket_id = '\(ids[1])' AND revision = 2")
+        #expect(try findings(engine) == ["\(ids[1])@2: the chain is broken: the entry, or one before it, was changed, inserted or removed"])
+    }
+
+    @Test func aDeletedEntryIsFound() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute("DELETE FROM history WHERE ticket_id = '\(ids[0])' AND revision = 2")
+        #expect(try findings(engine).first?.hasPrefix("\(ids[0])@3: entry 2 is missing") == true)
+    }
+
+    @Test func aDeletedLastEntryIsFound() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute("DELETE FROM history WHERE ticket_id = '\(ids[1])' AND revision = 4")
+        #expect(try findings(engine) == ["\(ids[1])@3: entries after revision 3 were removed"])
+    }
+
+    @Test func anInsertedEntryIsFound() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute(
+            """
+            UPDATE history SET revision = revision + 100 WHERE ticket_id = '\(ids[0])' AND revision >= 3;
+            UPDATE history SET revision = revision - 99 WHERE ticket_id = '\(ids[0])' AND revision > 100;
+            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash)
+            SELECT ticket_id, 3, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash
+            FROM history WHERE ticket_id = '\(ids[0])' AND revision = 2;
+            """)
+        #expect(try findings(engine).first?.hasPrefix("\(ids[0])@3: the chain is broken") == true)
+    }
+
+    @Test func reorderedEntriesAreFound() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute(
+            """
+            UPDATE history SET revision = 99 WHERE ticket_id = '\(ids[1])' AND revision = 2;
+            UPDATE history SET revision = 2 WHERE ticket_id = '\(ids[1])' AND revision = 3;
+            UPDATE history SET revision = 3 WHERE ticket_id = '\(ids[1])' AND revision = 99;
+            """)
+        #expect(try findings(engine).first?.hasPrefix("\(ids[1])@2: the chain is broken") == true)
+    }
+
+    @Test func entriesFromBeforeTheChainAreChainedAtMigrationAndMarkedAsSuch() throws {
+        let (_, connection, ids, folder) = try tamperable()
+        try connection.execute("UPDATE history SET content_digest = NULL, chain_hash = NULL; UPDATE tickets SET history_head = NULL")
+        let reopened = Engine(store: try Store(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
+        let report = try reopened.verifyHistory()
+        #expect(report.findings.isEmpty && report.backfilled == 8)
+        try connection.execute("UPDATE history SET comment = 'x' WHERE ticket_id = '\(ids[0])' AND revision = 1")
+        #expect(try reopened.verifyHistory().findings.map(\.revision) == [1])
+    }
+
+    @Test func aPurgeKeepsTheChainVerifiable() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
+        try engine.fire(id, Command(.fire(event: "dismiss"), actor: Fixtures.coordinator, values: ["reason": .text("Einzelfall")]))
+        try engine.fire(id, Command(.fire(event: "publish"), actor: Fixtures.coordinator, values: ["feedback": .text("Erledigt")]))
+        clock.advance(by: 800 * 86_400)
+        #expect(try engine.purge(actor: Actor(name: "admin", roles: ["admin"]), check: false).count == 1)
+        #expect(try engine.verifyHistory().findings.isEmpty)
+    }
+}
