@@ -83,6 +83,29 @@ import Testing
         }
     }
 
+    @Test func thePermissionMatrixAllowsExactlyTheDeclaredCombinations() throws {
+        let roles = definition.roles.map(\.id) + [Definition.systemRole]
+        let events = Array(Set(definition.transitions.map(\.event))).sorted()
+        var allowed = 0
+        var tried = 0
+        for state in definition.states {
+            for event in events {
+                let transition = definition.transitions(from: state.id).first { $0.event == event }
+                let values = transition.map(requiredValues) ?? [:]
+                for role in roles {
+                    tried += 1
+                    let result = fire(event, on: KIMValues.ticket(in: state.id), as: Actor(name: "x", roles: [role]), values: values)
+                    let expected = transition?.roles.contains(role) ?? false
+                    let succeeded = (try? result.get()) != nil
+                    #expect(succeeded == expected, "\(role) × \(event) × \(state.id)")
+                    if succeeded { allowed += 1 }
+                }
+            }
+        }
+        #expect(tried == definition.states.count * events.count * roles.count)
+        #expect(allowed == KIMValues.pairs(definition).count)
+    }
+
     // MARK: - Specific rules
 
     @Test func anUnknownEventListsTheEventsAvailableFromTheState() throws {
