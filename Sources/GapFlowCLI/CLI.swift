@@ -105,7 +105,7 @@ public enum CLI {
         CommandEntry(FeedbackReportCommand.self), CommandEntry(DiagramCommand.self),
         CommandEntry(ExplainCommand.self), CommandEntry(DeployCommand.self),
         CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
-        CommandEntry(AuditCommand.self),
+        CommandEntry(AuditCommand.self), CommandEntry(BackupCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 

@@ -60,6 +60,9 @@ final class Connection {
         sqlite3_close_v2(handle)
     }
 
+    /// The raw handle, for the backup API only.
+    var handleForBackup: OpaquePointer { handle }
+
     /// Whether the connection can only read (file or directory not writable, or opened so).
     var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
@@ -160,5 +163,31 @@ extension SQLValue {
     var integer: Int? {
         if case .integer(let value) = self { return value }
         return nil
+    }
+}
+
+extension Connection {
+    /// Copies the whole database to `target` with SQLite's online backup, page by page, while others may write:
+    /// the copy is one consistent snapshot (the backup restarts if the source changes underneath it).
+    func backup(to target: String) throws(StoreError) {
+        var raw: OpaquePointer?
+        guard sqlite3_open_v2(target, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let destination = raw else {
+            sqlite3_close_v2(raw)
+            throw StoreError.from(code: SQLITE_CANTOPEN, message: "cannot create \(target)", sql: nil, path: target)
+        }
+        defer { sqlite3_close_v2(destination) }
+        guard let backup = sqlite3_backup_init(destination, "main", handleForBackup, "main") else {
+            throw StoreError.from(
+                code: sqlite3_errcode(destination), message: String(cString: sqlite3_errmsg(destination)), sql: nil, path: target)
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(backup, 256)
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        sqlite3_backup_finish(backup)
+        guard rc == SQLITE_DONE else {
+            throw StoreError.from(code: rc, message: String(cString: sqlite3_errmsg(destination)), sql: nil, path: target)
+        }
     }
 }

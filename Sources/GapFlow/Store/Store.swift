@@ -85,6 +85,15 @@ public final class Store: Sendable {
         }
     }
 
+    /// Writes a consistent copy of the database to `path` (which must not exist), while others may go on writing.
+    public func backup(to path: String) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            throw StoreError.sqlite(
+                code: .cantOpen, message: "\(path) already exists; a backup never overwrites a file", sql: nil, path: path)
+        }
+        try lock.withLock { _ in try connection.backup(to: path) }
+    }
+
     private static func checkOwnership(_ connection: Connection) throws(StoreError) {
         let applicationID = try connection.query("PRAGMA application_id").first?.first?.integer ?? 0
         if applicationID == Store.applicationID { return }
