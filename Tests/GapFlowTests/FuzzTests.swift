@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+
+/// Seeded mutations of definition files: the parser and validator never crash and always answer with a definition
+/// or diagnostics. (How their time grows with the input belongs in the benchmark, not in a timed unit test.)
+@Suite struct FuzzTests {
+    private func mutate(_ bytes: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+        var data = bytes
+        switch Int.random(in: 0..<7, using: &random) {
+        case 0:  // flip bytes
+            for _ in 0..<Int.random(in: 1...8, using: &random) where !data.isEmpty {
+                data[Int.random(in: 0..<data.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
+            }
+        case 1:  // truncate
+            data = Array(data.prefix(Int.random(in: 0...data.count, using: &random)))
+        case 2:  // delete a slice (keys, values, brackets)
+            let start = Int.random(in: 0..<max(1, data.count), using: &random)
+            data.removeSubrange(start..<min(data.count, start + Int.random(in: 1...40, using: &random)))
+        case 3:  // duplicate a slice (duplicated keys and members)
+            let start = Int.random(in: 0..<max(1, data.count), using: &random)
+            let slice = data[start..<min(data.count, start + Int.random(in: 1...120, using: &random))]
+            data.insert(contentsOf: slice, at: Int.random(in: 0...data.count, using: &random))
+        case 4:  // wrong types: turn a string into a number or an array
+            if let quote = data.indices.filter({ data[$0] == UInt8(ascii: "\"") }).randomElement(using: &random) {
+                data.replaceSubrange(
+                    quote...quote, with: Array(["[", "42", "{", "true", "null"].randomElement(using: &random)?.utf8 ?? "[".utf8))
+            }
+        case 5:  // deep nesting
+            let depth = Int.random(in: 100...2000, using: &random)
+            data = Array(repeating: UInt8(ascii: "["), count: depth) + data
+        default:  // a huge string
+            let huge = "\"" + String(repeating: "x", count: Int.random(in: 10_000...200_000, using: &random)) + "\""
+            data.insert(contentsOf: Array(huge.utf8), at: Int.random(in: 0...data.count, using: &random))
+        }
+        return data
+    }
+
+    @Test func mutatedDefinitionsAlwaysGetADefinitionOrDiagnostics() throws {
+        let original = Array(try Data(contentsOf: Repository.kimFile))
+        var random = SeededGenerator(seed: 2026)
+        var diagnosed = 0
+        for round in 0..<1500 {
+            let input = mutate(original, &random)
+            let result = DefinitionLoader.load(source: input, file: "fuzz-\(round).json")
+            #expect(result.definition != nil || !result.errors.isEmpty, "round \(round)")
+            if result.definition == nil { diagnosed += 1 }
+        }
+        #expect(diagnosed > 1000)
+    }
+}
