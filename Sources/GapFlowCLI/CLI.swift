@@ -106,6 +106,7 @@ public enum CLI {
         CommandEntry(ExplainCommand.self), CommandEntry(DeployCommand.self),
         CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
         CommandEntry(AuditCommand.self), CommandEntry(BackupCommand.self),
+        CommandEntry(ExportCommand.self), CommandEntry(ImportCommand.self),
         CommandEntry(DemoCommand.self),
     ]
 
