@@ -308,6 +308,8 @@ do {
     case "_startup" where arguments.count == 2: try startup(arguments[1])
     case "_catchup" where arguments.count == 2: try catchUp(arguments[1])
     case "_agenda" where arguments.count == 2: try agendaExport(arguments[1])
+    case "_workload" where arguments.count == 4:
+        try Workload.run(database: arguments[1], acknowledgements: arguments[2], seed: UInt64(arguments[3]) ?? 1)
     case "_agenda_baseline" where arguments.count == 2: try agendaBaseline(arguments[1])
     case "agenda":
         guard let options = parse(Array(arguments.dropFirst())) else {

@@ -1,0 +1,93 @@
+import Foundation
+import GapFlow
+
+/// The crash test's workload: opens, transitions, timer firings and decision batches, one transaction each, writing
+/// an acknowledgement line after every commit. The parent kills it at random moments and checks the database.
+enum Workload {
+    /// A value for any field type, so that every transition's required fields can be given.
+    static func input(for field: Field, today: LocalDate, tickets: [String]) -> FieldInput {
+        switch field.type {
+        case .text, .longText: .text("Text \(field.id)")
+        case .integer(let minimum, _): .text(String(max(minimum ?? 1, 5)))
+        case .date: .text(today.adding(days: 60).iso8601)
+        case .choice(let choices), .choiceSet(let choices): .text(choices.values.first?.id ?? "")
+        case .ticket: .text(tickets.first ?? "")
+        }
+    }
+
+    static func run(database: String, acknowledgements: String, seed: UInt64) throws {
+        let clock = ManualClock(Date())
+        let engine = Engine(store: try Store(path: database), clock: clock)
+        let workflow = "systemic-gap-escalation"
+        let definition = try engine.definition(workflow)
+        let actor = Actor(name: "workload", roles: definition.roles.map(\.id))
+        try engine.saveActor(actor)
+        if !FileManager.default.fileExists(atPath: acknowledgements),
+            !FileManager.default.createFile(atPath: acknowledgements, contents: nil)
+        {
+            throw RawSQLite.Failure(description: "cannot create \(acknowledgements)")
+        }
+        guard let ack = FileHandle(forWritingAtPath: acknowledgements) else {
+            throw RawSQLite.Failure(description: "cannot write \(acknowledgements)")
+        }
+        ack.seekToEndOfFile()
+        func acknowledge(_ ticket: Ticket) { ack.write(Data("\(ticket.id) \(ticket.revision)\n".utf8)) }
+        var random = SplitMix(seed: seed)
+        var step = 0
+        while true {
+            step += 1
+            let open = try engine.tickets(TicketFilter(workflow: workflow)).filter { definition.state($0.state)?.isFinal == false }
+            if open.isEmpty || random.next() % 4 == 0 {
+                let values: [String: FieldInput] = [
+                    "title": .text("Lücke \(step)"), "description": .text("Strukturell"), "municipality": .text("Siegburg"),
+                ]
+                acknowledge(try engine.open(workflow: workflow, Command(.open, actor: actor, values: values)).ticket)
+            } else {
+                let ticket = open[Int(random.next() % UInt64(open.count))]
+                let transitions = definition.transitions(from: ticket.state).filter { $0.roles != [Definition.systemRole] }
+                guard !transitions.isEmpty else { continue }
+                let transition = transitions[Int(random.next() % UInt64(transitions.count))]
+                let today = LocalDate(clock.now(), in: .berlin)
+                var values: [String: FieldInput] = [:]
+                for name in transition.needs {
+                    if let field = definition.field(name) {
+                        values[name] = input(for: field, today: today, tickets: open.map(\.id).filter { $0 != ticket.id })
+                    }
+                }
+                if let outcome = try? engine.fire(ticket.id, Command(.fire(event: transition.event), actor: actor, values: values)) {
+                    acknowledge(outcome.ticket)
+                }
+            }
+            if step % 10 == 0 {
+                clock.advance(by: 3 * 86_400)
+                _ = try engine.fireDueTimers { firing in ack.write(Data("timer \(firing.timer.id)\n".utf8)) }
+            }
+            if step % 25 == 0 {
+                let waiting = try engine.tickets(TicketFilter(workflow: workflow, states: ["awaiting_steering"])).prefix(5)
+                let decisions = waiting.enumerated().map { index, ticket in
+                    Decision(
+                        entry: index + 1, ticket: ticket.id, event: "defer", values: ["decision_note": .text("vertagt \(step)")],
+                        comment: nil, resolution: nil)
+                }
+                if !decisions.isEmpty {
+                    for applied in try engine.applyDecisions(decisions, meeting: nil, actor: actor, check: false) {
+                        ack.write(Data("\(applied.ticket) decision\n".utf8))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// SplitMix64: a small seeded generator, so a workload can be repeated.
+struct SplitMix {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+@testable import GapFlowCLI
+
+/// Kills a workload process with SIGKILL at random moments and checks the database after every kill.
+/// `samples/crash-test.sh` runs the long version (200 kills and more).
+@Suite struct CrashTests {
+    /// A few dozen in the test suite; `samples/crash-test.sh` sets GAPFLOW_CRASH_KILLS for the long run.
+    static let kills = ProcessInfo.processInfo.environment["GAPFLOW_CRASH_KILLS"].flatMap(Int.init) ?? 24
+
+    @Test func nothingAcknowledgedIsLostAndNothingIsAppliedTwiceAcrossKills() throws {
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gapflow-bench")
+        try #require(FileManager.default.isExecutableFile(atPath: bench.path), "no gapflow-bench executable at \(bench.path)")
+        let shell = Shell()
+        try shell.prepareKIM()
+        let acknowledgements = shell.folder.appendingPathComponent("acks.txt").path
+        var random = SplitMixTest(seed: 7)
+        for kill in 0..<Self.kills {
+            let child = Process()
+            child.executableURL = bench
+            child.arguments = ["_workload", shell.databasePath, acknowledgements, String(kill + 1)]
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            // Let it work for 50–300 ms of wall time, then kill it mid-flight (the only waiting in the suite: a crash needs a running process).
+            let deadline = Date().addingTimeInterval(Double(50 + random.next() % 250) / 1000)
+            while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
+            Foundation.kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            try check(shell: shell, acknowledgements: acknowledgements, after: kill)
+        }
+    }
+
+    private func check(shell: Shell, acknowledgements: String, after kill: Int) throws {
+        let connection = try Connection(path: shell.databasePath, readOnly: true, create: false)
+        #expect(try connection.query("PRAGMA integrity_check").first?.first?.text == "ok", "after kill \(kill)")
+        let engine = Engine(store: try Store(path: shell.databasePath), clock: SystemClock())
+        // Every acknowledged revision is there.
+        let acks = (try? String(contentsOfFile: acknowledgements, encoding: .utf8)) ?? ""
+        var acknowledged: [String: Int] = [:]
+        for line in acks.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, parts[0] != "timer", let revision = Int(parts[1]) {
+                acknowledged[String(parts[0])] = max(acknowledged[String(parts[0])] ?? 0, revision)
+            }
+        }
+        for (ticket, revision) in acknowledged {
+            #expect(try engine.ticket(ticket).revision >= revision, "after kill \(kill): \(ticket) lost revision \(revision)")
+        }
+        // Nothing applied twice, and every ticket is the replay of its history; the chains verify.
+        for ticket in try engine.tickets() {
+            let history = try engine.history(ticket.id)
+            #expect(history.map(\.revision) == Array(1...max(1, history.count)), "after kill \(kill): \(ticket.id)")
+            let replay = Step.replay(history)
+            #expect(replay?.state == ticket.state && replay?.fields == ticket.fields, "after kill \(kill): \(ticket.id)")
+        }
+        #expect(try engine.verifyHistory().findings.isEmpty, "after kill \(kill)")
+        // No timer fired twice: at most one fired row per armed timer.
+        let doubled = try connection.query(
+            "SELECT count(*) FROM (SELECT count(*) c FROM timers WHERE status = 'fired' GROUP BY ticket_id, state, timer, armed_revision HAVING c > 1)"
+        )
+        #expect(doubled.first?.first?.integer == 0, "after kill \(kill)")
+    }
+}
+
+struct SplitMixTest {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
