@@ -311,6 +311,13 @@ do {
     case "_workload" where arguments.count == 4:
         try Workload.run(database: arguments[1], acknowledgements: arguments[2], seed: UInt64(arguments[3]) ?? 1)
     case "_agenda_baseline" where arguments.count == 2: try agendaBaseline(arguments[1])
+    case "suite":
+        guard var options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench suite [--items N] [--dir DIR]")
+            exit(2)
+        }
+        if !arguments.contains("--items") { options.items = 300 }
+        try Suite.run(options)
     case "agenda":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench agenda [--pending N] [--items N] [--dir DIR]")
