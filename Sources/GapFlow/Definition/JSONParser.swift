@@ -85,6 +85,8 @@ public struct JSONParser {
     }
 
     private mutating func checkEncoding() throws(JSONSyntaxError) {
+        // Fast path: ASCII, or valid UTF-8 as the standard library checks it; the slow scan below only finds the position.
+        if bytes[index...].allSatisfy({ $0 < 0x80 }) || String(validating: bytes[index...], as: UTF8.self) != nil { return }
         var iterator = bytes[index...].makeIterator()
         var decoder = UTF8()
         var offset = index

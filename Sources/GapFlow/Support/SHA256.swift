@@ -10,6 +10,13 @@ enum SHA256 {
                 _ = CCrypto.SHA256(input.baseAddress, input.count, output.baseAddress)
             }
         }
-        return digest.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(digest.count * 2)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
