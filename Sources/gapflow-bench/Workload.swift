@@ -32,7 +32,7 @@ enum Workload {
         }
         ack.seekToEndOfFile()
         func acknowledge(_ ticket: Ticket) { ack.write(Data("\(ticket.id) \(ticket.revision)\n".utf8)) }
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var step = 0
         while true {
             step += 1
@@ -76,18 +76,5 @@ enum Workload {
                 }
             }
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a workload can be repeated.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

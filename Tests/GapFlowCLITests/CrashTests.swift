@@ -16,7 +16,7 @@ import Testing
         let shell = Shell()
         try shell.prepareKIM()
         let acknowledgements = shell.folder.appendingPathComponent("acks.txt").path
-        var random = SplitMixTest(seed: 7)
+        var random = SeededRandom(seed: 7)
         for kill in 0..<Self.kills {
             let child = Process()
             child.executableURL = bench
@@ -62,17 +62,5 @@ import Testing
             "SELECT count(*) FROM (SELECT count(*) c FROM timers WHERE status = 'fired' GROUP BY ticket_id, state, timer, armed_revision HAVING c > 1)"
         )
         #expect(doubled.first?.first?.integer == 0, "after kill \(kill)")
-    }
-}
-
-struct SplitMixTest {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -111,7 +111,7 @@ import Testing
         let clock = ManualClock(Fixtures.start)
         let engine = try Fixtures.kimEngine(in: folder, clock: clock)
         let definition = try engine.definition(workflow)
-        var random = SeededGenerator(seed: seed)
+        var random = SeededRandom(seed: seed)
         let allRoles = Actor(name: "alle", roles: definition.roles.map(\.id) + [Definition.systemRole])
         var ids: [String] = []
         for _ in 0..<5 { ids.append(try open(engine)) }
@@ -155,22 +155,5 @@ import Testing
         #expect(Step.replay([entry(1, nil, "a"), entry(2, "a", "b")])?.state == "b")
         #expect(Step.replay([entry(1, nil, "a"), entry(3, "a", "b")]) == nil)
         #expect(Step.replay([entry(1, nil, "a"), entry(2, "x", "b")]) == nil)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so property tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

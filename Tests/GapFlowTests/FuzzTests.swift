@@ -6,7 +6,7 @@ import Testing
 /// Seeded mutations of definition files: the parser and validator never crash and always answer with a definition
 /// or diagnostics. (How their time grows with the input belongs in the benchmark, not in a timed unit test.)
 @Suite struct FuzzTests {
-    private func mutate(_ bytes: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+    private func mutate(_ bytes: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
         var data = bytes
         switch Int.random(in: 0..<7, using: &random) {
         case 0:  // flip bytes
@@ -39,7 +39,7 @@ import Testing
 
     @Test func mutatedDefinitionsAlwaysGetADefinitionOrDiagnostics() throws {
         let original = Array(try Data(contentsOf: Repository.kimFile))
-        var random = SeededGenerator(seed: 2026)
+        var random = SeededRandom(seed: 2026)
         var diagnosed = 0
         for round in 0..<1500 {
             let input = mutate(original, &random)
