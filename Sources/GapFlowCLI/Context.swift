@@ -68,7 +68,7 @@ struct Context {
     func meetingWorkflow(_ engine: Engine) throws -> String {
         if let workflow = arguments.value("workflow") { return workflow }
         var withMeetings: [String] = []
-        for id in Set(try engine.workflows().map(\.workflowID)).sorted() where try engine.definition(id).meetings != nil {
+        for id in try engine.workflowIDs() where try engine.definition(id).meetings != nil {
             withMeetings.append(id)
         }
         guard withMeetings.count == 1, let only = withMeetings.first else {

@@ -124,6 +124,11 @@ public final class Engine: Sendable {
         return definition
     }
 
+    /// The ids of the registered workflows (cheap: no ticket counting).
+    public func workflowIDs() throws -> [String] {
+        try store.read { tx in Array(Set(try tx.definitionRecords().map(\.workflowID))).sorted() }
+    }
+
     /// Every registered definition version with its number of open tickets.
     public func workflows() throws -> [DefinitionRecord] {
         try store.read { tx in

@@ -87,6 +87,12 @@ enum Migrator {
                 ALTER TABLE history ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE tickets ADD COLUMN history_head TEXT;
                 """),
+        Step(
+            version: 6, name: "tickets by state in list order, so that a limited list reads only what it shows",
+            sql: """
+                DROP INDEX tickets_by_state;
+                CREATE INDEX tickets_by_state ON tickets(workflow_id, state, opened_at, id);
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -15,8 +15,7 @@ enum ListCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         _ = try arguments.positionals([], command: name)
         let engine = try context.engine(mode: .readOnly)
-        let records = try engine.workflows()
-        let workflowIDs = arguments.value("workflow").map { [$0] } ?? Array(Set(records.map(\.workflowID))).sorted()
+        let workflowIDs = try arguments.value("workflow").map { [$0] } ?? engine.workflowIDs()
         var rows: [(Ticket, Definition)] = []
         var skipped: UsageError?
         var matched = 0
