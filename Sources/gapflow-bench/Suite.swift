@@ -107,6 +107,19 @@ enum Suite {
         try time("KIM file (\(kim.count / 1024) KiB)", kim, repeats: 50)
         for states in [100, 1000, 10_000] { try time("\(states) states", generated(states: states), repeats: states >= 10_000 ? 1 : 5) }
         let memory = Memory.resident()
+        if options.json {
+            print(
+                JSONValue.object([
+                    ("lifecycleCommands", .integer(lifecycle.commands)), ("lifecycleCommandsPerSecond", .integer(Int(rate))),
+                    ("rawCommitsPerSecond", .integer(Int(rawRate))), ("lifecycleRatio", .string(String(format: "%.2f", rate / rawRate))),
+                    ("decisionBatchSeconds", .string(String(format: "%.3f", batch))),
+                    ("bulkInsertSeconds", .string(String(format: "%.3f", bulk))),
+                    ("decisionRatio", .string(String(format: "%.2f", bulk / batch))),
+                    ("parseMilliseconds", .object(parses.map { ($0.0, .string(String(format: "%.2f", $0.1 * 1000))) })),
+                    ("peakKiB", .integer(memory.peak)),
+                ]).pretty)
+            return
+        }
         print(
             """
             | figure | value | baseline, same run | ratio (target) |

@@ -42,7 +42,7 @@ import Testing
         var random = SeededRandom(seed: 2026)
         var diagnosed = 0
         // A few thousand in the suite; GAPFLOW_FUZZ_CASES=100000 for the long run (samples/fuzz.sh).
-        let cases = ProcessInfo.processInfo.environment["GAPFLOW_FUZZ_CASES"].flatMap(Int.init) ?? 1500
+        let cases = ProcessInfo.processInfo.environment["GAPFLOW_FUZZ_CASES"].flatMap(Int.init) ?? 2000
         for round in 0..<cases {
             let input = mutate(original, &random)
             let result = DefinitionLoader.load(source: input, file: "fuzz-\(round).json")
