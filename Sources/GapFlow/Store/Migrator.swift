@@ -92,6 +92,7 @@ enum Migrator {
             sql: """
                 DROP INDEX tickets_by_state;
                 CREATE INDEX tickets_by_state ON tickets(workflow_id, state, opened_at, id);
+                CREATE INDEX history_unchained ON history(ticket_id) WHERE chain_hash IS NULL;
                 """),
     ]
 
