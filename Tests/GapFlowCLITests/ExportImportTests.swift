@@ -7,10 +7,7 @@ import Testing
 @Suite struct ExportImportTests {
     @Test func exportAndImportRoundTripEveryRowExactly() throws {
         let shell = Shell()
-        let demo = shell.run(
-            "demo", "--db", "demo.sqlite", "--workflows", Shell.workflows, "--samples",
-            Shell.repository.appendingPathComponent("samples").path)
-        try #require(demo.status == 0)
+        _ = try shell.runDemo(into: "demo.sqlite")
         #expect(shell.run("meeting", "add", "--db", "demo.sqlite", "--date", "2026-12-10", "--title", "Dezember").status == 0)
         #expect(shell.run("export", "--format", "jsonl", "--db", "demo.sqlite", "--out", "first.jsonl").status == 0)
         let imported = shell.run("import", "first.jsonl", "--db", "copy.sqlite")

@@ -7,10 +7,7 @@ import Testing
 @Suite struct SimilarTests {
     @Test func aPlantedNearDuplicateOfASampleGapRanksFirst() throws {
         let shell = Shell()
-        let demo = shell.run(
-            "demo", "--db", "demo.sqlite", "--workflows", Shell.workflows, "--samples",
-            Shell.repository.appendingPathComponent("samples").path)
-        try #require(demo.status == 0, "\(demo.errors)")
+        _ = try shell.runDemo(into: "demo.sqlite")
         let planted = shell.run(
             "open", "systemic-gap-escalation", "--db", "demo.sqlite", "--as", "cm.siegburg",
             "--set", "title=Seiteneinsteigende Kinder warten auf Schulplätze",

@@ -54,6 +54,14 @@ final class Shell {
         }
     }
 
+    /// The demo, built from the repository's workflows and samples into `database` in the temporary folder.
+    func runDemo(into database: String) throws -> Result {
+        let result = run(
+            "demo", "--db", database, "--workflows", Shell.workflows, "--samples", Shell.repository.appendingPathComponent("samples").path)
+        try #require(result.status == 0, "\(result.errors)")
+        return result
+    }
+
     /// Opens a gap as the Siegburg case manager and returns its id.
     func openGap(title: String = "Kinderbetreuung fehlt") throws -> String {
         let result = run(

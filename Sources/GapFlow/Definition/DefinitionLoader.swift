@@ -110,7 +110,7 @@ struct DefinitionDecoder {
             guard allowed.contains(member.key) else {
                 report(
                     .unknownKey, "unknown key \"\(member.key)\"", at: memberPath, member.keyPosition,
-                    hint: Self.suggestion(for: member.key, among: allowed))
+                    hint: NameSuggestion.hint(for: member.key, among: allowed))
                 continue
             }
             result[member.key] = member.value
@@ -218,7 +218,7 @@ struct DefinitionDecoder {
         for (i, name) in names.enumerated() where !known.contains(name) {
             let itemPath = isList ? Self.index(path, i) : path
             let position = positions[itemPath] ?? positions[path]
-            report(code, "unknown \(kind) \"\(name)\"", at: itemPath, position, hint: Self.suggestion(for: name, among: known.sorted()))
+            report(code, "unknown \(kind) \"\(name)\"", at: itemPath, position, hint: NameSuggestion.hint(for: name, among: known.sorted()))
         }
     }
 
@@ -307,7 +307,7 @@ struct DefinitionDecoder {
             } else {
                 report(
                     .unknownField, "unknown field \"\(scopeField)\"", at: "scopeField", node.position,
-                    hint: Self.suggestion(for: scopeField, among: fields.map(\.id)))
+                    hint: NameSuggestion.hint(for: scopeField, among: fields.map(\.id)))
             }
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
@@ -557,7 +557,7 @@ struct DefinitionDecoder {
             report(
                 .invalidValue, "unknown field type \"\(typeName)\"", at: Self.child(path, "type"), keys["type"]?.position,
                 hint: "use one of \(typeNames.joined(separator: ", "))"
-                    + (Self.suggestion(for: typeName, among: typeNames).map { "; \($0)" } ?? ""))
+                    + (NameSuggestion.hint(for: typeName, among: typeNames).map { "; \($0)" } ?? ""))
             return nil
         }
         for key in ["maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen"]
@@ -618,7 +618,7 @@ struct DefinitionDecoder {
                 if let group, !groupIDs.contains(group) {
                     report(
                         .unknownGroup, "unknown group \"\(group)\"", at: Self.child(itemPath, "group"), entry["group"]?.position,
-                        hint: groups.isEmpty ? "declare it under \"groups\"" : Self.suggestion(for: group, among: groupIDs.sorted()))
+                        hint: groups.isEmpty ? "declare it under \"groups\"" : NameSuggestion.hint(for: group, among: groupIDs.sorted()))
                 }
                 value = Choices.Value(id: id, title: string(entry["title"], at: Self.child(itemPath, "title")) ?? id, group: group)
             } else {
@@ -739,7 +739,7 @@ struct DefinitionDecoder {
         guard let field = fields[fieldName] else {
             report(
                 .unknownField, "unknown field \"\(fieldName)\"", at: fieldPath, keys["field"]?.position,
-                hint: Self.suggestion(for: fieldName, among: fields.keys.sorted()))
+                hint: NameSuggestion.hint(for: fieldName, among: fields.keys.sorted()))
             return nil
         }
         guard let opNode = keys["op"] else {
@@ -847,9 +847,4 @@ struct DefinitionDecoder {
         return PathRule(into: into, through: through, description: string(keys["description"], at: Self.child(path, "description")))
     }
 
-    // MARK: - Suggestions
-
-    static func suggestion(for name: String, among candidates: [String]) -> String? {
-        NameSuggestion.hint(for: name, among: candidates)
-    }
 }
