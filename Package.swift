@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "gapflow", targets: ["gapflow"]),
         .library(name: "GapFlow", targets: ["GapFlow"]),
+        .library(name: "GapFlowSQLite", targets: ["GapFlowSQLite"]),
+        .library(name: "GapFlowDocuments", targets: ["GapFlowDocuments"]),
     ],
     targets: [
         .systemLibrary(
@@ -19,12 +21,18 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
-        .target(name: "GapFlow", dependencies: ["CSQLite", "CCrypto"]),
-        .target(name: "GapFlowCLI", dependencies: ["GapFlow"]),
+        // The engine: definitions, the pure step, the store port, the scheduler, read models. No store, no door.
+        .target(name: "GapFlow", dependencies: ["CCrypto"]),
+        // The embedded store, the only importer of SQLite.
+        .target(name: "GapFlowSQLite", dependencies: ["GapFlow", "CSQLite"]),
+        // Agendas, papers, minutes, reports, diagrams, calendars: built from read models, never from a store.
+        .target(name: "GapFlowDocuments", dependencies: ["GapFlow"]),
+        // The command-line door.
+        .target(name: "GapFlowCLI", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
         .executableTarget(name: "gapflow", dependencies: ["GapFlowCLI"]),
-        .executableTarget(name: "gapflow-bench", dependencies: ["GapFlow", "CSQLite"]),
-        .testTarget(name: "GapFlowTests", dependencies: ["GapFlow"], exclude: ["Fixtures"]),
-        .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow"]),
+        .executableTarget(name: "gapflow-bench", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments", "CSQLite"]),
+        .testTarget(name: "GapFlowTests", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"], exclude: ["Fixtures"]),
+        .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
     ],
     swiftLanguageModes: [.v6]
 )

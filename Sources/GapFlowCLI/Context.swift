@@ -14,8 +14,8 @@ struct Context {
     }
 
     /// The engine on the existing database.
-    func engine(mode: Store.Mode = .readWrite) throws -> Engine {
-        Engine(store: try Store(path: databasePath, mode: mode), clock: environment.clock)
+    func engine(mode: StoreMode = .readWrite) throws -> Engine {
+        Engine(store: try StoreFactory.open(databasePath, mode: mode), clock: environment.clock)
     }
 
     /// The acting actor's name: `--as`, else `$GAPFLOW_ACTOR`, else the login name.
@@ -89,6 +89,59 @@ struct Context {
             throw CommandFailure("cannot write \(file): \(error.localizedDescription)")
         }
         output.line("wrote \(file)")
+    }
+
+    /// Streams a long document line by line to `--out FILE` (written to a temporary file beside it, then renamed,
+    /// so a failure leaves no half-written file) or to standard output, in chunks: memory stays flat.
+    func stream(to file: String?, _ produce: (_ line: (String) throws -> Void) throws -> Void) throws {
+        var chunk = ""
+        chunk.reserveCapacity(1 << 16)
+        guard let file else {
+            try produce { line in
+                chunk += line
+                chunk += "\n"
+                if chunk.utf8.count >= 1 << 16 {
+                    output.write(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            return output.write(chunk)
+        }
+        let target = environment.url(file)
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).part")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+            let handle = try? FileHandle(forWritingTo: temporary)
+        else { throw CommandFailure("cannot write \(file)", hint: "check that its folder exists and is writable") }
+        do {
+            defer { try? handle.close() }
+            try produce { line in
+                chunk += line
+                chunk += "\n"
+                if chunk.utf8.count >= 1 << 16 {
+                    try handle.write(contentsOf: Data(chunk.utf8))
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: Data(chunk.utf8))
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if error is CommandFailure || error is StoreError { throw error }
+            throw CommandFailure("cannot write \(file): \(error.localizedDescription)")
+        }
+        if rename(temporary.path, target.path) != 0 {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CommandFailure("cannot write \(file): \(String(cString: strerror(errno)))")
+        }
+        output.line("wrote \(file)")
+    }
+
+    /// Reads a text file line by line without loading it whole (for imports of any size).
+    func lines(of file: String) throws -> LineReader {
+        guard let handle = FileHandle(forReadingAtPath: environment.url(file).path) else {
+            throw CommandFailure("cannot read \(file)", hint: "check the path")
+        }
+        return LineReader(handle)
     }
 
     /// A definition from a file (validated; its diagnostics if it is invalid), or else a registered workflow's newest version.

@@ -24,7 +24,7 @@ struct Demo {
         let start = BusinessCalendar.weekendsOnly.instant(today, secondsOfDay: 0)
             .addingTimeInterval(-Double((steps.map(\.day).max() ?? 0) + 3) * 86_400 + 8 * 3_600)
         let clock = ManualClock(start)
-        let engine = Engine(store: try Store(path: path, mode: .create), clock: clock)
+        let engine = Engine(store: try StoreFactory.open(path, mode: .create), clock: clock)
         output.line("GapFlow demo — database: \(path)\n")
         for (file, source) in sources { try engine.register(source: source, file: file.lastPathComponent) }
         for actor in actors { try engine.saveActor(actor) }

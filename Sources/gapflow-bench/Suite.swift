@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowSQLite
 
 /// The engine's figures against raw SQLite on the same file system, in one run.
 enum Suite {
@@ -8,7 +9,7 @@ enum Suite {
     /// N tickets through the whole KIM lifecycle, one command per transaction, synchronous=FULL.
     static func lifecycle(_ path: String, workflow: String, tickets: Int) throws -> (commands: Int, seconds: Double) {
         try? FileManager.default.removeItem(atPath: path)
-        let engine = Engine(store: try Store(path: path, mode: .create))
+        let engine = Engine(store: try SQLiteStore(path: path, mode: .create))
         try engine.register(source: Array(try Data(contentsOf: URL(fileURLWithPath: workflow))), file: workflow)
         let actor = Actor(name: "bench", roles: ["cm_coordination", "ki_lead", "steering_office", "project_group"])
         try engine.saveActor(actor)
@@ -40,7 +41,7 @@ enum Suite {
     static func decisionBatch(_ path: String, workflow: String, count: Int) throws -> Double {
         try populate(path, workflow: workflow, pending: 0, due: 0, withTimers: false)
         try addAgendaItems(path, count: count)
-        let engine = Engine(store: try Store(path: path))
+        let engine = Engine(store: try SQLiteStore(path: path))
         let actor = Actor(name: "office", roles: ["steering_office"])
         try engine.saveActor(actor)
         let tickets = try engine.tickets(TicketFilter(states: ["awaiting_steering"]))

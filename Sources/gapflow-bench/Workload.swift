@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowSQLite
 
 /// The crash test's workload: opens, transitions, timer firings and decision batches, one transaction each, writing
 /// an acknowledgement line after every commit. The parent kills it at random moments and checks the database.
@@ -17,7 +18,7 @@ enum Workload {
 
     static func run(database: String, acknowledgements: String, seed: UInt64) throws {
         let clock = ManualClock(Date())
-        let engine = Engine(store: try Store(path: database), clock: clock)
+        let engine = Engine(store: try SQLiteStore(path: database), clock: clock)
         let workflow = "systemic-gap-escalation"
         let definition = try engine.definition(workflow)
         let actor = Actor(name: "workload", roles: definition.roles.map(\.id))

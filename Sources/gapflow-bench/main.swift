@@ -1,5 +1,7 @@
 import Foundation
 import GapFlow
+import GapFlowDocuments
+import GapFlowSQLite
 
 /// gapflow-bench: figures for the README, each against a baseline measured in the same run on the same file system.
 ///
@@ -47,7 +49,7 @@ let dueReference = Date().addingTimeInterval(86_400)
 /// Creates a GapFlow database with `pending` pending timers, `due` of them due before `dueReference`.
 func populate(_ path: String, workflow: String, pending: Int, due: Int, withTimers: Bool = true) throws {
     try? FileManager.default.removeItem(atPath: path)
-    let engine = Engine(store: try Store(path: path, mode: .create))
+    let engine = Engine(store: try SQLiteStore(path: path, mode: .create))
     try engine.register(source: Array(try Data(contentsOf: URL(fileURLWithPath: workflow))), file: workflow)
     let raw = try RawSQLite(path: path)
     try raw.execute("PRAGMA synchronous=OFF; BEGIN")
@@ -105,7 +107,7 @@ func addAgendaItems(_ path: String, count: Int) throws {
             [id, 1, entered, "bench", "ki_lead", "table", "ki_review", "awaiting_steering", "[]"])
     }
     try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
-    let engine = Engine(store: try Store(path: path))
+    let engine = Engine(store: try SQLiteStore(path: path))
     try engine.addMeeting(
         workflow: "systemic-gap-escalation", date: LocalDate(Date(), in: .berlin).adding(days: 30), time: "14:00", title: "Sitzung",
         place: nil)
@@ -116,7 +118,7 @@ func agendaExport(_ path: String) throws {
     var items = 0
     var bytes = 0
     let elapsed = try seconds {
-        let engine = Engine(store: try Store(path: path))
+        let engine = Engine(store: try SQLiteStore(path: path))
         let agenda = try engine.agenda(for: try engine.meeting("next", workflow: "systemic-gap-escalation"))
         items = agenda.items.count
         bytes = AgendaExport.markdown(agenda).utf8.count + AgendaExport.html(agenda).utf8.count + AgendaExport.csv(agenda).utf8.count
@@ -208,7 +210,7 @@ func startup(_ path: String) throws {
     var armed: Date?
     let before = Memory.resident()
     let elapsed = try seconds {
-        let engine = Engine(store: try Store(path: path))
+        let engine = Engine(store: try SQLiteStore(path: path))
         let scheduler = Scheduler(engine: engine, recheckInterval: 3600)
         scheduler.start()
         scheduler.waitUntilIdle()
@@ -225,7 +227,7 @@ func startup(_ path: String) throws {
 
 /// Child: fire every due timer, each in its own transaction, as `gapflow run` does after downtime.
 func catchUp(_ path: String) throws {
-    let engine = Engine(store: try Store(path: path), clock: OffsetClock(offset: 86_400 + 60))
+    let engine = Engine(store: try SQLiteStore(path: path), clock: OffsetClock(offset: 86_400 + 60))
     var fired = 0
     let elapsed = try seconds { fired = try engine.fireDueTimers { _ in } }
     let memory = Memory.resident()

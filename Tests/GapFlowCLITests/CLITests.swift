@@ -3,6 +3,7 @@ import Testing
 
 @testable import GapFlow
 @testable import GapFlowCLI
+@testable import GapFlowSQLite
 
 @Suite struct CLITests {
     // MARK: - Set-up and definitions

@@ -3,6 +3,7 @@ import Testing
 
 @testable import GapFlow
 @testable import GapFlowCLI
+@testable import GapFlowSQLite
 
 /// Four real processes fire at the same 100 tickets, each with the revision it last saw (optimistic concurrency).
 @Suite struct ConcurrencyTests {
@@ -11,7 +12,7 @@ import Testing
         try #require(FileManager.default.isExecutableFile(atPath: gapflow.path), "no gapflow executable at \(gapflow.path)")
         let shell = Shell()
         try shell.prepareKIM()
-        let engine = try Engine(store: Store(path: shell.databasePath), clock: SystemClock())
+        let engine = try Engine(store: SQLiteStore(path: shell.databasePath), clock: SystemClock())
         let coordinator = Actor(name: "koordination", roles: ["cm_coordination"])
         let kiLead = Actor(name: "ki.leitung", roles: ["ki_lead"])
         let values: [String: FieldInput] = [

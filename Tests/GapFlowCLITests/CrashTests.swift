@@ -3,6 +3,7 @@ import Testing
 
 @testable import GapFlow
 @testable import GapFlowCLI
+@testable import GapFlowSQLite
 
 /// Kills a workload process with SIGKILL at random moments and checks the database after every kill.
 /// `samples/crash-test.sh` runs the long version (200 kills and more).
@@ -36,7 +37,7 @@ import Testing
     private func check(shell: Shell, acknowledgements: String, after kill: Int) throws {
         let connection = try Connection(path: shell.databasePath, readOnly: true, create: false)
         #expect(try connection.query("PRAGMA integrity_check").first?.first?.text == "ok", "after kill \(kill)")
-        let engine = Engine(store: try Store(path: shell.databasePath), clock: SystemClock())
+        let engine = Engine(store: try SQLiteStore(path: shell.databasePath), clock: SystemClock())
         // Every acknowledged revision is there.
         let acks = (try? String(contentsOfFile: acknowledgements, encoding: .utf8)) ?? ""
         var acknowledged: [String: Int] = [:]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowSQLite
 
 @Suite struct AuditTests {
     /// A database with two tickets of four entries each, and a plain connection that has removed the guards, as a
@@ -89,7 +90,7 @@ import Testing
     @Test func entriesFromBeforeTheChainAreChainedAtMigrationAndMarkedAsSuch() throws {
         let (_, connection, ids, folder) = try tamperable()
         try connection.execute("UPDATE history SET content_digest = NULL, chain_hash = NULL; UPDATE tickets SET history_head = NULL")
-        let reopened = Engine(store: try Store(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
+        let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
         let report = try reopened.verifyHistory()
         #expect(report.findings.isEmpty && report.backfilled == 8)
         try connection.execute("UPDATE history SET comment = 'x' WHERE ticket_id = '\(ids[0])' AND revision = 1")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowSQLite
 
 @Suite struct BackupTests {
     @Test func aBackupTakenWhileAnotherWriterWorksIsConsistent() async throws {
@@ -18,7 +19,7 @@ import Testing
         }
         let path = folder.path("test.sqlite")
         let writer = Task {
-            let other = Engine(store: try Store(path: path), clock: ManualClock(Fixtures.start))
+            let other = Engine(store: try SQLiteStore(path: path), clock: ManualClock(Fixtures.start))
             for round in 0..<60 {
                 try other.fire(
                     ids[round % ids.count],
@@ -33,7 +34,7 @@ import Testing
         }
         try await writer.value
         for copy in copies {
-            let restored = Engine(store: try Store(path: copy, mode: .readOnly), clock: ManualClock(Fixtures.start))
+            let restored = Engine(store: try SQLiteStore(path: copy, mode: .readOnly), clock: ManualClock(Fixtures.start))
             #expect(try restored.verifyHistory().findings.isEmpty)
             for id in ids {
                 let ticket = try restored.ticket(id)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowDocuments
 
 @Suite struct DiagramTests {
     let definition: Definition

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowSQLite
 
 @Suite struct MigrationTests {
     private let day: TimeInterval = 86_400
@@ -32,7 +33,7 @@ import Testing
     }
 
     private func engine(_ folder: TemporaryFolder, _ clock: ManualClock) throws -> Engine {
-        let engine = Engine(store: try Store(path: folder.path("mini.sqlite"), mode: .create), clock: clock)
+        let engine = Engine(store: try SQLiteStore(path: folder.path("mini.sqlite"), mode: .create), clock: clock)
         try engine.register(source: Array(source(version: 1).utf8), file: "mini-v1.json")
         try engine.saveActor(admin)
         return engine

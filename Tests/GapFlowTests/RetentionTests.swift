@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowSQLite
 
 @Suite struct RetentionTests {
     private let day: TimeInterval = 86_400

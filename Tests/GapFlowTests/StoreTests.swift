@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowSQLite
 
 @Suite struct StoreTests {
     private func rawSQLite(_ path: String, _ sql: String) throws {
@@ -17,18 +18,18 @@ import Testing
 
     @Test func aNewDatabaseIsMigratedToTheLatestSchemaAndMarkedAsGapFlows() throws {
         let folder = TemporaryFolder()
-        _ = try Store(path: folder.path("new.sqlite"), mode: .create)
+        _ = try SQLiteStore(path: folder.path("new.sqlite"), mode: .create)
         let connection = try Connection(path: folder.path("new.sqlite"), readOnly: true, create: false)
         #expect(try connection.query("PRAGMA user_version").first?.first?.integer == Migrator.latest)
-        #expect(try connection.query("PRAGMA application_id").first?.first?.integer == Store.applicationID)
+        #expect(try connection.query("PRAGMA application_id").first?.first?.integer == SQLiteStore.applicationID)
         #expect(try connection.query("PRAGMA journal_mode").first?.first?.text == "wal")
         #expect(try connection.query("SELECT count(*) FROM schema_migrations").first?.first?.integer == Migrator.steps.count)
     }
 
     @Test func openingTwiceDoesNotMigrateTwice() throws {
         let folder = TemporaryFolder()
-        _ = try Store(path: folder.path("db.sqlite"), mode: .create)
-        _ = try Store(path: folder.path("db.sqlite"), mode: .readWrite)
+        _ = try SQLiteStore(path: folder.path("db.sqlite"), mode: .create)
+        _ = try SQLiteStore(path: folder.path("db.sqlite"), mode: .readWrite)
         let connection = try Connection(path: folder.path("db.sqlite"), readOnly: true, create: false)
         #expect(try connection.query("SELECT count(*) FROM schema_migrations").first?.first?.integer == Migrator.steps.count)
     }
@@ -36,7 +37,7 @@ import Testing
     @Test func aMissingDatabaseIsNotCreatedByAccident() {
         let folder = TemporaryFolder()
         #expect(throws: StoreError.missing(path: folder.path("none.sqlite"))) {
-            try Store(path: folder.path("none.sqlite"), mode: .readWrite)
+            try SQLiteStore(path: folder.path("none.sqlite"), mode: .readWrite)
         }
         #expect(!FileManager.default.fileExists(atPath: folder.path("none.sqlite")))
     }
@@ -44,10 +45,10 @@ import Testing
     @Test func aDatabaseFromANewerGapFlowIsRefusedAndLeftAlone() throws {
         let folder = TemporaryFolder()
         let path = folder.path("newer.sqlite")
-        _ = try Store(path: path, mode: .create)
+        _ = try SQLiteStore(path: path, mode: .create)
         try rawSQLite(path, "PRAGMA user_version=\(Migrator.latest + 1)")
         #expect(throws: StoreError.newerSchema(path: path, found: Migrator.latest + 1, supported: Migrator.latest)) {
-            try Store(path: path, mode: .readWrite)
+            try SQLiteStore(path: path, mode: .readWrite)
         }
     }
 
@@ -55,7 +56,7 @@ import Testing
         let folder = TemporaryFolder()
         let path = folder.path("other.sqlite")
         try rawSQLite(path, "CREATE TABLE customers(id INTEGER)")
-        #expect(throws: StoreError.notADatabase(path: path)) { try Store(path: path, mode: .readWrite) }
+        #expect(throws: StoreError.notADatabase(path: path)) { try SQLiteStore(path: path, mode: .readWrite) }
         let connection = try Connection(path: path, readOnly: true, create: false)
         #expect(try connection.query("SELECT count(*) FROM sqlite_schema").first?.first?.integer == 1)
     }
@@ -64,7 +65,7 @@ import Testing
         let folder = TemporaryFolder()
         let path = folder.path("notes.sqlite")
         try Data("Protokoll der Sitzung vom 12.03.2027\n".utf8 + Data(repeating: 65, count: 200)).write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.notADatabase(path: path)) { try Store(path: path, mode: .readWrite) }
+        #expect(throws: StoreError.notADatabase(path: path)) { try SQLiteStore(path: path, mode: .readWrite) }
     }
 
     @Test func aReadOnlyStoreRefusesWritesAndChangesNothing() throws {
@@ -74,7 +75,7 @@ import Testing
             workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
         ).ticket.id
         let before = try snapshot(engine)
-        let readOnly = Engine(store: try Store(path: folder.path("test.sqlite"), mode: .readOnly), clock: ManualClock(Fixtures.start))
+        let readOnly = Engine(store: try SQLiteStore(path: folder.path("test.sqlite"), mode: .readOnly), clock: ManualClock(Fixtures.start))
         #expect(throws: StoreError.readOnly(path: folder.path("test.sqlite"))) {
             try readOnly.fire(id, Command(.fire(event: "request_info"), actor: Fixtures.coordinator, values: ["query": .text("?")]))
         }
@@ -113,7 +114,7 @@ import Testing
     @Test func aStaleRevisionFromAnotherWriterIsAConflictAndTheWinnerIsKept() throws {
         let folder = TemporaryFolder()
         let first = try Fixtures.kimEngine(in: folder)
-        let second = Engine(store: try Store(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
+        let second = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
         let id = try first.open(
             workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
         ).ticket.id
@@ -145,7 +146,7 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<writers {
                 group.addTask {
-                    let engine = Engine(store: try Store(path: path), clock: ManualClock(Fixtures.start))
+                    let engine = Engine(store: try SQLiteStore(path: path), clock: ManualClock(Fixtures.start))
                     for round in 0..<deferralsEach {
                         try engine.fire(
                             id,

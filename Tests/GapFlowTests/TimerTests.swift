@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowSQLite
 
 @Suite struct TimerTests {
     private let workflow = "systemic-gap-escalation"
@@ -100,7 +101,7 @@ import Testing
             with: "\"fire\": \"escalate\", \"notify\": \"ki_lead\", \"whenLate\": \"skip\",")
         let folder = TemporaryFolder()
         let clock = ManualClock(Fixtures.start)
-        let engine = Engine(store: try Store(path: folder.path("skip.sqlite"), mode: .create), clock: clock)
+        let engine = Engine(store: try SQLiteStore(path: folder.path("skip.sqlite"), mode: .create), clock: clock)
         try engine.register(source: Array(source.utf8), file: "kim-skip.json")
         try engine.saveActor(Fixtures.coordinator)
         let id = try open(engine)
@@ -167,7 +168,7 @@ import Testing
         let counts = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    let engine = Engine(store: try Store(path: path), clock: clock)
+                    let engine = Engine(store: try SQLiteStore(path: path), clock: clock)
                     return try engine.fireDueTimers().count
                 }
             }
@@ -219,7 +220,7 @@ import Testing
         let setup = try Fixtures.kimEngine(in: folder, clock: clock)
         let id = try open(setup)
         clock.advance(by: 16 * day)
-        let engine = Engine(store: try Store(path: folder.path("test.sqlite"), busyTimeout: .milliseconds(20)), clock: clock)
+        let engine = Engine(store: try SQLiteStore(path: folder.path("test.sqlite"), busyTimeout: .milliseconds(20)), clock: clock)
         let messages = Mutex<[String]>([])
         let scheduler = Scheduler(engine: engine, recheckInterval: 365 * day) { line in messages.withLock { $0.append(line) } }
         let holder = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)

@@ -54,63 +54,57 @@ extension Engine {
     /// - Parameter meeting: the meeting that decided, or nil for decisions in writing (*Umlaufverfahren*).
     public func applyDecisions(_ decisions: [Decision], meeting: Int?, actor: Actor, check: Bool) throws -> [AppliedDecision] {
         let now = now()
-        struct CheckedOnly: Error { let results: [AppliedDecision] }
         var armed: [Date] = []
-        do {
-            let results = try store.write { tx -> [AppliedDecision] in
-                var problems: [DecisionsRefused.Problem] = []
-                var prefix = "U\(LocalDate(now, in: .berlin).iso8601.replacingOccurrences(of: "-", with: ""))"
-                if let meeting {
-                    guard let found = try tx.meetings(workflow: nil).first(where: { $0.id == meeting }) else {
-                        throw MeetingError.unknownMeeting(String(meeting))
-                    }
-                    prefix = "\(found.date.year)/\(found.id)"
+        let results = try store.write(rollback: check) { tx -> [AppliedDecision] in
+            var problems: [DecisionsRefused.Problem] = []
+            var prefix = "U\(LocalDate(now, in: .berlin).iso8601.replacingOccurrences(of: "-", with: ""))"
+            if let meeting {
+                guard let found = try tx.meetings(workflow: nil).first(where: { $0.id == meeting }) else {
+                    throw MeetingError.unknownMeeting(String(meeting))
                 }
-                var seen: [String: Int] = [:]
-                var results: [AppliedDecision] = []
-                for (index, decision) in decisions.enumerated() {
-                    let ticketID = decision.ticket.uppercased()
-                    if let first = seen[ticketID] {
-                        problems.append(
-                            .init(
-                                entry: decision.entry, ticket: ticketID,
-                                message: "ticket \(ticketID) is decided twice (also entry \(first))"))
-                        continue
-                    }
-                    seen[ticketID] = decision.entry
-                    let resolution = decision.resolution ?? "\(prefix)-\(index + 1)"
-                    var command = Command(.fire(event: decision.event), actor: actor, values: decision.values, comment: decision.comment)
-                    command.decision = DecisionRecord(meeting: meeting, resolution: resolution)
-                    do {
-                        let outcome = try fire(ticketID, command, in: tx, now: now)
-                        armed += outcome.timers.arm.map(\.dueAt)
-                        results.append(
-                            AppliedDecision(
-                                entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,
-                                from: outcome.entry.from ?? "", to: outcome.entry.to))
-                    } catch let rejection as Rejection {
-                        problems += rejection.blockers.map { .init(entry: decision.entry, ticket: ticketID, message: $0.message) }
-                    } catch let error as EngineError {
-                        problems.append(.init(entry: decision.entry, ticket: ticketID, message: error.description))
-                    }
-                }
-                if !problems.isEmpty { throw DecisionsRefused(problems: problems) }
-                if check { throw CheckedOnly(results: results) }
-                return results
+                prefix = "\(found.date.year)/\(found.id)"
             }
-            notifyArmed(armed.min())
+            var seen: [String: Int] = [:]
+            var results: [AppliedDecision] = []
+            for (index, decision) in decisions.enumerated() {
+                let ticketID = decision.ticket.uppercased()
+                if let first = seen[ticketID] {
+                    problems.append(
+                        .init(
+                            entry: decision.entry, ticket: ticketID,
+                            message: "ticket \(ticketID) is decided twice (also entry \(first))"))
+                    continue
+                }
+                seen[ticketID] = decision.entry
+                let resolution = decision.resolution ?? "\(prefix)-\(index + 1)"
+                var command = Command(.fire(event: decision.event), actor: actor, values: decision.values, comment: decision.comment)
+                command.decision = DecisionRecord(meeting: meeting, resolution: resolution)
+                do {
+                    let outcome = try fire(ticketID, command, in: tx, now: now)
+                    armed += outcome.timers.arm.map(\.dueAt)
+                    results.append(
+                        AppliedDecision(
+                            entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,
+                            from: outcome.entry.from ?? "", to: outcome.entry.to))
+                } catch let rejection as Rejection {
+                    problems += rejection.blockers.map { .init(entry: decision.entry, ticket: ticketID, message: $0.message) }
+                } catch let error as EngineError {
+                    problems.append(.init(entry: decision.entry, ticket: ticketID, message: error.description))
+                }
+            }
+            if !problems.isEmpty { throw DecisionsRefused(problems: problems) }
             return results
-        } catch let checked as CheckedOnly {
-            return checked.results
         }
+        if !check { notifyArmed(armed.min()) }
+        return results
     }
 
     /// The decisions recorded for a meeting, in the order they were taken.
     public func decisions(of meeting: Int) throws -> [(ticket: Ticket, definition: Definition, entry: HistoryEntry)] {
         try store.read { tx in
-            try tx.decisions(meeting: meeting).map { ticketID, entry in
-                let ticket = try ticket(ticketID, in: tx)
-                return (ticket, try definition(ticket.workflowID, version: ticket.version, in: tx), entry)
+            try tx.decisions(meeting: meeting).map { decision in
+                let ticket = try ticket(decision.ticket, in: tx)
+                return (ticket, try definition(ticket.workflowID, version: ticket.version, in: tx), decision.entry)
             }
         }
     }

@@ -33,85 +33,78 @@ extension Engine {
         workflow: String, to version: Int, mapping: [String: String], actor: Actor, check: Bool, allowDroppedTimers: Bool = false
     ) throws -> [MigrationStep] {
         let now = now()
-        struct CheckedOnly: Error { let steps: [MigrationStep] }
-        do {
-            return try store.write { tx -> [MigrationStep] in
-                let target = try definition(workflow, version: version, in: tx)
-                for (old, new) in mapping where target.state(new) == nil {
-                    throw MigrationRefused(steps: [
-                        MigrationStep(
-                            ticket: "-", fromVersion: 0, fromState: old, toState: new, timers: [],
-                            problems: ["--map \(old)=\(new): version \(version) has no state \"\(new)\""])
-                    ])
-                }
-                let role = target.role("admin") != nil ? "admin" : actor.roles.first ?? "admin"
-                var steps: [MigrationStep] = []
-                var moves: [(Ticket, Ticket, Definition, [PlannedTimer])] = []
-                for ticket in try tx.tickets(TicketFilter(workflow: workflow)) where ticket.version != version {
-                    let source = try definition(workflow, version: ticket.version, in: tx)
-                    guard source.state(ticket.state)?.isFinal != true else { continue }
-                    var problems: [String] = []
-                    if target.role("admin") != nil && !actor.roles.contains("admin") {
-                        problems.append("actor \"\(actor.name)\" needs the role \"admin\" to migrate tickets")
-                    }
-                    let newState = mapping[ticket.state] ?? ticket.state
-                    if target.state(newState) == nil {
-                        problems.append(
-                            "state \"\(ticket.state)\" does not exist in version \(version); map it with --map \(ticket.state)=STATE")
-                    }
-                    for (name, value) in ticket.fields.sorted(by: { $0.key < $1.key }) {
-                        guard let field = target.field(name) else {
-                            problems.append(
-                                "would lose field \"\(name)\" (\(source.field(name)?.title ?? name)), which version \(version) does not have"
-                            )
-                            continue
-                        }
-                        if case .failure(let error) = field.type.value(from: .json(JSONNode(value.json))) {
-                            problems.append("field \"\(name)\" would no longer be valid: \(error)")
-                        }
-                    }
-                    var moved = ticket
-                    moved.version = version
-                    moved.state = newState
-                    moved.revision = ticket.revision + 1
-                    moved.updatedAt = now
-                    var planned: [PlannedTimer] = []
-                    if let state = target.state(newState) {
-                        let entered =
-                            try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
-                        planned = state.timers.compactMap { Step.plan($0, definition: target, ticket: moved, enteredAt: entered, now: now) }
-                        let kept = Set(state.timers.map(\.id))
-                        for pending in try tx.pendingTimers(dueBy: nil, ticket: ticket.id, limit: 1000) where !kept.contains(pending.timer)
-                        {
-                            if !allowDroppedTimers {
-                                problems.append(
-                                    "its timer \"\(pending.timer)\" (due \(Timestamp.iso8601(pending.dueAt))) does not exist in version \(version); "
-                                        + "allow dropping it with --allow-dropped-timers")
-                            }
-                        }
-                    }
-                    steps.append(
-                        MigrationStep(
-                            ticket: ticket.id, fromVersion: ticket.version, fromState: ticket.state, toState: newState, timers: planned,
-                            problems: problems))
-                    moves.append((ticket, moved, target, planned))
-                }
-                if steps.contains(where: { !$0.problems.isEmpty }) { throw MigrationRefused(steps: steps) }
-                for (ticket, moved, target, planned) in moves {
-                    try tx.updateTicket(moved, expectedRevision: ticket.revision)
-                    let entry = HistoryEntry(
-                        revision: moved.revision, at: now, actor: actor.name, role: role, event: "migrate", from: ticket.state,
-                        to: moved.state, changes: [], comment: "version \(ticket.version) → \(target.version)")
-                    try tx.appendHistory(entry, ticket: ticket.id)
-                    try tx.applyTimerChanges(
-                        TimerChanges(cancelState: ticket.state, cancelOnly: nil, arm: planned), ticket: ticket.id, revision: moved.revision,
-                        at: now)
-                }
-                if check { throw CheckedOnly(steps: steps) }
-                return steps
+        return try store.write(rollback: check) { tx -> [MigrationStep] in
+            let target = try definition(workflow, version: version, in: tx)
+            for (old, new) in mapping where target.state(new) == nil {
+                throw MigrationRefused(steps: [
+                    MigrationStep(
+                        ticket: "-", fromVersion: 0, fromState: old, toState: new, timers: [],
+                        problems: ["--map \(old)=\(new): version \(version) has no state \"\(new)\""])
+                ])
             }
-        } catch let checked as CheckedOnly {
-            return checked.steps
+            let role = target.role("admin") != nil ? "admin" : actor.roles.first ?? "admin"
+            var steps: [MigrationStep] = []
+            var moves: [(Ticket, Ticket, Definition, [PlannedTimer])] = []
+            for ticket in try tx.tickets(TicketFilter(workflow: workflow)) where ticket.version != version {
+                let source = try definition(workflow, version: ticket.version, in: tx)
+                guard source.state(ticket.state)?.isFinal != true else { continue }
+                var problems: [String] = []
+                if target.role("admin") != nil && !actor.roles.contains("admin") {
+                    problems.append("actor \"\(actor.name)\" needs the role \"admin\" to migrate tickets")
+                }
+                let newState = mapping[ticket.state] ?? ticket.state
+                if target.state(newState) == nil {
+                    problems.append(
+                        "state \"\(ticket.state)\" does not exist in version \(version); map it with --map \(ticket.state)=STATE")
+                }
+                for (name, value) in ticket.fields.sorted(by: { $0.key < $1.key }) {
+                    guard let field = target.field(name) else {
+                        problems.append(
+                            "would lose field \"\(name)\" (\(source.field(name)?.title ?? name)), which version \(version) does not have"
+                        )
+                        continue
+                    }
+                    if case .failure(let error) = field.type.value(from: .json(JSONNode(value.json))) {
+                        problems.append("field \"\(name)\" would no longer be valid: \(error)")
+                    }
+                }
+                var moved = ticket
+                moved.version = version
+                moved.state = newState
+                moved.revision = ticket.revision + 1
+                moved.updatedAt = now
+                var planned: [PlannedTimer] = []
+                if let state = target.state(newState) {
+                    let entered =
+                        try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
+                    planned = state.timers.compactMap { Step.plan($0, definition: target, ticket: moved, enteredAt: entered, now: now) }
+                    let kept = Set(state.timers.map(\.id))
+                    for pending in try tx.pendingTimers(dueBy: nil, ticket: ticket.id, limit: 1000) where !kept.contains(pending.timer) {
+                        if !allowDroppedTimers {
+                            problems.append(
+                                "its timer \"\(pending.timer)\" (due \(Timestamp.iso8601(pending.dueAt))) does not exist in version \(version); "
+                                    + "allow dropping it with --allow-dropped-timers")
+                        }
+                    }
+                }
+                steps.append(
+                    MigrationStep(
+                        ticket: ticket.id, fromVersion: ticket.version, fromState: ticket.state, toState: newState, timers: planned,
+                        problems: problems))
+                moves.append((ticket, moved, target, planned))
+            }
+            if steps.contains(where: { !$0.problems.isEmpty }) { throw MigrationRefused(steps: steps) }
+            for (ticket, moved, target, planned) in moves {
+                try tx.updateTicket(moved, expectedRevision: ticket.revision)
+                let entry = HistoryEntry(
+                    revision: moved.revision, at: now, actor: actor.name, role: role, event: "migrate", from: ticket.state,
+                    to: moved.state, changes: [], comment: "version \(ticket.version) → \(target.version)")
+                try appendHistory(entry, ticket: ticket.id, in: tx)
+                try tx.applyTimerChanges(
+                    TimerChanges(cancelState: ticket.state, cancelOnly: nil, arm: planned), ticket: ticket.id, revision: moved.revision,
+                    at: now)
+            }
+            return steps
         }
     }
 }

@@ -16,56 +16,50 @@ extension Engine {
     /// With `check`, reports what would happen and changes nothing.
     public func purge(actor: Actor, check: Bool) throws -> [PurgeResult] {
         let now = now()
-        struct CheckedOnly: Error { let results: [PurgeResult] }
-        do {
-            return try store.write { tx -> [PurgeResult] in
-                var results: [PurgeResult] = []
-                for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
-                    let latest = try definition(workflow, version: nil, in: tx)
-                    guard let retention = latest.retention else { continue }
-                    let finals = latest.states.filter(\.isFinal).map(\.id)
-                    for ticket in try tx.tickets(TicketFilter(workflow: workflow, states: finals)) {
-                        let history = try tx.history(of: ticket.id)
-                        guard let last = history.last, last.event != Self.purgeEvent,
-                            Delay.duration(retention).apply(to: last.at, calendar: latest.calendar) <= now
-                        else { continue }
-                        let pinned = try definition(workflow, version: ticket.version, in: tx)
-                        let freeText = Set(
-                            pinned.fields.filter { field in
-                                switch field.type {
-                                case .text, .longText: true
-                                default: false
-                                }
-                            }.map(\.id))
-                        let removed = ticket.fields.keys.filter(freeText.contains).sorted()
-                        results.append(PurgeResult(ticket: ticket.id, finishedAt: last.at, removedFields: removed))
-                        try tx.beginPurge()
-                        for entry in history {
-                            try tx.rewriteHistory(
-                                ticket: ticket.id, revision: entry.revision, changes: entry.changes.filter { !freeText.contains($0.field) },
-                                comment: nil)
-                        }
-                        try tx.deleteNotices(ticket: ticket.id)
-                        try tx.endPurge()
-                        var anonymised = ticket
-                        anonymised.fields = ticket.fields.filter { !freeText.contains($0.key) }
-                        anonymised.revision = ticket.revision + 1
-                        anonymised.updatedAt = now
-                        try tx.updateTicket(anonymised, expectedRevision: ticket.revision)
-                        try tx.appendHistory(
-                            HistoryEntry(
-                                revision: anonymised.revision, at: now, actor: actor.name, role: actor.roles.first ?? "admin",
-                                event: Self.purgeEvent, from: ticket.state, to: ticket.state, changes: [],
-                                comment:
-                                    "free text removed after the retention period (\(retention.text)): \(removed.joined(separator: ", "))"),
-                            ticket: ticket.id)
+        return try store.write(rollback: check) { tx -> [PurgeResult] in
+            var results: [PurgeResult] = []
+            for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
+                let latest = try definition(workflow, version: nil, in: tx)
+                guard let retention = latest.retention else { continue }
+                let finals = latest.states.filter(\.isFinal).map(\.id)
+                for ticket in try tx.tickets(TicketFilter(workflow: workflow, states: finals)) {
+                    let history = try tx.history(of: ticket.id)
+                    guard let last = history.last, last.event != Self.purgeEvent,
+                        Delay.duration(retention).apply(to: last.at, calendar: latest.calendar) <= now
+                    else { continue }
+                    let pinned = try definition(workflow, version: ticket.version, in: tx)
+                    let freeText = Set(
+                        pinned.fields.filter { field in
+                            switch field.type {
+                            case .text, .longText: true
+                            default: false
+                            }
+                        }.map(\.id))
+                    let removed = ticket.fields.keys.filter(freeText.contains).sorted()
+                    results.append(PurgeResult(ticket: ticket.id, finishedAt: last.at, removedFields: removed))
+                    try tx.beginPurge()
+                    for entry in history {
+                        try tx.rewriteHistory(
+                            ticket: ticket.id, revision: entry.revision, changes: entry.changes.filter { !freeText.contains($0.field) },
+                            comment: nil)
                     }
+                    try tx.deleteNotices(ticket: ticket.id)
+                    try tx.endPurge()
+                    var anonymised = ticket
+                    anonymised.fields = ticket.fields.filter { !freeText.contains($0.key) }
+                    anonymised.revision = ticket.revision + 1
+                    anonymised.updatedAt = now
+                    try tx.updateTicket(anonymised, expectedRevision: ticket.revision)
+                    try appendHistory(
+                        HistoryEntry(
+                            revision: anonymised.revision, at: now, actor: actor.name, role: actor.roles.first ?? "admin",
+                            event: Self.purgeEvent, from: ticket.state, to: ticket.state, changes: [],
+                            comment:
+                                "free text removed after the retention period (\(retention.text)): \(removed.joined(separator: ", "))"),
+                        ticket: ticket.id, in: tx)
                 }
-                if check { throw CheckedOnly(results: results) }
-                return results
             }
-        } catch let checked as CheckedOnly {
-            return checked.results
+            return results
         }
     }
 

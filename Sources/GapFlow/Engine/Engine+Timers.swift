@@ -12,8 +12,8 @@ public struct TimerFiring: Sendable, Equatable {
 
 extension Engine {
     /// Writes one change: its history entry, timer changes and outbox notices (the ticket row is written by the caller).
-    func record(_ outcome: Outcome, definition: Definition, tx: Transaction, now: Date) throws {
-        try tx.appendHistory(outcome.entry, ticket: outcome.ticket.id)
+    func record(_ outcome: Outcome, definition: Definition, tx: any StoreTransaction, now: Date) throws {
+        try appendHistory(outcome.entry, ticket: outcome.ticket.id, in: tx)
         try tx.applyTimerChanges(outcome.timers, ticket: outcome.ticket.id, revision: outcome.ticket.revision, at: now)
         try enqueue(
             outcome.notices, idPrefix: "\(outcome.ticket.id)/r\(outcome.ticket.revision)", ticket: outcome.ticket, definition: definition,
@@ -21,7 +21,8 @@ extension Engine {
     }
 
     /// Puts notices in the outbox with stable ids and the actors who should receive them.
-    func enqueue(_ notices: [Notice], idPrefix: String, ticket: Ticket, definition: Definition, tx: Transaction, now: Date) throws {
+    func enqueue(_ notices: [Notice], idPrefix: String, ticket: Ticket, definition: Definition, tx: any StoreTransaction, now: Date) throws
+    {
         guard !notices.isEmpty else { return }
         let actors = try tx.actors()
         let scope = definition.scopeField.flatMap { ticket.fields[$0]?.plainText }

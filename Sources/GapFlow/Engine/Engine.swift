@@ -54,14 +54,14 @@ public enum Registration: Sendable, Equatable {
 
 /// The engine: runs commands against the store, each in one transaction, around the pure ``Step``.
 public final class Engine: Sendable {
-    public let store: Store
+    public let store: any TicketStore
     public let clock: any WallClock
     /// Parsed definitions by "id@version"; stored sources never change, so the cache never goes stale.
     private let cache = Mutex<[String: Definition]>([:])
     /// Told the earliest due time after a command armed timers, so a scheduler in this process can re-arm.
     private let timerObservers = Mutex<[@Sendable (Date) -> Void]>([])
 
-    public init(store: Store, clock: any WallClock = SystemClock()) {
+    public init(store: any TicketStore, clock: any WallClock = SystemClock()) {
         self.store = store
         self.clock = clock
     }
@@ -107,7 +107,7 @@ public final class Engine: Sendable {
         try store.read { tx in try definition(workflow, version: version, in: tx) }
     }
 
-    func definition(_ workflow: String, version: Int?, in tx: Transaction) throws -> Definition {
+    func definition(_ workflow: String, version: Int?, in tx: any StoreTransaction) throws -> Definition {
         guard let version = try version ?? tx.latestVersion(of: workflow) else {
             throw EngineError.unknownWorkflow(workflow, known: Array(Set(try tx.definitionRecords().map(\.workflowID))).sorted())
         }
@@ -218,7 +218,7 @@ public final class Engine: Sendable {
     }
 
     /// Fires an event inside a transaction the caller holds (one command, or one of a batch of decisions).
-    func fire(_ ticketID: String, _ command: Command, in tx: Transaction, now: Date) throws -> Outcome {
+    func fire(_ ticketID: String, _ command: Command, in tx: any StoreTransaction, now: Date) throws -> Outcome {
         let ticket = try ticket(ticketID, in: tx)
         if let expected = command.expectedRevision, expected != ticket.revision {
             throw StoreError.conflict(ticket: ticket.id, expected: expected, actual: ticket.revision)
@@ -269,13 +269,18 @@ public final class Engine: Sendable {
         try store.read { tx in try tx.tickets(filter) }
     }
 
-    func ticket(_ id: String, in tx: Transaction) throws -> Ticket {
+    /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).
+    func appendHistory(_ entry: HistoryEntry, ticket: String, in tx: any StoreTransaction) throws {
+        try tx.appendHistory(.linking(entry, ticket: ticket, after: try tx.historyHead(of: ticket)), ticket: ticket)
+    }
+
+    func ticket(_ id: String, in tx: any StoreTransaction) throws -> Ticket {
         guard let ticket = try tx.ticket(id.uppercased()) else { throw EngineError.unknownTicket(id) }
         return ticket
     }
 
     /// Looks up the tickets that the command's ticket fields name, for the pure step to check.
-    private func references(in command: Command, definition: Definition, tx: Transaction) throws -> [String: ReferencedTicket] {
+    private func references(in command: Command, definition: Definition, tx: any StoreTransaction) throws -> [String: ReferencedTicket] {
         var references: [String: ReferencedTicket] = [:]
         for (name, input) in command.values {
             guard let field = definition.field(name), case .ticket = field.type,

@@ -9,6 +9,19 @@ public struct Meeting: Sendable, Equatable {
     public let place: String?
     /// Items must have entered their state by this date to be on the agenda (*Antragsfrist*).
     public let submissionDeadline: LocalDate
+
+    public init(
+        id: Int, workflowID: String, date: LocalDate, time: String? = nil, title: String, place: String? = nil,
+        submissionDeadline: LocalDate
+    ) {
+        self.id = id
+        self.workflowID = workflowID
+        self.date = date
+        self.time = time
+        self.title = title
+        self.place = place
+        self.submissionDeadline = submissionDeadline
+    }
 }
 
 /// Where a decision was taken, recorded with it in the history.
@@ -17,4 +30,9 @@ public struct DecisionRecord: Sendable, Equatable {
     public let meeting: Int?
     /// The resolution number, e.g. `3/2027-2`.
     public let resolution: String
+
+    public init(meeting: Int? = nil, resolution: String) {
+        self.meeting = meeting
+        self.resolution = resolution
+    }
 }

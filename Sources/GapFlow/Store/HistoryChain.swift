@@ -5,15 +5,15 @@ import Foundation
 /// Every entry stores the SHA-256 of its content (changes and comment) and a link: the SHA-256 over the previous
 /// link and the entry's fields and content digest. The ticket row keeps the last link, so a removed last entry shows
 /// too. A purge may remove free text later; it keeps the content digest, so the chain still verifies.
-enum HistoryChain {
+public enum HistoryChain {
     /// The "previous link" of a ticket's first entry.
-    static let genesis = String(repeating: "0", count: 64)
+    public static let genesis = String(repeating: "0", count: 64)
 
-    static func contentDigest(changes: String, comment: String?) -> String {
+    public static func contentDigest(changes: String, comment: String?) -> String {
         SHA256.hex(Array("\(changes)\u{1F}\(comment ?? "\u{0}")".utf8))
     }
 
-    static func link(previous: String, ticket: String, entry: HistoryEntry, contentDigest: String) -> String {
+    public static func link(previous: String, ticket: String, entry: HistoryEntry, contentDigest: String) -> String {
         let parts = [
             previous, ticket, String(entry.revision), Timestamp.iso8601(entry.at), entry.actor, entry.role, entry.event, entry.from ?? "",
             entry.to, entry.decision?.meeting.map(String.init) ?? "", entry.decision?.resolution ?? "", contentDigest,
@@ -22,63 +22,35 @@ enum HistoryChain {
     }
 }
 
-/// One stored history row with its chain columns, as the audit reads it.
-struct ChainedEntry {
-    let entry: HistoryEntry
-    let changesJSON: String
-    let contentDigest: String?
-    let chainHash: String?
-    let backfilled: Bool
-    let purged: Bool
-}
+/// One history entry with its chain columns: what a store writes and what the audit reads back.
+public struct ChainedEntry: Sendable, Equatable {
+    public let entry: HistoryEntry
+    /// The entry's field changes in the canonical encoding the content digest covers (``StoredJSON``).
+    public let changesJSON: String
+    public let contentDigest: String?
+    public let chainHash: String?
+    /// The chain was computed when the database was migrated, not when the entry was written.
+    public let backfilled: Bool
+    /// Free text was removed by a purge after the entry was written.
+    public let purged: Bool
 
-extension Transaction {
-    func chainedHistory(of ticket: String) throws(StoreError) -> [ChainedEntry] {
-        let rows = try connection.query(
-            "SELECT revision, changes, content_digest, chain_hash, chain_backfilled, purged FROM history WHERE ticket_id = ? ORDER BY revision",
-            [.text(ticket)])
-        let entries = try history(of: ticket)
-        var result: [ChainedEntry] = []
-        for (row, entry) in zip(rows, entries) {
-            result.append(
-                ChainedEntry(
-                    entry: entry, changesJSON: row[1].text ?? "", contentDigest: row[2].text, chainHash: row[3].text,
-                    backfilled: row[4].integer == 1, purged: row[5].integer == 1))
-        }
-        return result
+    public init(
+        entry: HistoryEntry, changesJSON: String, contentDigest: String?, chainHash: String?, backfilled: Bool = false,
+        purged: Bool = false
+    ) {
+        self.entry = entry
+        self.changesJSON = changesJSON
+        self.contentDigest = contentDigest
+        self.chainHash = chainHash
+        self.backfilled = backfilled
+        self.purged = purged
     }
 
-    func historyHead(of ticket: String) throws(StoreError) -> String? {
-        try connection.query("SELECT history_head FROM tickets WHERE id = ?", [.text(ticket)]).first?.first?.text
-    }
-
-    func ticketIDs() throws(StoreError) -> [String] {
-        try connection.query("SELECT id FROM tickets ORDER BY opened_at, id").compactMap { $0[0].text }
-    }
-
-    /// Computes the chain for entries written before the chain existed, marking them as computed afterwards.
-    func backfillChains() throws(StoreError) -> Int {
-        let tickets = try connection.query("SELECT DISTINCT ticket_id FROM history WHERE chain_hash IS NULL").compactMap { $0[0].text }
-        guard !tickets.isEmpty else { return 0 }
-        try beginPurge()  // the only way past the append-only trigger, inside this transaction
-        var count = 0
-        for ticket in tickets {
-            var previous = HistoryChain.genesis
-            for chained in try chainedHistory(of: ticket) {
-                let digest =
-                    chained.contentDigest ?? HistoryChain.contentDigest(changes: chained.changesJSON, comment: chained.entry.comment)
-                let link = HistoryChain.link(previous: previous, ticket: ticket, entry: chained.entry, contentDigest: digest)
-                if chained.chainHash == nil {
-                    try connection.query(
-                        "UPDATE history SET content_digest = ?, chain_hash = ?, chain_backfilled = 1 WHERE ticket_id = ? AND revision = ?",
-                        [.text(digest), .text(link), .text(ticket), .integer(chained.entry.revision)])
-                    count += 1
-                }
-                previous = chained.chainHash ?? link
-            }
-            try connection.query("UPDATE tickets SET history_head = ? WHERE id = ?", [.text(previous), .text(ticket)])
-        }
-        try endPurge()
-        return count
+    /// Links `entry` to the chain after `previous` (the ticket's head, or ``HistoryChain/genesis`` for its first entry).
+    public static func linking(_ entry: HistoryEntry, ticket: String, after previous: String?) -> ChainedEntry {
+        let changes = StoredJSON.encode(entry.changes)
+        let digest = HistoryChain.contentDigest(changes: changes, comment: entry.comment)
+        let link = HistoryChain.link(previous: previous ?? HistoryChain.genesis, ticket: ticket, entry: entry, contentDigest: digest)
+        return ChainedEntry(entry: entry, changesJSON: changes, contentDigest: digest, chainHash: link)
     }
 }

@@ -1,4 +1,4 @@
-/// A failure of the database, described for the person who has to fix it.
+/// A failure of the store, described for the person who has to fix it.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// There is no database file at the path.
     case missing(path: String)
@@ -6,7 +6,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case busy(path: String)
     /// The file or its folder is not writable.
     case readOnly(path: String)
-    /// The file is not an SQLite database, or belongs to another program.
+    /// The file or database is not GapFlow's: another program's, or not a database at all.
     case notADatabase(path: String)
     /// The database was written by a newer GapFlow.
     case newerSchema(path: String, found: Int, supported: Int)
@@ -14,18 +14,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflict(ticket: String, expected: Int, actual: Int)
     /// A stored value could not be read back (the database was edited by hand).
     case damaged(path: String, what: String)
-    /// Any other SQLite error.
-    case sqlite(code: ResultCode, message: String, sql: String?, path: String)
-
-    static func from(code: Int32, message: String, sql: String?, path: String) -> StoreError {
-        let result = ResultCode(rawValue: code)
-        switch result.primary {
-        case .busy, .locked: return .busy(path: path)
-        case .readOnly: return .readOnly(path: path)
-        case .notADatabase: return .notADatabase(path: path)
-        default: return .sqlite(code: result, message: message, sql: sql, path: path)
-        }
-    }
+    /// Any other failure of the database, as the database worded it.
+    case failed(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -38,7 +28,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict(let ticket, let expected, let actual):
             "ticket \(ticket) was changed by someone else: expected revision \(expected), it is now at \(actual)"
         case .damaged(let path, let what): "the database \(path) holds an unreadable \(what)"
-        case .sqlite(let code, let message, _, let path): "SQLite error \(code.rawValue) (\(code)) on \(path): \(message)"
+        case .failed(let path, let message): "\(message) (on \(path))"
         }
     }
 
@@ -52,7 +42,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema: "update gapflow; this version will not change a newer database"
         case .conflict: "look at the ticket again (gapflow show) and repeat the command with its current revision"
         case .damaged: "restore the database from a backup"
-        case .sqlite: nil
+        case .failed: nil
         }
     }
 }

@@ -1,12 +1,12 @@
 /// The storage format of field values: single-key objects that name their type, e.g. `{"date": "2027-03-01"}`.
 ///
 /// Self-describing, so the store can read a ticket without its definition and SQL can filter with `json_extract`.
-enum StoredJSON {
-    static func encode(_ value: FieldValue) -> JSONValue {
+public enum StoredJSON {
+    public static func encode(_ value: FieldValue) -> JSONValue {
         .object([(tag(of: value), value.json)])
     }
 
-    static func tag(of value: FieldValue) -> String {
+    public static func tag(of value: FieldValue) -> String {
         switch value {
         case .text: "text"
         case .integer: "integer"
@@ -17,11 +17,11 @@ enum StoredJSON {
         }
     }
 
-    static func encode(_ fields: [String: FieldValue]) -> String {
+    public static func encode(_ fields: [String: FieldValue]) -> String {
         JSONValue.object(fields.keys.sorted().compactMap { key in fields[key].map { (key, encode($0)) } }).compact
     }
 
-    static func encode(_ changes: [FieldChange]) -> String {
+    public static func encode(_ changes: [FieldChange]) -> String {
         JSONValue.array(
             changes.map { change in
                 .object([
@@ -32,7 +32,7 @@ enum StoredJSON {
         ).compact
     }
 
-    static func decodeValue(_ node: JSONNode) -> FieldValue? {
+    public static func decodeValue(_ node: JSONNode) -> FieldValue? {
         guard let member = node.members?.first, node.members?.count == 1 else { return nil }
         let value = member.value
         switch member.key {
@@ -49,7 +49,7 @@ enum StoredJSON {
         }
     }
 
-    static func decodeFields(_ text: String) -> [String: FieldValue]? {
+    public static func decodeFields(_ text: String) -> [String: FieldValue]? {
         guard let members = (try? JSONParser.parse(text))?.members else { return nil }
         var fields: [String: FieldValue] = [:]
         for member in members {
@@ -59,7 +59,7 @@ enum StoredJSON {
         return fields
     }
 
-    static func decodeChanges(_ text: String) -> [FieldChange]? {
+    public static func decodeChanges(_ text: String) -> [FieldChange]? {
         guard let elements = (try? JSONParser.parse(text))?.elements else { return nil }
         var changes: [FieldChange] = []
         for element in elements {

@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowDocuments
 
 /// `gapflow explain`: a workflow in plain language.
 enum ExplainCommand: GapFlowCommand {
@@ -180,7 +181,7 @@ enum BackupCommand: GapFlowCommand {
         let file = try arguments.positionals(["FILE"], command: name)[0]
         let target = context.environment.url(file).path
         try context.engine().store.backup(to: target)
-        let verified = try Engine(store: try Store(path: target, mode: .readOnly)).verifyHistory()
+        let verified = try Engine(store: try StoreFactory.open(target, mode: .readOnly)).verifyHistory()
         context.output.line(
             "wrote \(file): \(verified.tickets) tickets, \(verified.entries) history entries, every chain verifies: \(verified.findings.isEmpty)"
         )
@@ -199,8 +200,8 @@ enum ExportCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         _ = try arguments.positionals([], command: name)
         guard (arguments.value("format") ?? "jsonl") == "jsonl" else { throw UsageError("the export format is jsonl", hint: nil) }
-        let lines = try context.engine(mode: .readOnly).exportLines()
-        try context.write(lines.joined(separator: "\n") + "\n", to: arguments.value("out"))
+        let engine = try context.engine(mode: .readOnly)
+        try context.stream(to: arguments.value("out")) { line in try engine.export(line) }
     }
 }
 
@@ -213,21 +214,18 @@ enum ImportCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         let file = try arguments.positionals(["FILE"], command: name)[0]
-        guard let data = FileManager.default.contents(atPath: context.environment.url(file).path) else {
-            throw CommandFailure("cannot read \(file)", hint: "check the path")
-        }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = try context.lines(of: file)
         let path = context.databasePath
         let isNew = !FileManager.default.fileExists(atPath: path)
         do {
-            try Engine(store: try Store(path: path, mode: .create), clock: context.environment.clock).importLines(lines)
+            try Engine(store: try StoreFactory.open(path, mode: .create), clock: context.environment.clock).importLines(lines)
         } catch {
             // A database this command created for the import is removed again, so a failed import leaves nothing behind.
             if isNew { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             if let error = error as? ImportError { throw CommandFailure("\(file): \(error)", hint: "nothing was imported") }
             throw error
         }
-        let verified = try Engine(store: try Store(path: path, mode: .readOnly)).verifyHistory()
+        let verified = try Engine(store: try StoreFactory.open(path, mode: .readOnly)).verifyHistory()
         context.output.line(
             "imported \(verified.tickets) tickets, \(verified.entries) history entries; every chain verifies: \(verified.findings.isEmpty)")
     }

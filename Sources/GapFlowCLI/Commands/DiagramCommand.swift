@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowDocuments
 
 /// `gapflow diagram`: a workflow as Mermaid, DOT or SVG.
 enum DiagramCommand: GapFlowCommand {

@@ -17,7 +17,7 @@ enum InitCommand: GapFlowCommand {
         let folder = context.environment.url(arguments.value("workflows") ?? "Workflows")
         let files = try definitionFiles(in: folder)
         let sources = try validated(files)
-        let engine = Engine(store: try Store(path: context.databasePath, mode: .create), clock: context.environment.clock)
+        let engine = Engine(store: try StoreFactory.open(context.databasePath, mode: .create), clock: context.environment.clock)
         for (file, source) in sources {
             switch try engine.register(source: source, file: file.lastPathComponent) {
             case .registered(let workflow, let version):

@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowDocuments
 
 /// `gapflow meeting add|list|show|ics`: the steering group's calendar.
 enum MeetingCommand: GapFlowCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowDocuments
 
 /// `gapflow queue`: what is on the actor's desk.
 enum QueueCommand: GapFlowCommand {

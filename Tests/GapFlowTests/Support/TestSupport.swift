@@ -1,5 +1,6 @@
 import Foundation
 import GapFlow
+import GapFlowSQLite
 import Testing
 
 /// Paths of the repository, found from this file so tests run from any working directory.
@@ -48,7 +49,7 @@ enum Fixtures {
 
     /// A fresh engine on a fresh database with the KIM workflow and the fixture actors registered.
     static func kimEngine(in folder: TemporaryFolder, clock: ManualClock = ManualClock(start)) throws -> Engine {
-        let store = try Store(path: folder.path("test.sqlite"), mode: .create)
+        let store = try SQLiteStore(path: folder.path("test.sqlite"), mode: .create)
         let engine = Engine(store: store, clock: clock)
         try engine.register(source: Array(try Data(contentsOf: Repository.kimFile)), file: Repository.kimFile.path)
         for actor in [coordinator, caseManager, kiLead, office, projectGroup] { try engine.saveActor(actor) }

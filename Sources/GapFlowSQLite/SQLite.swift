@@ -1,8 +1,9 @@
 import CSQLite
 import Foundation
+import GapFlow
 
 /// SQLite's result codes that callers care about, as named constants (the raw codes stay internal).
-public struct ResultCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+struct ResultCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
@@ -47,7 +48,7 @@ final class Connection {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)
-            throw StoreError.from(code: rc, message: message, sql: nil, path: path)
+            throw StoreError.sqlite(code: rc, message: message, sql: nil, path: path)
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
@@ -73,7 +74,7 @@ final class Connection {
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? lastMessage
             sqlite3_free(error)
-            throw StoreError.from(code: rc, message: message, sql: sql, path: path)
+            throw StoreError.sqlite(code: rc, message: message, sql: sql, path: path)
         }
     }
 
@@ -82,6 +83,11 @@ final class Connection {
     func query(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> [[SQLValue]] {
         let statement = try prepared(sql)
         return try statement.run(arguments)
+    }
+
+    /// Runs a prepared (and cached) statement and hands its rows to `visit` one at a time, as they are read.
+    func forEachRow(_ sql: String, _ arguments: [SQLValue] = [], _ visit: ([SQLValue]) throws -> Void) throws {
+        try prepared(sql).run(arguments, visit)
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
@@ -94,7 +100,7 @@ final class Connection {
         var raw: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard rc == SQLITE_OK, let raw else {
-            throw StoreError.from(code: rc, message: lastMessage, sql: sql, path: path)
+            throw StoreError.sqlite(code: rc, message: lastMessage, sql: sql, path: path)
         }
         let statement = Statement(raw, sql: sql, connection: self)
         statements[sql] = statement
@@ -115,6 +121,20 @@ final class Connection {
         deinit { sqlite3_finalize(raw) }
 
         func run(_ arguments: [SQLValue]) throws(StoreError) -> [[SQLValue]] {
+            var rows: [[SQLValue]] = []
+            do {
+                try run(arguments) { rows.append($0) }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.failed(path: connection.path, message: "\(error)")  // collecting rows throws nothing else
+            }
+            return rows
+        }
+
+        /// Steps through the result, handing each row to `visit` as it is read (a cursor: nothing is collected).
+        /// Errors are the statement's ``StoreError``s and whatever `visit` throws, as it threw them.
+        func run(_ arguments: [SQLValue], _ visit: ([SQLValue]) throws -> Void) throws {
             defer {
                 sqlite3_reset(raw)
                 sqlite3_clear_bindings(raw)
@@ -128,16 +148,15 @@ final class Connection {
                 case .null: rc = sqlite3_bind_null(raw, index)
                 }
                 guard rc == SQLITE_OK else {
-                    throw StoreError.from(code: rc, message: connection.lastMessage, sql: sql, path: connection.path)
+                    throw StoreError.sqlite(code: rc, message: connection.lastMessage, sql: sql, path: connection.path)
                 }
             }
-            var rows: [[SQLValue]] = []
             let columns = sqlite3_column_count(raw)
             while true {
                 let rc = sqlite3_step(raw)
-                if rc == SQLITE_DONE { return rows }
+                if rc == SQLITE_DONE { return }
                 guard rc == SQLITE_ROW else {
-                    throw StoreError.from(code: rc, message: connection.lastMessage, sql: sql, path: connection.path)
+                    throw StoreError.sqlite(code: rc, message: connection.lastMessage, sql: sql, path: connection.path)
                 }
                 var row: [SQLValue] = []
                 row.reserveCapacity(Int(columns))
@@ -148,7 +167,7 @@ final class Connection {
                     default: row.append(.text(sqlite3_column_text(raw, column).map { String(cString: $0) } ?? ""))
                     }
                 }
-                rows.append(row)
+                try visit(row)
             }
         }
     }
@@ -173,11 +192,11 @@ extension Connection {
         var raw: OpaquePointer?
         guard sqlite3_open_v2(target, &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let destination = raw else {
             sqlite3_close_v2(raw)
-            throw StoreError.from(code: SQLITE_CANTOPEN, message: "cannot create \(target)", sql: nil, path: target)
+            throw StoreError.sqlite(code: SQLITE_CANTOPEN, message: "cannot create \(target)", sql: nil, path: target)
         }
         defer { sqlite3_close_v2(destination) }
         guard let backup = sqlite3_backup_init(destination, "main", handleForBackup, "main") else {
-            throw StoreError.from(
+            throw StoreError.sqlite(
                 code: sqlite3_errcode(destination), message: String(cString: sqlite3_errmsg(destination)), sql: nil, path: target)
         }
         var rc: Int32
@@ -187,7 +206,20 @@ extension Connection {
         } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
         sqlite3_backup_finish(backup)
         guard rc == SQLITE_DONE else {
-            throw StoreError.from(code: rc, message: String(cString: sqlite3_errmsg(destination)), sql: nil, path: target)
+            throw StoreError.sqlite(code: rc, message: String(cString: sqlite3_errmsg(destination)), sql: nil, path: target)
+        }
+    }
+}
+
+extension StoreError {
+    /// The store's error for an SQLite result code: busy, read-only and foreign files by name, anything else as SQLite worded it.
+    static func sqlite(code: Int32, message: String, sql: String?, path: String) -> StoreError {
+        let result = ResultCode(rawValue: code)
+        switch result.primary {
+        case .busy, .locked: return .busy(path: path)
+        case .readOnly: return .readOnly(path: path)
+        case .notADatabase: return .notADatabase(path: path)
+        default: return .failed(path: path, message: "SQLite error \(result.rawValue) (\(result)): \(message)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GapFlow
 
 /// Meetings as iCalendar (RFC 5545), with times in Europe/Berlin.
 public enum CalendarExport {

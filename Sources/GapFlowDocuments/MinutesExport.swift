@@ -1,4 +1,5 @@
 import Foundation
+import GapFlow
 
 /// The results minutes (*Ergebnisprotokoll*) of a meeting and its resolution list (*Beschlussliste*).
 public enum MinutesExport {

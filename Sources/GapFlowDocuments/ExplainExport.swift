@@ -1,3 +1,5 @@
+import GapFlow
+
 /// A workflow in plain language, for people who do not read JSON: who does what at each stage, which decisions
 /// lead where, which deadlines apply. German for German workflows, English otherwise.
 public enum ExplainExport {

@@ -1,25 +1,17 @@
 import Foundation
+import GapFlow
 import Synchronization
 
-/// The only place that touches SQLite: one serialised connection, one transaction per command.
+/// The embedded store: one SQLite file, one serialised connection, one transaction per command.
 ///
-/// Callers reach the database only through ``read(_:)`` and ``write(_:)``; a closure that throws
+/// Callers reach the database only through ``read(_:)`` and ``write(rollback:_:)``; a closure that throws
 /// rolls its transaction back, so a refused command leaves every stored ticket as it was.
-public final class Store: Sendable {
-    /// How to open the file.
-    public enum Mode: Sendable {
-        /// Create the file if it does not exist (used by `init` and `demo`).
-        case create
-        /// The file must exist.
-        case readWrite
-        /// The file must exist and is never written.
-        case readOnly
-    }
-
+public final class SQLiteStore: TicketStore {
     /// Marks the file as GapFlow's ("GAPF"), so another program's database is never touched.
     static let applicationID: Int = 0x4741_5046
 
     public let path: String
+    public var location: String { path }
     private let lock = Mutex(())
     /// Safe to share: it is touched only inside `lock.withLock`, so one thread at a time uses it.
     nonisolated(unsafe) private let connection: Connection
@@ -27,7 +19,7 @@ public final class Store: Sendable {
     /// Opens (and if needed creates and migrates) the database at `path`.
     ///
     /// `busyTimeout` is how long a command waits for another process's write lock before it fails as busy.
-    public init(path: String, mode: Mode = .readWrite, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+    public init(path: String, mode: StoreMode = .readWrite, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists && mode != .create { throw StoreError.missing(path: path) }
@@ -48,21 +40,21 @@ public final class Store: Sendable {
     }
 
     /// Runs `body` in a read transaction: a consistent snapshot, even while others write.
-    public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
+    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
             try connection.execute("BEGIN DEFERRED")
             defer { try? connection.execute("COMMIT") }
-            return try body(Transaction(connection: connection))
+            return try body(SQLiteTransaction(connection: connection))
         }
     }
 
-    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`); committed if it returns, rolled back if it throws.
-    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`); committed if it returns (unless `rollback`), rolled back if it throws.
+    public func write<T>(rollback: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
             try connection.execute("BEGIN IMMEDIATE")
             do {
-                let result = try body(Transaction(connection: connection))
-                try connection.execute("COMMIT")
+                let result = try body(SQLiteTransaction(connection: connection))
+                try connection.execute(rollback ? "ROLLBACK" : "COMMIT")
                 return result
             } catch {
                 try? connection.execute("ROLLBACK")
@@ -78,7 +70,7 @@ public final class Store: Sendable {
         guard missing == 1 else { return }
         try connection.execute("BEGIN IMMEDIATE")
         do {
-            _ = try Transaction(connection: connection).backfillChains()
+            _ = try SQLiteTransaction(connection: connection).backfillChains()
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")
@@ -89,22 +81,21 @@ public final class Store: Sendable {
     /// Writes a consistent copy of the database to `path` (which must not exist), while others may go on writing.
     public func backup(to path: String) throws {
         if FileManager.default.fileExists(atPath: path) {
-            throw StoreError.sqlite(
-                code: .cantOpen, message: "\(path) already exists; a backup never overwrites a file", sql: nil, path: path)
+            throw StoreError.failed(path: path, message: "\(path) already exists; a backup never overwrites a file")
         }
         try lock.withLock { _ in try connection.backup(to: path) }
     }
 
     private static func checkOwnership(_ connection: Connection) throws(StoreError) {
         let applicationID = try connection.query("PRAGMA application_id").first?.first?.integer ?? 0
-        if applicationID == Store.applicationID { return }
+        if applicationID == SQLiteStore.applicationID { return }
         let tables = try connection.query("SELECT count(*) FROM sqlite_schema").first?.first?.integer ?? 0
         if applicationID != 0 || tables > 0 { throw StoreError.notADatabase(path: connection.path) }
     }
 }
 
-/// Access to the database inside one transaction; the domain operations live in `Store+*.swift`.
-public struct Transaction {
+/// Access to the database inside one transaction; the operations of the port live in `SQLiteTransaction+*.swift`.
+struct SQLiteTransaction: StoreTransaction {
     let connection: Connection
 
     var path: String { connection.path }

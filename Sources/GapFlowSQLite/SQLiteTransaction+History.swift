@@ -1,15 +1,10 @@
 import Foundation
+import GapFlow
 
-extension Transaction {
+extension SQLiteTransaction {
     /// Appends one entry; the table refuses updates and deletes, so history only grows.
-    func appendHistory(_ entry: HistoryEntry, ticket: String) throws(StoreError) {
-        let changes = StoredJSON.encode(entry.changes)
-        let digest = HistoryChain.contentDigest(changes: changes, comment: entry.comment)
-        let previous =
-            try connection.query(
-                "SELECT chain_hash FROM history WHERE ticket_id = ? ORDER BY revision DESC LIMIT 1", [.text(ticket)]
-            ).first?.first?.text ?? HistoryChain.genesis
-        let link = HistoryChain.link(previous: previous, ticket: ticket, entry: entry, contentDigest: digest)
+    func appendHistory(_ chained: ChainedEntry, ticket: String) throws(StoreError) {
+        let entry = chained.entry
         try connection.query(
             """
             INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution,
@@ -18,11 +13,13 @@ extension Transaction {
             """,
             [
                 .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
-                .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(changes),
+                .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(chained.changesJSON),
                 entry.comment.map(SQLValue.text) ?? .null, entry.decision?.meeting.map(SQLValue.integer) ?? .null,
-                entry.decision.map { .text($0.resolution) } ?? .null, .text(digest), .text(link),
+                entry.decision.map { .text($0.resolution) } ?? .null, chained.contentDigest.map(SQLValue.text) ?? .null,
+                chained.chainHash.map(SQLValue.text) ?? .null,
             ])
-        try connection.query("UPDATE tickets SET history_head = ? WHERE id = ?", [.text(link), .text(ticket)])
+        try connection.query(
+            "UPDATE tickets SET history_head = ? WHERE id = ?", [chained.chainHash.map(SQLValue.text) ?? .null, .text(ticket)])
     }
 
     /// A ticket's history, oldest first.

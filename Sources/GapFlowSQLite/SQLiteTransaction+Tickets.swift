@@ -1,22 +1,7 @@
 import Foundation
+import GapFlow
 
-/// Which tickets `list` shows; every part is optional and they combine with AND.
-public struct TicketFilter: Sendable, Equatable {
-    public var workflow: String?
-    public var states: [String]?
-    /// Field values the tickets must have; for set fields, the set must contain the value.
-    public var fields: [String: FieldValue]
-    public var limit: Int?
-
-    public init(workflow: String? = nil, states: [String]? = nil, fields: [String: FieldValue] = [:], limit: Int? = nil) {
-        self.workflow = workflow
-        self.states = states
-        self.fields = fields
-        self.limit = limit
-    }
-}
-
-extension Transaction {
+extension SQLiteTransaction {
     /// The next number for `prefix` in `year`, counted in the same transaction as the ticket it names.
     func nextTicketNumber(prefix: String, year: Int) throws(StoreError) -> Int {
         let rows = try connection.query(
@@ -62,8 +47,8 @@ extension Transaction {
         return try rows.first.map(decodeTicket)
     }
 
-    /// Tickets matching the filter, oldest first.
-    func tickets(_ filter: TicketFilter) throws(StoreError) -> [Ticket] {
+    /// Tickets matching the filter, oldest first, read through a cursor.
+    func forEachTicket(_ filter: TicketFilter, _ visit: (Ticket) throws -> Void) throws {
         var clauses: [String] = []
         var arguments: [SQLValue] = []
         if let workflow = filter.workflow {
@@ -96,7 +81,7 @@ extension Transaction {
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         sql += " ORDER BY opened_at, id"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-        return try connection.query(sql, arguments).map(decodeTicket)
+        try connection.forEachRow(sql, arguments) { row in try visit(try decodeTicket(row)) }
     }
 
     private func decodeTicket(_ row: [SQLValue]) throws(StoreError) -> Ticket {

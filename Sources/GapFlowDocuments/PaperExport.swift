@@ -1,9 +1,10 @@
 import Foundation
+import GapFlow
 
 /// A decision paper (*Beschlussvorlage*) for one ticket: subject, facts, proposed resolution; aggregate numbers only.
 public enum PaperExport {
     /// Counts below this are shown as "<5" in papers that leave the coordination.
-    public static let smallCount = 5
+    static let smallCount = 5
 
     /// The facts as (label, text), with small counts hidden.
     static func facts(_ ticket: Ticket, _ definition: Definition, _ paper: MeetingRules.Paper) -> [(String, String)] {

@@ -1,4 +1,5 @@
 import Foundation
+import GapFlow
 
 /// Renders a monitoring report as Markdown, CSV, JSON or an accessible HTML page with inline SVG charts.
 ///

@@ -1,25 +1,14 @@
 import Foundation
+import GapFlow
 
-/// A definition version as registered in the store.
-public struct DefinitionRecord: Sendable, Equatable {
-    public let workflowID: String
-    public let version: Int
-    public let title: String
-    public let contentHash: String
-    public let file: String
-    public let registeredAt: Date
-    /// Tickets of this version that are not yet in a final state (filled in by the engine).
-    public var openTickets: Int
-}
-
-extension Transaction {
+extension SQLiteTransaction {
     /// The stored source and hash of a definition version.
-    func definitionSource(workflow: String, version: Int) throws(StoreError) -> (source: String, hash: String)? {
+    func definitionSource(workflow: String, version: Int) throws(StoreError) -> StoredDefinitionSource? {
         let rows = try connection.query(
             "SELECT source, content_hash FROM definitions WHERE workflow_id = ? AND version = ?",
             [.text(workflow), .integer(version)])
         guard let row = rows.first, let source = row[0].text, let hash = row[1].text else { return nil }
-        return (source, hash)
+        return StoredDefinitionSource(source: source, hash: hash)
     }
 
     /// The newest registered version of a workflow.
@@ -53,11 +42,11 @@ extension Transaction {
     }
 
     /// Number of tickets per (workflow, version, state).
-    func ticketCounts() throws(StoreError) -> [(workflow: String, version: Int, state: String, count: Int)] {
+    func ticketCounts() throws(StoreError) -> [TicketCount] {
         try connection.query("SELECT workflow_id, version, state, count(*) FROM tickets GROUP BY 1, 2, 3").compactMap { row in
             guard let workflow = row[0].text, let version = row[1].integer, let state = row[2].text, let count = row[3].integer
             else { return nil }
-            return (workflow, version, state, count)
+            return TicketCount(workflow: workflow, version: version, state: state, count: count)
         }
     }
 }

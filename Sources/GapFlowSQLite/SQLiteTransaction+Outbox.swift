@@ -1,22 +1,7 @@
 import Foundation
+import GapFlow
 
-/// A notice waiting in (or delivered from) the outbox.
-public struct OutboxNotice: Sendable, Equatable {
-    /// Stable across retries, so receivers can drop duplicates.
-    public let id: String
-    public let createdAt: Date
-    public let ticketID: String
-    public let kind: String
-    public let role: String
-    /// The notice as JSON, exactly as handed to the delivery command.
-    public let payload: String
-    public let attempts: Int
-    public let nextAttemptAt: Date
-    public let deliveredAt: Date?
-    public let lastError: String?
-}
-
-extension Transaction {
+extension SQLiteTransaction {
     func insertNotice(id: String, ticket: String, kind: String, role: String, payload: String, at now: Date) throws(StoreError) {
         try connection.query(
             "INSERT INTO outbox(id, created_at, ticket_id, kind, role, payload, next_attempt_ms) VALUES(?, ?, ?, ?, ?, ?, ?)",

@@ -1,26 +1,7 @@
 import Foundation
+import GapFlow
 
-/// A timer row: armed by a state, pending until it fires, is skipped or cancelled.
-public struct TimerRecord: Sendable, Equatable {
-    public enum Status: String, Sendable {
-        case pending, fired, skipped, cancelled, refused
-    }
-
-    public let id: Int
-    public let ticketID: String
-    public let state: String
-    public let timer: String
-    public let armedAt: Date
-    public let armedRevision: Int
-    public let dueAt: Date
-    public let status: Status
-    public let doneAt: Date?
-    /// How late it fired (or was skipped), in milliseconds.
-    public let lateMilliseconds: Int?
-    public let note: String?
-}
-
-extension Transaction {
+extension SQLiteTransaction {
     static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// Arms timers and cancels others, as one change of a ticket dictates.

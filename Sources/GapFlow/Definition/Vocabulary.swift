@@ -1,38 +1,38 @@
 /// The few words of exports that are not titles from the workflow file, in the workflow's language.
-struct Vocabulary {
-    let agenda: String
-    let item: String
-    let meetingOn: String
-    let oClock: String
-    let place: String
-    let deadline: String
-    let ticket: String
-    let title: String
-    let section: String
-    let entered: String
-    let waitingDays: String
-    let deferrals: String
-    let noItems: String
-    let none: String
-    let minutes: String
-    let resolutions: String
-    let number: String
-    let decision: String
-    let responsible: String
-    let dueDate: String
-    let inWriting: String
-    let paper: String
-    let subject: String
-    let facts: String
-    let proposal: String
-    let feedback: String
-    let reportedOn: String
-    let outcome: String
-    let reportedBy: String
-    let mergedIn: String
-    let area: String
+public struct Vocabulary: Sendable {
+    public let agenda: String
+    public let item: String
+    public let meetingOn: String
+    public let oClock: String
+    public let place: String
+    public let deadline: String
+    public let ticket: String
+    public let title: String
+    public let section: String
+    public let entered: String
+    public let waitingDays: String
+    public let deferrals: String
+    public let noItems: String
+    public let none: String
+    public let minutes: String
+    public let resolutions: String
+    public let number: String
+    public let decision: String
+    public let responsible: String
+    public let dueDate: String
+    public let inWriting: String
+    public let paper: String
+    public let subject: String
+    public let facts: String
+    public let proposal: String
+    public let feedback: String
+    public let reportedOn: String
+    public let outcome: String
+    public let reportedBy: String
+    public let mergedIn: String
+    public let area: String
 
-    static func forLanguage(_ language: String) -> Vocabulary {
+    public static func forLanguage(_ language: String) -> Vocabulary {
         language == "de"
             ? Vocabulary(
                 agenda: "Tagesordnung", item: "TOP", meetingOn: "Sitzung am", oClock: "Uhr", place: "Ort", deadline: "Antragsfrist",

@@ -1,3 +1,5 @@
+import GapFlow
+
 /// A workflow as a diagram: Mermaid (renders where the repository is viewed) or Graphviz DOT.
 ///
 /// States show their titles and owning roles, final states are marked, timers appear on their states, and edges

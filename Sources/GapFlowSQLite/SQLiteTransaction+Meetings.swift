@@ -1,6 +1,7 @@
 import Foundation
+import GapFlow
 
-extension Transaction {
+extension SQLiteTransaction {
     func insertMeeting(
         workflow: String, date: LocalDate, time: String?, title: String, place: String?, deadline: LocalDate, at now: Date
     ) throws(StoreError) -> Int {
@@ -44,7 +45,7 @@ extension Transaction {
     /// `decidedAt` is the meeting whose decision put it there (a deferral at a meeting), if any.
     func agendaAnchor(
         ticket: String, state: String, meetingStates: [String]
-    ) throws(StoreError) -> (entered: Date?, stays: Int, decidedAt: Int?) {
+    ) throws(StoreError) -> AgendaAnchor {
         // ?1 is the ticket, ?2 the state, ?3… the meeting states.
         let placeholders = meetingStates.indices.map { "?\($0 + 3)" }.joined(separator: ",")
         let row = try connection.query(
@@ -55,16 +56,18 @@ extension Transaction {
             FROM history WHERE ticket_id = ?1
             """, [.text(ticket), .text(state)] + meetingStates.map(SQLValue.text)
         ).first
-        return (row?[0].text.flatMap(Timestamp.parse), row?[1].integer ?? 0, row?[2].integer)
+        return AgendaAnchor(entered: row?[0].text.flatMap(Timestamp.parse), stays: row?[1].integer ?? 0, decidedAt: row?[2].integer)
     }
 
     /// Entries recorded for a meeting, in resolution order.
-    func decisions(meeting: Int) throws(StoreError) -> [(ticket: String, entry: HistoryEntry)] {
+    func decisions(meeting: Int) throws(StoreError) -> [RecordedDecision] {
         let rows = try connection.query("SELECT ticket_id, revision FROM history WHERE meeting_id = ? ORDER BY rowid", [.integer(meeting)])
-        var result: [(String, HistoryEntry)] = []
+        var result: [RecordedDecision] = []
         for row in rows {
             guard let ticket = row[0].text, let revision = row[1].integer else { continue }
-            if let entry = try history(of: ticket).first(where: { $0.revision == revision }) { result.append((ticket, entry)) }
+            if let entry = try history(of: ticket).first(where: { $0.revision == revision }) {
+                result.append(RecordedDecision(ticket: ticket, entry: entry))
+            }
         }
         return result
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GapFlow
 
 /// The schema's history as ordered, named steps; a database is moved forward step by step, never back.
 enum Migrator {
@@ -116,7 +117,7 @@ enum Migrator {
                 try connection.query(
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)",
                     [.integer(step.version), .text(step.name), .text(Timestamp.iso8601(Date()))])
-                try connection.execute("PRAGMA application_id=\(Store.applicationID); PRAGMA user_version=\(step.version)")
+                try connection.execute("PRAGMA application_id=\(SQLiteStore.applicationID); PRAGMA user_version=\(step.version)")
                 try connection.execute("COMMIT")
             } catch {
                 try? connection.execute("ROLLBACK")

@@ -1,4 +1,5 @@
 import Foundation
+import GapFlow
 
 /// Renders an agenda (*Tagesordnung*) as Markdown, HTML, CSV for Excel, or JSON.
 ///

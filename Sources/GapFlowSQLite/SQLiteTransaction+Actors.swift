@@ -1,6 +1,7 @@
 import Foundation
+import GapFlow
 
-extension Transaction {
+extension SQLiteTransaction {
     /// Registers an actor, or replaces the roles and municipality of an existing one.
     func saveActor(_ actor: Actor, at: Date) throws(StoreError) {
         try connection.query(

@@ -1,0 +1,148 @@
+import Foundation
+
+/// One stored row as it travels in an export: its table and its columns in order.
+///
+/// The tables and columns are the same for every store, so an export from one store imports into any other.
+public struct ExportRow: Sendable, Equatable {
+    /// A column's value: export files know only text, whole numbers and null.
+    public enum Value: Sendable, Equatable {
+        case text(String)
+        case integer(Int)
+        case null
+    }
+
+    public let table: String
+    public let columns: [(name: String, value: Value)]
+
+    public init(table: String, columns: [(name: String, value: Value)]) {
+        self.table = table
+        self.columns = columns
+    }
+
+    public static func == (lhs: ExportRow, rhs: ExportRow) -> Bool {
+        lhs.table == rhs.table && lhs.columns.map(\.name) == rhs.columns.map(\.name) && lhs.columns.map(\.value) == rhs.columns.map(\.value)
+    }
+
+    /// The value of a column, if the row has it.
+    public subscript(column: String) -> Value? { columns.first { $0.name == column }?.value }
+}
+
+/// Why an import file was refused; nothing was imported.
+public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { line > 0 ? "line \(line): \(message)" : message }
+}
+
+/// The export file: a header line naming the format, then one JSON object per stored row (`{"table": …, "row": {…}}`).
+public enum ExportFormat {
+    /// The format's version; it names the schema whose tables and columns the rows carry.
+    public static let version = 6
+
+    /// The tables in the order they can be filled (referenced rows first).
+    public static let tables = [
+        "definitions", "actors", "actor_roles", "ticket_sequences", "meetings", "tickets", "history", "timers", "outbox",
+    ]
+
+    /// The first line of every export.
+    public static var header: String {
+        JSONValue.object([("type", .string("gapflow-export")), ("schema", .integer(version))]).compact
+    }
+
+    /// One row as one line.
+    public static func line(for row: ExportRow) -> String {
+        let values = row.columns.map { column -> (String, JSONValue) in
+            switch column.value {
+            case .integer(let number): (column.name, .integer(number))
+            case .text(let text): (column.name, .string(text))
+            case .null: (column.name, .null)
+            }
+        }
+        return JSONValue.object([("table", .string(row.table)), ("row", .object(values))]).compact
+    }
+
+    /// Checks the header line (line 1).
+    public static func checkHeader(_ line: String?) throws(ImportError) {
+        guard let header = line.flatMap({ try? JSONParser.parse($0) }), header["type"]?.string == "gapflow-export",
+            let schema = header["schema"]?.integer
+        else { throw ImportError(line: 1, message: "not a gapflow export (the first line must name it)") }
+        guard schema == version else {
+            throw ImportError(line: 1, message: "exported with schema \(schema), this gapflow has \(version)")
+        }
+    }
+
+    /// Reads one row line; `number` is its line number, for the message.
+    public static func row(from line: String, number: Int) throws(ImportError) -> ExportRow {
+        let node: JSONNode
+        do {
+            node = try JSONParser.parse(line)
+        } catch {
+            throw ImportError(line: number, message: "\(error.message) (column \(error.position.column)); the file may be cut off")
+        }
+        guard let table = node["table"]?.string, tables.contains(table), let members = node["row"]?.members else {
+            throw ImportError(line: number, message: "expected {\"table\": …, \"row\": {…}} of a known table")
+        }
+        var columns: [(name: String, value: ExportRow.Value)] = []
+        for member in members {
+            switch member.value.value {
+            case .string(let text): columns.append((member.key, .text(text)))
+            case .number(_, let literal):
+                guard let integer = Int(literal) else {
+                    throw ImportError(line: number, message: "column \"\(member.key)\": not a whole number")
+                }
+                columns.append((member.key, .integer(integer)))
+            case .null: columns.append((member.key, .null))
+            default: throw ImportError(line: number, message: "column \"\(member.key)\": expected a string, a number or null")
+            }
+        }
+        return ExportRow(table: table, columns: columns)
+    }
+}
+
+extension Engine {
+    /// Every definition version, actor, meeting, ticket, history entry, timer and notice, one JSON line each after
+    /// the header, handed to `write` as they are read: memory stays flat however large the store.
+    public func export(_ write: (String) throws -> Void) throws {
+        try store.read { tx in
+            try write(ExportFormat.header)
+            try tx.exportRows { row in try write(ExportFormat.line(for: row)) }
+        }
+    }
+
+    /// Every line of ``export(_:)`` as one array (for small stores and tests).
+    public func exportLines() throws -> [String] {
+        var lines: [String] = []
+        try export { lines.append($0) }
+        return lines
+    }
+
+    /// Fills this (empty) store from export lines, all or nothing: any problem refuses the whole file.
+    public func importLines<Lines: Sequence<String>>(_ lines: Lines) throws {
+        try store.write { tx in
+            guard try tx.isEmpty() else {
+                throw ImportError(line: 0, message: "the database is not empty; import into a new database")
+            }
+            var iterator = lines.makeIterator()
+            try ExportFormat.checkHeader(iterator.next())
+            var number = 1
+            try tx.beginPurge()  // the history's chain columns are written as they were exported
+            while let line = iterator.next() {
+                number += 1
+                if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
+                let row = try ExportFormat.row(from: line, number: number)
+                do {
+                    try tx.importRow(row)
+                } catch {
+                    throw ImportError(line: number, message: "\(row.table): \(error)")
+                }
+            }
+            try tx.endPurge()
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// The store port: where the engine keeps definitions, tickets, their history, timers, meetings and the outbox.
+///
+/// The engine knows only this protocol and ``StoreTransaction``; each store (the embedded SQLite file, PostgreSQL,
+/// the in-memory ``MemoryStore``) implements both and keeps its own SQL behind them. Every store must pass the
+/// store conformance suite: a transaction is all-or-nothing, revisions are gapless, a timer finishes once, and the
+/// history is append-only.
+public protocol TicketStore: AnyObject, Sendable {
+    /// Where the store lives, for messages (a file path, or a connection string without its password).
+    var location: String { get }
+
+    /// Runs `body` in a read transaction: one consistent snapshot, even while others write.
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+    /// Runs `body` in a write transaction. It commits if `body` returns and `rollback` is false; it rolls back if
+    /// `body` throws, or when `rollback` is true (a dry run: the same work, nothing kept).
+    func write<T>(rollback: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T
+
+    /// Writes a consistent copy of the whole store to a new file at `path`, while others may go on writing.
+    func backup(to path: String) throws
+}
+
+extension TicketStore {
+    /// Runs `body` in a write transaction that commits if it returns and rolls back if it throws.
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try write(rollback: false, body)
+    }
+}
+
+/// The operations the engine needs inside one transaction.
+///
+/// Methods that change something are called only inside ``TicketStore/write(rollback:_:)``. Ticket ids are passed
+/// as stored (upper case); nothing here decides anything about the process: that is the engine's and the step's.
+public protocol StoreTransaction {
+    // MARK: Definitions
+
+    /// The stored source and content hash of a definition version.
+    func definitionSource(workflow: String, version: Int) throws -> StoredDefinitionSource?
+    /// The newest registered version of a workflow.
+    func latestVersion(of workflow: String) throws -> Int?
+    func insertDefinition(_ definition: Definition, hash: String, source: String, file: String, at: Date) throws
+    /// Every registered version, by workflow id, newest version first within each workflow.
+    func definitionRecords() throws -> [DefinitionRecord]
+    /// The number of tickets per workflow, version and state.
+    func ticketCounts() throws -> [TicketCount]
+
+    // MARK: Actors
+
+    /// Registers an actor, or replaces the roles and municipality of an existing one.
+    func saveActor(_ actor: Actor, at: Date) throws
+    func actor(named name: String) throws -> Actor?
+    /// Every actor with its roles, by name.
+    func actors() throws -> [Actor]
+
+    // MARK: Tickets
+
+    /// The next number for `prefix` in `year`, counted in the same transaction as the ticket it names.
+    func nextTicketNumber(prefix: String, year: Int) throws -> Int
+    func insertTicket(_ ticket: Ticket) throws
+    /// Writes the ticket's new state if it is still at `expectedRevision`; otherwise throws ``StoreError/conflict(ticket:expected:actual:)``.
+    func updateTicket(_ ticket: Ticket, expectedRevision: Int) throws
+    func ticket(_ id: String) throws -> Ticket?
+    /// Calls `visit` with every ticket that matches the filter, oldest first, reading them as it goes (a cursor),
+    /// so that memory stays flat however many tickets there are.
+    func forEachTicket(_ filter: TicketFilter, _ visit: (Ticket) throws -> Void) throws
+    /// Every ticket id, oldest first.
+    func ticketIDs() throws -> [String]
+
+    // MARK: History
+
+    /// Appends one entry, whose chain link the engine computed, and makes it the ticket's chain head.
+    func appendHistory(_ entry: ChainedEntry, ticket: String) throws
+    /// A ticket's history, oldest first.
+    func history(of ticket: String) throws -> [HistoryEntry]
+    /// A ticket's history with the stored chain columns, as the audit reads it.
+    func chainedHistory(of ticket: String) throws -> [ChainedEntry]
+    /// The last chain link recorded on the ticket row.
+    func historyHead(of ticket: String) throws -> String?
+    /// Opens a purge inside the current transaction: only now may history entries be rewritten to remove free text.
+    func beginPurge() throws
+    func endPurge() throws
+    /// Replaces an entry's changes and comment and marks it purged (during a purge only).
+    func rewriteHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?) throws
+
+    // MARK: Meetings
+
+    /// Adds a meeting and returns its id.
+    func insertMeeting(
+        workflow: String, date: LocalDate, time: String?, title: String, place: String?, deadline: LocalDate, at now: Date
+    ) throws -> Int
+    /// The meetings of a workflow (of every workflow when nil), by date.
+    func meetings(workflow: String?) throws -> [Meeting]
+    /// When a ticket last entered `state`, how often it stayed in one of `meetingStates`, and at which meeting it got there.
+    func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws -> AgendaAnchor
+    /// History entries recorded for a meeting, in the order they were taken.
+    func decisions(meeting: Int) throws -> [RecordedDecision]
+
+    // MARK: Outbox
+
+    func insertNotice(id: String, ticket: String, kind: String, role: String, payload: String, at now: Date) throws
+    /// Notices not yet delivered; with `readyBy`, only those whose next attempt is due; oldest first.
+    func undeliveredNotices(readyBy: Date?, limit: Int) throws -> [OutboxNotice]
+    /// Every notice, oldest first.
+    func notices(limit: Int) throws -> [OutboxNotice]
+    func markDelivered(_ id: String, at now: Date) throws
+    func markFailed(_ id: String, error: String, retryAt: Date) throws
+    /// Removes a ticket's notices (they carry its free text); during a purge.
+    func deleteNotices(ticket: String) throws
+
+    // MARK: Timers
+
+    /// Arms timers and cancels others, as one change of a ticket dictates.
+    func applyTimerChanges(_ changes: TimerChanges, ticket: String, revision: Int, at now: Date) throws
+    /// Ids of pending timers due at or before `now`, oldest first.
+    func dueTimerIDs(at now: Date, limit: Int) throws -> [Int]
+    /// The earliest due time of any pending timer: all a scheduler needs to keep armed.
+    func earliestDue() throws -> Date?
+    func timer(_ id: Int) throws -> TimerRecord?
+    /// Pending timers (only those due by `dueBy`, and of one ticket, when given), soonest first.
+    func pendingTimers(dueBy: Date?, ticket: String?, limit: Int) throws -> [TimerRecord]
+    /// Every timer of a ticket, in the order they were armed.
+    func timers(of ticket: String) throws -> [TimerRecord]
+    /// Marks a pending timer done; false if it was not pending any more (another scheduler got there first).
+    func finishTimer(_ id: Int, status: TimerRecord.Status, at now: Date, lateBy: TimeInterval?, note: String?) throws -> Bool
+
+    // MARK: Export and import
+
+    /// Calls `visit` with every stored row in ``ExportFormat`` order (referenced rows first), reading as it goes.
+    func exportRows(_ visit: (ExportRow) throws -> Void) throws
+    /// Whether the store holds no definition and no ticket (an import needs an empty store).
+    func isEmpty() throws -> Bool
+    /// Inserts one exported row as it was (chain columns included); throws a message naming the bad table or column.
+    func importRow(_ row: ExportRow) throws
+}
+
+extension StoreTransaction {
+    /// The tickets that match the filter, oldest first, as one array (for bounded filters).
+    public func tickets(_ filter: TicketFilter) throws -> [Ticket] {
+        var result: [Ticket] = []
+        try forEachTicket(filter) { result.append($0) }
+        return result
+    }
+}
+
+/// How a store is opened.
+public enum StoreMode: Sendable {
+    /// Create the store if it does not exist (used by `init`, `import` and `demo`).
+    case create
+    /// The store must exist.
+    case readWrite
+    /// The store must exist and is never written.
+    case readOnly
+}
