@@ -165,57 +165,22 @@ public enum CLI {
         return text
     }
 
-    /// Prints an error as one line (per problem) plus a hint, and returns its exit code.
+    /// Prints an error as one line (and one per problem) plus a hint, and returns its exit code.
     static func report(_ error: any Error, _ environment: Environment) -> Int32 {
         let out = environment.errors
-        switch error {
-        case is ValidationFailed:
-            break
-        case let usage as UsageError:
-            out.line("error: \(usage.message)")
-            if let hint = usage.hint { out.line("hint: \(hint)") }
-            return ExitCode.usage.rawValue
-        case let rejection as Rejection:
-            let subject = rejection.ticketID.map { "ticket \($0)" } ?? "new ticket"
-            if rejection.blockers.count == 1, let blocker = rejection.blockers.first {
-                out.line("error: \(rejection.event) refused for \(subject): \(blocker.message) [\(blocker.code.rawValue)]")
-            } else {
-                out.line("error: \(rejection.event) refused for \(subject) (\(rejection.blockers.count) problems):")
-                for blocker in rejection.blockers { out.line("  - \(blocker.message) [\(blocker.code.rawValue)]") }
-            }
-            if let id = rejection.ticketID {
-                out.line("hint: nothing was changed; `gapflow events \(id)` lists what is possible")
-            } else {
-                out.line("hint: nothing was changed; fix the values and run the command again")
-            }
-        case let engine as EngineError:
-            out.line("error: \(engine.description)")
-            if case .invalidDefinition(_, let diagnostics) = engine {
-                for diagnostic in diagnostics where diagnostic.severity == .error { out.line("  \(diagnostic)") }
-            }
-            if let hint = engine.hint { out.line("hint: \(hint)") }
-        case let refused as DecisionsRefused:
-            out.line("error: \(refused.description):")
-            for problem in refused.problems { out.line("  - entry \(problem.entry) (\(problem.ticket)): \(problem.message)") }
-            out.line("hint: fix the file and apply it again; --check tries it without changing anything")
-        case let meeting as MeetingError:
-            out.line("error: \(meeting.description)")
-            if let hint = meeting.hint { out.line("hint: \(hint)") }
-        case let store as StoreError:
-            out.line("error: \(store.description)")
-            if let hint = store.hint { out.line("hint: \(hint)") }
-        case let failure as CommandFailure:
-            out.line("error: \(failure.message)")
-            if let hint = failure.hint { out.line("hint: \(hint)") }
-        default:
+        guard let explained = error as? any ExplainedError else {
             out.line("error: \(error)")
+            return ExitCode.failure.rawValue
         }
-        return ExitCode.failure.rawValue
+        if !explained.summary.isEmpty { out.line("error: \(explained.summary)") }
+        for detail in explained.details { out.line("  \(detail)") }
+        if let hint = explained.hint { out.line("hint: \(hint)") }
+        return explained.kind == .usage ? ExitCode.usage.rawValue : ExitCode.failure.rawValue
     }
 }
 
 /// A command that ran but could not do what was asked (bad input file, failed check); exit code 1.
-struct CommandFailure: Error {
+struct CommandFailure: ExplainedError {
     let message: String
     let hint: String?
 
@@ -223,6 +188,13 @@ struct CommandFailure: Error {
         self.message = message
         self.hint = hint
     }
+
+    var summary: String { message }
+}
+
+extension UsageError: ExplainedError {
+    var summary: String { message }
+    var kind: ErrorKind { .usage }
 }
 
 /// A command as the dispatcher sees it: its texts, options and what it runs, taken from its type.

@@ -80,6 +80,11 @@ struct Context {
         return only
     }
 
+    /// Prints a read model as indented JSON (`--json`): the same encoding as the web front's API.
+    func printJSON<Value: Encodable>(_ value: Value) throws {
+        output.line(try JSONValueEncoder.pretty(value))
+    }
+
     /// Writes a document to `--out FILE` (atomically), or to standard output.
     func write(_ text: String, to file: String?) throws {
         guard let file else { return output.write(text) }

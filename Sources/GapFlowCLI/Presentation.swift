@@ -3,38 +3,6 @@ import GapFlow
 
 /// How tickets, histories and values are shown: JSON with ISO 8601 dates, text in the workflow's language.
 enum Presentation {
-    // MARK: - JSON
-
-    static func json(_ ticket: Ticket, _ definition: Definition?) -> JSONValue {
-        let state = definition?.state(ticket.state)
-        let fieldOrder = definition?.fields.map(\.id) ?? []
-        let names = ticket.fields.keys.sorted { (fieldOrder.firstIndex(of: $0) ?? .max, $0) < (fieldOrder.firstIndex(of: $1) ?? .max, $1) }
-        return .object([
-            ("id", .string(ticket.id)), ("workflow", .string(ticket.workflowID)), ("version", .integer(ticket.version)),
-            ("state", .string(ticket.state)), ("stateTitle", .string(state?.title ?? ticket.state)),
-            ("owner", state?.owner.map(JSONValue.string) ?? .null), ("final", .bool(state?.isFinal ?? false)),
-            ("revision", .integer(ticket.revision)), ("openedAt", .string(Timestamp.iso8601(ticket.openedAt))),
-            ("openedBy", .string(ticket.openedBy)), ("updatedAt", .string(Timestamp.iso8601(ticket.updatedAt))),
-            ("fields", .object(names.compactMap { name in ticket.fields[name].map { (name, $0.json) } })),
-        ])
-    }
-
-    static func json(_ entry: HistoryEntry) -> JSONValue {
-        .object([
-            ("revision", .integer(entry.revision)), ("at", .string(Timestamp.iso8601(entry.at))), ("actor", .string(entry.actor)),
-            ("role", .string(entry.role)), ("event", .string(entry.event)), ("from", entry.from.map(JSONValue.string) ?? .null),
-            ("to", .string(entry.to)),
-            (
-                "changes",
-                .array(
-                    entry.changes.map {
-                        .object([("field", .string($0.field)), ("old", $0.old?.json ?? .null), ("new", $0.new?.json ?? .null)])
-                    })
-            ),
-            ("comment", entry.comment.map(JSONValue.string) ?? .null),
-        ])
-    }
-
     // MARK: - Text
 
     /// A value as a person reads it: titles of enum values, dates as the workflow's language writes them.

@@ -96,3 +96,17 @@ public enum JSONValue: Sendable, Equatable {
         out += "\""
     }
 }
+
+extension JSONValue {
+    /// A parsed tree as a value to write again (a number that is not whole keeps its literal text, as a string).
+    public init(_ node: JSONNode) {
+        switch node.value {
+        case .object(let members): self = .object(members.map { ($0.key, JSONValue($0.value)) })
+        case .array(let elements): self = .array(elements.map(JSONValue.init))
+        case .string(let text): self = .string(text)
+        case .number(_, let literal): self = Int(literal).map(JSONValue.integer) ?? .string(literal)
+        case .bool(let flag): self = .bool(flag)
+        case .null: self = .null
+        }
+    }
+}

@@ -139,3 +139,13 @@ extension Engine {
         }
     }
 }
+
+extension MeetingError: ExplainedError {
+    public var summary: String { description }
+    public var kind: ErrorKind {
+        switch self {
+        case .unknownMeeting, .noUpcomingMeeting: .notFound
+        default: .refused
+        }
+    }
+}

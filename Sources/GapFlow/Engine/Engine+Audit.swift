@@ -1,9 +1,9 @@
 import Foundation
 
 /// The result of checking the history's hash chains.
-public struct AuditReport: Sendable, Equatable {
+public struct AuditReport: Sendable, Equatable, Encodable {
     /// The first broken link of one ticket's history.
-    public struct Finding: Sendable, Equatable {
+    public struct Finding: Sendable, Equatable, Encodable {
         public let ticket: String
         public let revision: Int
         public let problem: String

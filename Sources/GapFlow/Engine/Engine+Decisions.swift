@@ -22,7 +22,7 @@ public struct Decision: Sendable {
 }
 
 /// What one decision did (or, checked, would do).
-public struct AppliedDecision: Sendable, Equatable {
+public struct AppliedDecision: Sendable, Equatable, Encodable {
     public let entry: Int
     public let ticket: String
     public let resolution: String
@@ -108,4 +108,10 @@ extension Engine {
             }
         }
     }
+}
+
+extension DecisionsRefused: ExplainedError {
+    public var summary: String { "\(description):" }
+    public var details: [String] { problems.map { "- entry \($0.entry) (\($0.ticket)): \($0.message)" } }
+    public var hint: String? { "fix the decisions and apply them again; a check tries them without changing anything" }
 }

@@ -124,3 +124,11 @@ extension JSONNode {
         }
     }
 }
+
+extension MigrationRefused: ExplainedError {
+    public var summary: String { description }
+    public var details: [String] {
+        steps.flatMap { step in step.problems.map { "- \(step.ticket): \($0)" } }
+    }
+    public var hint: String? { "fix the mapping or the new version and check again" }
+}

@@ -293,3 +293,17 @@ public final class Engine: Sendable {
         return references
     }
 }
+
+extension EngineError: ExplainedError {
+    public var summary: String { description }
+    public var details: [String] {
+        guard case .invalidDefinition(_, let diagnostics) = self else { return [] }
+        return diagnostics.filter { $0.severity == .error }.map(\.description)
+    }
+    public var kind: ErrorKind {
+        switch self {
+        case .unknownTicket, .unknownWorkflow, .unknownVersion, .unknownActor: .notFound
+        default: .refused
+        }
+    }
+}

@@ -114,3 +114,18 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(event) refused for \(subject): " + blockers.map(\.message).joined(separator: "; ")
     }
 }
+
+extension Rejection: ExplainedError {
+    public var summary: String {
+        let subject = ticketID.map { "ticket \($0)" } ?? "new ticket"
+        if blockers.count == 1, let blocker = blockers.first {
+            return "\(event) refused for \(subject): \(blocker.message) [\(blocker.code.rawValue)]"
+        }
+        return "\(event) refused for \(subject) (\(blockers.count) problems):"
+    }
+    public var details: [String] { blockers.count == 1 ? [] : blockers.map { "- \($0.message) [\($0.code.rawValue)]" } }
+    public var hint: String? {
+        ticketID.map { "nothing was changed; `gapflow events \($0)` lists what is possible" }
+            ?? "nothing was changed; fix the values and run the command again"
+    }
+}

@@ -146,3 +146,8 @@ extension Engine {
         }
     }
 }
+
+extension ImportError: ExplainedError {
+    public var summary: String { description }
+    public var hint: String? { "nothing was imported" }
+}

@@ -36,15 +36,7 @@ enum ActorCommand: GapFlowCommand {
             guard words.count == 1 else { throw UsageError("`gapflow actor list` takes no NAME", hint: nil) }
             let actors = try context.engine(mode: .readOnly).actors()
             if arguments.flag("json") {
-                context.output.line(
-                    JSONValue.array(
-                        actors.map {
-                            .object([
-                                ("name", .string($0.name)), ("roles", .array($0.roles.map(JSONValue.string))),
-                                ("municipality", $0.municipality.map(JSONValue.string) ?? .null),
-                            ])
-                        }
-                    ).pretty)
+                try context.printJSON(actors)
             } else {
                 context.output.write(
                     Presentation.table(

@@ -76,17 +76,9 @@ enum MigrateCommand: GapFlowCommand {
             mapping[parts[0]] = parts[1]
         }
         let engine = try context.engine()
-        let steps: [MigrationStep]
-        do {
-            steps = try engine.migrate(
-                workflow: workflow, to: version, mapping: mapping, actor: try context.actor(in: engine), check: arguments.flag("check"),
-                allowDroppedTimers: arguments.flag("allow-dropped-timers"))
-        } catch let refused as MigrationRefused {
-            for step in refused.steps where !step.problems.isEmpty {
-                for problem in step.problems { context.environment.errors.line("  - \(step.ticket): \(problem)") }
-            }
-            throw CommandFailure(refused.description, hint: "fix the mapping or the new version and try again with --check")
-        }
+        let steps = try engine.migrate(
+            workflow: workflow, to: version, mapping: mapping, actor: try context.actor(in: engine), check: arguments.flag("check"),
+            allowDroppedTimers: arguments.flag("allow-dropped-timers"))
         for step in steps {
             let timers = step.timers.map { "\($0.timer) \(Timestamp.german($0.dueAt))" }.joined(separator: ", ")
             context.output.line(
@@ -143,20 +135,7 @@ enum AuditCommand: GapFlowCommand {
         }
         let report = try context.engine(mode: .readOnly).verifyHistory(ticket: words.count > 1 ? words[1] : nil)
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.object([
-                    ("tickets", .integer(report.tickets)), ("entries", .integer(report.entries)),
-                    ("backfilled", .integer(report.backfilled)),
-                    (
-                        "findings",
-                        .array(
-                            report.findings.map {
-                                .object([
-                                    ("ticket", .string($0.ticket)), ("revision", .integer($0.revision)), ("problem", .string($0.problem)),
-                                ])
-                            })
-                    ),
-                ]).pretty)
+            try context.printJSON(report)
         } else {
             for finding in report.findings {
                 context.output.line("BROKEN \(finding.ticket) at revision \(finding.revision): \(finding.problem)")
@@ -222,7 +201,7 @@ enum ImportCommand: GapFlowCommand {
         } catch {
             // A database this command created for the import is removed again, so a failed import leaves nothing behind.
             if isNew { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-            if let error = error as? ImportError { throw CommandFailure("\(file): \(error)", hint: "nothing was imported") }
+            if let error = error as? ImportError { throw CommandFailure("\(file): \(error)", hint: error.hint) }
             throw error
         }
         let verified = try Engine(store: try StoreFactory.open(path, mode: .readOnly)).verifyHistory()

@@ -31,20 +31,7 @@ enum DecisionsCommand: GapFlowCommand {
         let results = try engine.applyDecisions(parsed.decisions, meeting: parsed.meeting, actor: actor, check: arguments.flag("check"))
         let verb = arguments.flag("check") ? "would apply" : "applied"
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.object([
-                    ("checked", .bool(arguments.flag("check"))), ("skipped", .array(parsed.skipped.map { .integer($0) })),
-                    (
-                        "decisions",
-                        .array(
-                            results.map {
-                                .object([
-                                    ("entry", .integer($0.entry)), ("ticket", .string($0.ticket)), ("resolution", .string($0.resolution)),
-                                    ("event", .string($0.event)), ("from", .string($0.from)), ("to", .string($0.to)),
-                                ])
-                            })
-                    ),
-                ]).pretty)
+            try context.printJSON(DecisionsView(checked: arguments.flag("check"), skipped: parsed.skipped, decisions: results))
             return
         }
         for result in results {

@@ -14,21 +14,7 @@ enum EventsCommand: GapFlowCommand {
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         let options = try engine.options(ticket.id, actor: actor)
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    options.map { option in
-                        .object([
-                            ("event", .string(option.transition.event)), ("title", .string(option.transition.title)),
-                            ("to", .string(option.transition.target(from: ticket.state))),
-                            ("ready", .bool(option.blockers.isEmpty)),
-                            (
-                                "needs",
-                                .array(option.blockers.filter { $0.code == .missingField }.compactMap(\.subject).map(JSONValue.string))
-                            ),
-                            ("blockers", .array(option.blockers.map { .string($0.message) })),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(options.map { EventOptionView($0, from: ticket.state) })
             return
         }
         let state = definition.state(ticket.state)

@@ -28,7 +28,7 @@ enum FireCommand: GapFlowCommand {
         context.warn(outcome.warnings)
         let (_, definition) = try engine.ticketWithDefinition(outcome.ticket.id)
         if arguments.flag("json") {
-            context.output.line(Presentation.json(outcome.ticket, definition).pretty)
+            try context.printJSON(TicketView(outcome.ticket, definition))
         } else {
             let from = definition.stateTitle(outcome.entry.from ?? "")
             let to = definition.stateTitle(outcome.entry.to)

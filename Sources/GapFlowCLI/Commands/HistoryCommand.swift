@@ -13,7 +13,7 @@ enum HistoryCommand: GapFlowCommand {
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         let entries = try engine.history(ticket.id)
         if arguments.flag("json") {
-            context.output.line(JSONValue.array(entries.map(Presentation.json)).pretty)
+            try context.printJSON(entries)
             return
         }
         for entry in entries {

@@ -37,7 +37,7 @@ enum ListCommand: GapFlowCommand {
         }
         if matched == 0, let skipped { throw skipped }
         if arguments.flag("json") {
-            context.output.line(JSONValue.array(rows.map { Presentation.json($0.0, $0.1) }).pretty)
+            try context.printJSON(rows.map { TicketView($0.0, $0.1) })
             return
         }
         if rows.isEmpty {

@@ -49,7 +49,7 @@ enum MeetingCommand: GapFlowCommand {
         case "list":
             let meetings = try engine.meetings(workflow: workflow)
             if arguments.flag("json") {
-                context.output.line(JSONValue.array(meetings.map(json)).pretty)
+                try context.printJSON(meetings)
             } else if meetings.isEmpty {
                 context.output.line("no meetings; add one with `gapflow meeting add`")
             } else {
@@ -67,7 +67,7 @@ enum MeetingCommand: GapFlowCommand {
             let meeting = try engine.meeting(words[1], workflow: workflow)
             let agenda = try engine.agenda(for: meeting)
             if arguments.flag("json") {
-                context.output.line(json(meeting).pretty)
+                try context.printJSON(meeting)
                 return
             }
             context.output.line("meeting \(meeting.id): \(meeting.title)")
@@ -83,14 +83,6 @@ enum MeetingCommand: GapFlowCommand {
         default:
             throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow meeting`", hint: "use add, list, show or ics")
         }
-    }
-
-    static func json(_ meeting: Meeting) -> JSONValue {
-        .object([
-            ("id", .integer(meeting.id)), ("workflow", .string(meeting.workflowID)), ("date", .string(meeting.date.iso8601)),
-            ("time", meeting.time.map(JSONValue.string) ?? .null), ("title", .string(meeting.title)),
-            ("place", meeting.place.map(JSONValue.string) ?? .null), ("submissionDeadline", .string(meeting.submissionDeadline.iso8601)),
-        ])
     }
 }
 

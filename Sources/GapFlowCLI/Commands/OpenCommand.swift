@@ -25,7 +25,7 @@ enum OpenCommand: GapFlowCommand {
         let outcome = try engine.open(workflow: workflow, command)
         context.warn(outcome.warnings)
         if arguments.flag("json") {
-            context.output.line(Presentation.json(outcome.ticket, try engine.definition(workflow, version: outcome.ticket.version)).pretty)
+            try context.printJSON(TicketView(outcome.ticket, try engine.definition(workflow, version: outcome.ticket.version)))
         } else {
             context.output.line(outcome.ticket.id)
         }

@@ -37,19 +37,7 @@ enum OutboxCommand: GapFlowCommand {
         var notices = try engine.outbox(limit: try arguments.integer("limit") ?? 1000)
         if arguments.flag("pending") { notices = notices.filter { $0.deliveredAt == nil } }
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    notices.map { notice in
-                        .object([
-                            ("id", .string(notice.id)), ("createdAt", .string(Timestamp.iso8601(notice.createdAt))),
-                            ("ticket", .string(notice.ticketID)), ("kind", .string(notice.kind)), ("role", .string(notice.role)),
-                            ("attempts", .integer(notice.attempts)),
-                            ("deliveredAt", notice.deliveredAt.map { .string(Timestamp.iso8601($0)) } ?? .null),
-                            ("lastError", notice.lastError.map(JSONValue.string) ?? .null),
-                            ("notice", (try? JSONParser.parse(notice.payload)).map(plain) ?? .string(notice.payload)),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(notices)
             return
         }
         if notices.isEmpty {
@@ -101,18 +89,6 @@ enum OutboxCommand: GapFlowCommand {
         if failed > 0 {
             throw CommandFailure(
                 "\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")
-        }
-    }
-
-    /// The notice as a plain JSON value, for embedding in `outbox list --json`.
-    static func plain(_ node: JSONNode) -> JSONValue {
-        switch node.value {
-        case .object(let members): .object(members.map { ($0.key, plain($0.value)) })
-        case .array(let elements): .array(elements.map(plain))
-        case .string(let text): .string(text)
-        case .number(_, let literal): Int(literal).map(JSONValue.integer) ?? .string(literal)
-        case .bool(let flag): .bool(flag)
-        case .null: .null
         }
     }
 }

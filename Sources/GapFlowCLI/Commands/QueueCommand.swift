@@ -21,16 +21,7 @@ enum QueueCommand: GapFlowCommand {
         let now = context.environment.clock.now()
         let entries = try engine.queue(for: actor, municipality: arguments.value("municipality"), area: arguments.value("area"))
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    entries.map { entry in
-                        .object([
-                            ("ticket", Presentation.json(entry.ticket, entry.definition)), ("overdue", .bool(entry.overdue)),
-                            ("nextDeadline", entry.nextDeadline.map { .string(Timestamp.iso8601($0)) } ?? .null),
-                            ("entered", .string(Timestamp.iso8601(entry.entered))), ("events", .array(entry.events.map(JSONValue.string))),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(entries)
             return
         }
         if entries.isEmpty {
@@ -64,15 +55,7 @@ enum SimilarCommand: GapFlowCommand {
         let id = try arguments.positionals(["TICKET"], command: name)[0]
         let results = try context.engine(mode: .readOnly).similar(to: id, limit: try arguments.integer("limit") ?? 10)
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    results.map {
-                        .object([
-                            ("ticket", .string($0.ticket.id)), ("score", .integer(Int(($0.score * 100).rounded()))),
-                            ("reasons", .array($0.reasons.map(JSONValue.string))),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(results)
             return
         }
         if results.isEmpty {

@@ -13,13 +13,7 @@ enum ShowCommand: GapFlowCommand {
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         let timers = try engine.pendingTimers(ticket: ticket.id)
         if arguments.flag("json") {
-            guard case .object(var members) = Presentation.json(ticket, definition) else { return }
-            members.append(
-                (
-                    "pendingTimers",
-                    .array(timers.map { .object([("timer", .string($0.timer)), ("dueAt", .string(Timestamp.iso8601($0.dueAt)))]) })
-                ))
-            context.output.line(JSONValue.object(members).pretty)
+            try context.printJSON(TicketView(ticket, definition, pendingTimers: timers))
             return
         }
         let state = definition.state(ticket.state)

@@ -22,17 +22,7 @@ enum TimersCommand: GapFlowCommand {
             rows.append((timer, definition, definition?.state(timer.state)?.timer(timer.timer)))
         }
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    rows.map { timer, _, spec in
-                        .object([
-                            ("id", .integer(timer.id)), ("ticket", .string(timer.ticketID)), ("state", .string(timer.state)),
-                            ("timer", .string(timer.timer)), ("dueAt", .string(Timestamp.iso8601(timer.dueAt))),
-                            ("armedAt", .string(Timestamp.iso8601(timer.armedAt))),
-                            ("notify", spec?.notify.map(JSONValue.string) ?? .null), ("fire", spec?.fire.map(JSONValue.string) ?? .null),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(rows.map { timer, _, spec in TimerView(timer, spec) })
             return
         }
         if rows.isEmpty {
@@ -68,16 +58,7 @@ enum TickCommand: GapFlowCommand {
         _ = try arguments.positionals([], command: name)
         let firings = try context.engine().fireDueTimers()
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    firings.map {
-                        .object([
-                            ("timer", .integer($0.timer.id)), ("ticket", .string($0.timer.ticketID)),
-                            ("status", .string($0.status.rawValue)),
-                            ("lateSeconds", .integer(Int($0.lateBy))), ("summary", .string($0.summary)),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(firings)
         } else {
             for firing in firings { context.output.line(firing.summary) }
             context.output.line("\(firings.count) timer\(firings.count == 1 ? "" : "s") handled")

@@ -12,7 +12,7 @@ enum ValidateCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments, _ context: Context) throws {
         let files = try arguments.positionals(["FILE"], variadic: true, command: name)
         var errorCount = 0
-        var reports: [JSONValue] = []
+        var reports: [ValidationView] = []
         for file in files {
             let result = DefinitionLoader.load(contentsOf: context.environment.url(file))
             let diagnostics = result.diagnostics.map { diagnostic in
@@ -22,11 +22,7 @@ enum ValidateCommand: GapFlowCommand {
             }
             errorCount += result.errors.count
             if arguments.flag("json") {
-                reports.append(
-                    .object([
-                        ("file", .string(file)), ("valid", .bool(result.definition != nil)),
-                        ("diagnostics", .array(diagnostics.map(json))),
-                    ]))
+                reports.append(ValidationView(file: file, valid: result.definition != nil, diagnostics: diagnostics))
             } else if let definition = result.definition, diagnostics.isEmpty {
                 context.output.line(
                     "ok: \(file) (\(definition.id) version \(definition.version): \(definition.states.count) states, "
@@ -36,23 +32,17 @@ enum ValidateCommand: GapFlowCommand {
             }
         }
         if arguments.flag("json") {
-            context.output.line(JSONValue.array(reports).pretty)
+            try context.printJSON(reports)
         } else if errorCount > 0 {
             context.output.line("\(errorCount) error\(errorCount == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")")
         }
         if errorCount > 0 { throw ValidationFailed() }
     }
-
-    static func json(_ diagnostic: Diagnostic) -> JSONValue {
-        .object([
-            ("severity", .string(diagnostic.severity.rawValue)), ("code", .string(diagnostic.code.rawValue)),
-            ("message", .string(diagnostic.message)), ("path", .string(diagnostic.path)),
-            ("line", diagnostic.position.map { .integer($0.line) } ?? .null),
-            ("column", diagnostic.position.map { .integer($0.column) } ?? .null),
-            ("hint", diagnostic.hint.map(JSONValue.string) ?? .null),
-        ])
-    }
 }
 
 /// The check ran and found errors, already printed; exit code 1 without another message.
-struct ValidationFailed: Error {}
+struct ValidationFailed: ExplainedError {
+    /// The diagnostics were printed already; nothing more to say.
+    var summary: String { "" }
+    var hint: String? { nil }
+}

@@ -11,16 +11,7 @@ enum WorkflowsCommand: GapFlowCommand {
         _ = try arguments.positionals([], command: name)
         let records = try context.engine(mode: .readOnly).workflows()
         if arguments.flag("json") {
-            context.output.line(
-                JSONValue.array(
-                    records.map {
-                        .object([
-                            ("workflow", .string($0.workflowID)), ("version", .integer($0.version)), ("title", .string($0.title)),
-                            ("openTickets", .integer($0.openTickets)), ("contentHash", .string($0.contentHash)),
-                            ("file", .string($0.file)), ("registeredAt", .string(Timestamp.iso8601($0.registeredAt))),
-                        ])
-                    }
-                ).pretty)
+            try context.printJSON(records)
             return
         }
         if records.isEmpty {

@@ -46,3 +46,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension StoreError: ExplainedError {
+    public var summary: String { description }
+    public var kind: ErrorKind {
+        switch self {
+        case .missing, .busy, .readOnly: .unavailable
+        case .conflict: .conflict
+        default: .refused
+        }
+    }
+}
