@@ -86,3 +86,22 @@ import Testing
         #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"))
     }
 }
+
+/// The report keeps stay lengths as a histogram; its quantiles must equal those over the sorted values.
+@Suite struct ReportPercentileTests {
+    @Test(arguments: 0..<8)
+    func histogramQuantilesEqualQuantilesOfTheSortedValues(seed: Int) {
+        var random = SeededRandom(seed: UInt64(seed))
+        let values = (0..<(1 + Int(random.next() % 40))).map { _ in Int(random.next() % 30) }
+        var histogram: [Int: Int] = [:]
+        for value in values { histogram[value, default: 0] += 1 }
+        let sorted = values.sorted().map(Double.init)
+        for p in [0.0, 0.1, 0.5, 0.9, 1.0] {
+            let position = p * Double(sorted.count - 1)
+            let lower = Int(position.rounded(.down))
+            let upper = min(lower + 1, sorted.count - 1)
+            let expected = sorted.count > 1 ? sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower)) : sorted[0]
+            #expect(abs(Engine.percentile(histogram, p) - expected) < 1e-9, "p=\(p) values=\(values)")
+        }
+    }
+}

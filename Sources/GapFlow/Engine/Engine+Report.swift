@@ -33,44 +33,60 @@ public struct Report: Sendable {
 
 extension Engine {
     /// The report for `workflow` over tickets opened between `from` and `to` (inclusive; open-ended when nil).
+    ///
+    /// One pass over the tickets through a cursor, oldest first; what it keeps grows with the number of states,
+    /// months and distinct stay lengths, not with the number of tickets.
     public func report(workflow: String, from: LocalDate? = nil, to: LocalDate? = nil) throws -> Report {
         let now = now()
         return try store.read { tx in
             let definition = try definition(workflow, version: nil, in: tx)
             let calendar = definition.calendar
             let zone = calendar.timeZone
-            let all = try tx.tickets(TicketFilter(workflow: workflow))
-            let inRange = all.filter { ticket in
-                let day = LocalDate(ticket.openedAt, in: zone)
-                return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
-            }
             let isFinal = { (state: String) in definition.state(state)?.isFinal ?? false }
+            let meetingStates = Set(definition.states.filter { $0.meetingSection != nil }.map(\.id))
+            let breakdownFields = definition.reportBreakdowns.compactMap(definition.field)
 
             var openPerStage: [String: Int] = [:]
-            for ticket in all where !isFinal(ticket.state) { openPerStage[ticket.state, default: 0] += 1 }
-
-            var stays: [String: [Double]] = [:]
+            var overdue: [String] = []
+            // Business days per finished stay, as a histogram (days → stays) per state.
+            var stays: [String: [Int: Int]] = [:]
             var deferrals = 0
             var opened: [String: Int] = [:]
             var finished: [String: Int] = [:]
-            var timelines: [(Date, String)] = []
-            var timelineOwners: [Int] = []
-            let meetingStates = Set(definition.states.filter { $0.meetingSection != nil }.map(\.id))
-            for (index, ticket) in inRange.enumerated() {
+            // The months from the first opening in the period to now (or the period's end), with their end instants.
+            var monthEnds: [(key: String, end: Date)]?
+            var standing: [String: [String: Int]] = [:]
+            var counts: [String: [String: Int]] = [:]
+            var groups: [String: [String: Int]] = [:]
+
+            try tx.forEachTicket(TicketFilter(workflow: workflow)) { ticket in
+                if !isFinal(ticket.state) {
+                    openPerStage[ticket.state, default: 0] += 1
+                    let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
+                    let late = try tx.timers(of: ticket.id).contains {
+                        $0.state == ticket.state && $0.armedAt >= entered && ($0.status == .pending || $0.status == .fired)
+                            && $0.dueAt <= now
+                    }
+                    if late { overdue.append(ticket.id) }
+                }
+                let day = LocalDate(ticket.openedAt, in: zone)
+                guard (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true) else { return }
+                // Tickets come oldest first, so the first one in the period fixes the first month.
+                let months = monthEnds ?? Self.monthEnds(from: day, to: to ?? LocalDate(now, in: zone), calendar: calendar)
+                monthEnds = months
+
                 let history = try tx.history(of: ticket.id)
-                opened[String(LocalDate(ticket.openedAt, in: zone).iso8601.prefix(7)), default: 0] += 1
+                opened[String(day.iso8601.prefix(7)), default: 0] += 1
                 var enteredAt: Date?
                 var current: String?
                 for entry in history {
-                    timelines.append((entry.at, entry.to))
-                    timelineOwners.append(index)
                     if entry.from == entry.to {
                         if meetingStates.contains(entry.to) { deferrals += 1 }
                         continue
                     }
                     if let state = current, let start = enteredAt {
                         let days = calendar.businessDays(from: LocalDate(start, in: zone), to: LocalDate(entry.at, in: zone))
-                        stays[state, default: []].append(Double(days))
+                        stays[state, default: [:]][days, default: 0] += 1
                     }
                     current = entry.to
                     enteredAt = entry.at
@@ -78,66 +94,51 @@ extension Engine {
                         finished[String(LocalDate(entry.at, in: zone).iso8601.prefix(7)), default: 0] += 1
                     }
                 }
-            }
-            // The months from the first opening to now (or to the end of the period).
-            var months: [Report.Month] = []
-            if let first = inRange.map(\.openedAt).min() {
-                var month = LocalDate(first, in: zone)
-                let last = to ?? LocalDate(now, in: zone)
-                month = LocalDate(year: month.year, month: month.month, day: 1) ?? month
-                while month <= last {
-                    let next =
-                        LocalDate(year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1, day: 1) ?? month
-                    let end = calendar.instant(next, secondsOfDay: 0)
-                    var latest: [Int: (Date, String)] = [:]
-                    for (position, (at, state)) in timelines.enumerated() where at < end {
-                        let owner = timelineOwners[position]
-                        if latest[owner].map({ $0.0 <= at }) ?? true { latest[owner] = (at, state) }
+                // Where the ticket stood at the end of each month: its latest entry before the month ended.
+                var latest: (at: Date, state: String)?
+                var position = 0
+                let byTime = history.sorted { $0.at < $1.at }
+                for month in months {
+                    while position < byTime.count, byTime[position].at < month.end {
+                        latest = (byTime[position].at, byTime[position].to)
+                        position += 1
                     }
-                    var standing: [String: Int] = [:]
-                    for (_, state) in latest.values { standing[state, default: 0] += 1 }
-                    let key = String(month.iso8601.prefix(7))
-                    months.append(Report.Month(month: key, opened: opened[key] ?? 0, finished: finished[key] ?? 0, standing: standing))
-                    month = next
+                    if let latest { standing[month.key, default: [:]][latest.state, default: 0] += 1 }
                 }
-            }
-
-            let stageTimes = definition.states.compactMap { state -> Report.StageTime? in
-                guard let values = stays[state.id]?.sorted(), !values.isEmpty else { return nil }
-                return Report.StageTime(
-                    state: state.id, stays: values.count, median: Self.percentile(values, 0.5), percentile90: Self.percentile(values, 0.9))
-            }
-
-            var overdue: [String] = []
-            for ticket in all where !isFinal(ticket.state) {
-                let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
-                let late = try tx.timers(of: ticket.id).contains {
-                    $0.state == ticket.state && $0.armedAt >= entered && ($0.status == .pending || $0.status == .fired) && $0.dueAt <= now
-                }
-                if late { overdue.append(ticket.id) }
-            }
-
-            var breakdowns: [(String, [(String, Int)])] = []
-            for field in definition.reportBreakdowns.compactMap(definition.field) {
-                var counts: [String: Int] = [:]
-                var groups: [String: Int] = [:]
-                for ticket in inRange {
+                for field in breakdownFields {
                     guard let value = ticket.fields[field.id] else { continue }
                     let ids: [String] = if case .choices(let ids) = value { ids } else { [value.plainText] }
                     for id in ids {
-                        counts[field.type.choices?.value(id)?.title ?? id, default: 0] += 1
+                        counts[field.id, default: [:]][field.type.choices?.value(id)?.title ?? id, default: 0] += 1
                         if let group = field.type.choices?.value(id)?.group {
-                            groups[field.type.choices?.groups.first { $0.id == group }?.title ?? group, default: 0] += 1
+                            groups[field.id, default: [:]][
+                                field.type.choices?.groups.first { $0.id == group }?.title ?? group, default: 0] += 1
                         }
                     }
                 }
-                let order = field.type.choices?.values.map(\.title) ?? counts.keys.sorted()
-                breakdowns.append((field.title, order.compactMap { title in counts[title].map { (title, $0) } }))
-                if !groups.isEmpty, let choices = field.type.choices {
+            }
+
+            let months = (monthEnds ?? []).map { month in
+                Report.Month(
+                    month: month.key, opened: opened[month.key] ?? 0, finished: finished[month.key] ?? 0,
+                    standing: standing[month.key] ?? [:])
+            }
+            let stageTimes = definition.states.compactMap { state -> Report.StageTime? in
+                guard let histogram = stays[state.id], !histogram.isEmpty else { return nil }
+                return Report.StageTime(
+                    state: state.id, stays: histogram.values.reduce(0, +), median: Self.percentile(histogram, 0.5),
+                    percentile90: Self.percentile(histogram, 0.9))
+            }
+            var breakdowns: [(String, [(String, Int)])] = []
+            for field in breakdownFields {
+                let fieldCounts = counts[field.id] ?? [:]
+                let order = field.type.choices?.values.map(\.title) ?? fieldCounts.keys.sorted()
+                breakdowns.append((field.title, order.compactMap { title in fieldCounts[title].map { (title, $0) } }))
+                if let fieldGroups = groups[field.id], !fieldGroups.isEmpty, let choices = field.type.choices {
                     breakdowns.append(
                         (
                             "\(field.title): \(Vocabulary.forLanguage(definition.language).area)",
-                            choices.groups.compactMap { group in groups[group.title].map { (group.title, $0) } }
+                            choices.groups.compactMap { group in fieldGroups[group.title].map { (group.title, $0) } }
                         ))
                 }
             }
@@ -148,12 +149,36 @@ extension Engine {
         }
     }
 
-    /// The p-quantile of sorted values, interpolating linearly between neighbours.
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard sorted.count > 1 else { return sorted.first ?? 0 }
-        let position = p * Double(sorted.count - 1)
+    /// The calendar months from the one containing `first` to the one containing `last`, each with the instant it ends.
+    static func monthEnds(from first: LocalDate, to last: LocalDate, calendar: BusinessCalendar) -> [(key: String, end: Date)] {
+        var result: [(key: String, end: Date)] = []
+        var month = LocalDate(year: first.year, month: first.month, day: 1) ?? first
+        while month <= last {
+            let next = LocalDate(year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1, day: 1) ?? month
+            result.append((String(month.iso8601.prefix(7)), calendar.instant(next, secondsOfDay: 0)))
+            if next <= month { break }
+            month = next
+        }
+        return result
+    }
+
+    /// The p-quantile of the values a histogram (value → how often) holds, interpolating linearly between neighbours
+    /// exactly as over the sorted values.
+    static func percentile(_ histogram: [Int: Int], _ p: Double) -> Double {
+        let values = histogram.keys.sorted()
+        let count = histogram.values.reduce(0, +)
+        guard count > 1 else { return values.first.map(Double.init) ?? 0 }
+        func value(at index: Int) -> Double {
+            var seen = 0
+            for value in values {
+                seen += histogram[value] ?? 0
+                if index < seen { return Double(value) }
+            }
+            return Double(values.last ?? 0)
+        }
+        let position = p * Double(count - 1)
         let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
+        let upper = min(lower + 1, count - 1)
+        return value(at: lower) + (value(at: upper) - value(at: lower)) * (position - Double(lower))
     }
 }

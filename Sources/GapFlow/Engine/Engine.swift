@@ -269,6 +269,11 @@ public final class Engine: Sendable {
         try store.read { tx in try tx.tickets(filter) }
     }
 
+    /// Calls `visit` with every ticket the filter matches, oldest first, read through a cursor: memory stays flat.
+    public func forEachTicket(_ filter: TicketFilter, _ visit: (Ticket) throws -> Void) throws {
+        try store.read { tx in try tx.forEachTicket(filter, visit) }
+    }
+
     /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).
     func appendHistory(_ entry: HistoryEntry, ticket: String, in tx: any StoreTransaction) throws {
         try tx.appendHistory(.linking(entry, ticket: ticket, after: try tx.historyHead(of: ticket)), ticket: ticket)

@@ -52,6 +52,12 @@ public struct FieldChange: Sendable, Equatable {
     public let field: String
     public let old: FieldValue?
     public let new: FieldValue?
+
+    public init(field: String, old: FieldValue? = nil, new: FieldValue? = nil) {
+        self.field = field
+        self.old = old
+        self.new = new
+    }
 }
 
 /// One append-only record of what happened to a ticket: who, when, what and why.

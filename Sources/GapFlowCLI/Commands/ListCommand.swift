@@ -16,30 +16,45 @@ enum ListCommand: GapFlowCommand {
         _ = try arguments.positionals([], command: name)
         let engine = try context.engine(mode: .readOnly)
         let workflowIDs = try arguments.value("workflow").map { [$0] } ?? engine.workflowIDs()
-        var rows: [(Ticket, Definition)] = []
+        var filters: [(workflow: String, latest: Definition, filter: TicketFilter)] = []
         var skipped: UsageError?
-        var matched = 0
         for workflow in workflowIDs {
             let latest = try engine.definition(workflow)
-            let filter: TicketFilter
             do {
-                filter = try self.filter(for: latest, arguments)
+                filters.append((workflow, latest, try self.filter(for: latest, arguments)))
             } catch let mismatch as UsageError {
                 // Without --workflow, a filter that names what one workflow lacks just leaves that workflow out.
                 guard arguments.value("workflow") == nil else { throw mismatch }
                 skipped = skipped ?? mismatch
-                continue
-            }
-            matched += 1
-            for ticket in try engine.tickets(filter) {
-                rows.append((ticket, ticket.version == latest.version ? latest : try engine.definition(workflow, version: ticket.version)))
             }
         }
-        if matched == 0, let skipped { throw skipped }
+        if filters.isEmpty, let skipped { throw skipped }
+        /// Every matching ticket with its pinned definition, read through a cursor.
+        func forEachRow(_ visit: (Ticket, Definition) throws -> Void) throws {
+            var remaining = filters.first?.filter.limit ?? .max
+            for (workflow, latest, var filter) in filters where remaining > 0 {
+                filter.limit = remaining
+                try engine.forEachTicket(filter) { ticket in
+                    remaining -= 1
+                    try visit(ticket, ticket.version == latest.version ? latest : try engine.definition(workflow, version: ticket.version))
+                }
+            }
+        }
         if arguments.flag("json") {
-            try context.printJSON(rows.map { TicketView($0.0, $0.1) })
+            // Streamed as one JSON array, element by element: memory stays flat however many tickets match.
+            try context.stream(to: nil) { line in
+                var pending: String?
+                try forEachRow { ticket, definition in
+                    let element = try JSONValueEncoder.pretty(TicketView(ticket, definition))
+                    try line(pending.map { $0 + "," } ?? "[")
+                    pending = element.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+                }
+                try line(pending.map { $0 + "\n]" } ?? "[]")
+            }
             return
         }
+        var rows: [(Ticket, Definition)] = []
+        try forEachRow { rows.append(($0, $1)) }
         if rows.isEmpty {
             context.output.line("no tickets match")
             return
