@@ -107,11 +107,16 @@ public enum CLI {
         CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
         CommandEntry(AuditCommand.self), CommandEntry(BackupCommand.self),
         CommandEntry(ExportCommand.self), CommandEntry(ImportCommand.self),
-        CommandEntry(DemoCommand.self),
+        CommandEntry(DemoCommand.self), CommandEntry(VersionCommand.self),
     ]
+
+    /// The version `gapflow --version` prints.
+    public static let version = "0.1.0"
 
     /// Runs `gapflow` with `arguments` (without the program name).
     public static func run(_ arguments: [String], environment: Environment) -> Int32 {
+        // `gapflow --version` is `gapflow version`.
+        let arguments = arguments.first == "--version" ? [VersionCommand.name] + arguments.dropFirst() : arguments
         guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
             if arguments.isEmpty {
                 environment.errors.write(overview)
@@ -153,6 +158,7 @@ public enum CLI {
             gapflow — carries systemic gaps from case management up to the steering group and the answer back down.
 
             USAGE: gapflow COMMAND [OPTIONS]
+                   gapflow --version
 
             COMMANDS:
 

@@ -145,6 +145,7 @@ import Testing
             (["show"], "error: missing TICKET for `gapflow show`", "hint: usage: gapflow show TICKET [--json] [--db PATH]"),
             (["validate"], "error: missing FILE for `gapflow validate`", "hint: usage: gapflow validate FILE... [--json]"),
             (["show", "A", "B"], "error: unexpected argument \"B\" for `gapflow show`", "hint: see `gapflow show --help`"),
+            (["version", "now"], "error: unexpected argument \"now\" for `gapflow version`", "hint: see `gapflow version --help`"),
             (["migrate", "kim"], "error: migrate needs --to VERSION", "hint: see `gapflow workflows`"),
             (["migrate", "kim", "--to", "two"], "error: option --to takes a whole number, not \"two\"", ""),
             (["minutes"], "error: minutes needs --meeting ID", "hint: see `gapflow meeting list`"),
@@ -158,5 +159,19 @@ import Testing
             #expect(hint.isEmpty ? lines.count == 1 : lines.dropFirst() == [hint], "\(arguments): \(result.errors)")
         }
         #expect(!FileManager.default.fileExists(atPath: shell.databasePath))
+    }
+
+    @Test func versionPrintsTheOneVersionConstant() {
+        let shell = Shell()
+        #expect(CLI.version.split(separator: ".").count == 3)
+        #expect(CLI.version.split(separator: ".").allSatisfy { Int($0) != nil })
+        for arguments in [["--version"], ["version"]] {
+            let result = shell.run(arguments)
+            #expect(result.status == 0, "\(arguments)")
+            #expect(result.output == "gapflow \(CLI.version)\n", "\(arguments)")
+            #expect(result.errors.isEmpty, "\(arguments)")
+        }
+        #expect(shell.run("--help").output.contains("gapflow --version"))
+        #expect(shell.run("version", "--help").output.contains("USAGE: gapflow version\n"))
     }
 }
