@@ -107,11 +107,16 @@ public enum CLI {
         CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
         CommandEntry(AuditCommand.self), CommandEntry(BackupCommand.self),
         CommandEntry(ExportCommand.self), CommandEntry(ImportCommand.self),
-        CommandEntry(DemoCommand.self),
+        CommandEntry(DemoCommand.self), CommandEntry(VersionCommand.self),
     ]
+
+    /// The version `gapflow --version` prints.
+    public static let version = "0.1.0"
 
     /// Runs `gapflow` with `arguments` (without the program name).
     public static func run(_ arguments: [String], environment: Environment) -> Int32 {
+        // `gapflow --version` is `gapflow version`.
+        let arguments = arguments.first == "--version" ? [VersionCommand.name] + arguments.dropFirst() : arguments
         guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
             if arguments.isEmpty {
                 environment.errors.write(overview)
@@ -140,8 +145,8 @@ public enum CLI {
             return ExitCode.success.rawValue
         }
         do {
-            let parsed = try ParsedArguments(rest, specs: command.options, command: command.usageName(rest))
-            try command.run(parsed, Context(environment: environment, arguments: parsed))
+            let line = try ParsedLine(rest, declaration: command.declaration, command: command.name, shownAs: command.usageName(rest))
+            try command.run(line, environment)
             return ExitCode.success.rawValue
         } catch {
             return report(error, environment)
@@ -153,6 +158,7 @@ public enum CLI {
             gapflow — carries systemic gaps from case management up to the steering group and the answer back down.
 
             USAGE: gapflow COMMAND [OPTIONS]
+                   gapflow --version
 
             COMMANDS:
 
@@ -197,35 +203,36 @@ extension UsageError: ExplainedError {
     var kind: ErrorKind { .usage }
 }
 
-/// A command as the dispatcher sees it: its texts, options and what it runs, taken from its type.
+/// A command as the dispatcher sees it: its texts, declaration and what it runs, taken from its type.
 struct CommandEntry: Sendable {
     let name: String
     let summary: String
+    let usage: String
     let help: String
-    let options: [OptionSpec]
+    let declaration: Declaration
     let usageName: @Sendable ([String]) -> String
-    let run: @Sendable (ParsedArguments, Context) throws -> Void
+    let run: @Sendable (ParsedLine, Environment) throws -> Void
 
     init<C: GapFlowCommand>(_ command: C.Type) {
         name = C.name
         summary = C.summary
+        usage = C.usage
         help = C.help
-        options = C.options
+        declaration = C.Syntax.declaration
         usageName = { C.usageName($0) }
-        run = { try C.run($0, $1) }
+        run = { line, environment in try C.run(ParsedArguments(line), Context(environment: environment, arguments: line)) }
     }
 }
 
-/// One `gapflow` subcommand: its name, help and options, and what it does.
+/// One `gapflow` subcommand: its name, help and arguments, and what it does.
 protocol GapFlowCommand: SendableMetatype {
+    /// The positional arguments and options, declared once: parsing, the usage line and `--help` come from it.
+    associatedtype Syntax: CommandSyntax
     static var name: String { get }
     static var summary: String { get }
-    /// The part after `gapflow NAME` in the usage line.
-    static var synopsis: String { get }
     /// More explanation below the usage line, if any.
     static var discussion: String { get }
-    static var options: [OptionSpec] { get }
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws
     /// The name shown in messages (with a subcommand for `actor add`).
     static func usageName(_ arguments: [String]) -> String
 }
@@ -234,22 +241,20 @@ extension GapFlowCommand {
     static var discussion: String { "" }
     static func usageName(_ arguments: [String]) -> String { name }
 
+    /// The usage line, from the declaration: `gapflow show TICKET [--json] [--db PATH]`.
+    static var usage: String {
+        let synopsis = Syntax.declaration.synopsis
+        return synopsis.isEmpty ? "gapflow \(name)" : "gapflow \(name) \(synopsis)"
+    }
+
+    /// `gapflow NAME --help`, from the declaration: the summary, the usage line, the discussion, every option.
     static var help: String {
-        var text = "\(summary)\n\nUSAGE: gapflow \(name) \(synopsis)\n"
+        var text = "\(summary)\n\nUSAGE: \(usage)\n"
         if !discussion.isEmpty { text += "\n\(discussion)\n" }
-        if !options.isEmpty {
-            text += "\nOPTIONS:\n"
-            for option in options {
-                let head: String
-                switch option.kind {
-                case .flag: head = "--\(option.name)"
-                case .value(let placeholder): head = "--\(option.name) \(placeholder)"
-                case .repeated(let placeholder): head = "--\(option.name) \(placeholder) ..."
-                }
-                text += "  " + head.padding(toLength: 26, withPad: " ", startingAt: 0) + option.help + "\n"
-            }
-        }
-        text += "  --help                    show this help\n"
+        text += "\nOPTIONS:\n"
+        let rows = Syntax.declaration.options.map { ($0.head, $0.helpText) } + [("--help", "show this help")]
+        let width = max(24, rows.map(\.0.count).max() ?? 0) + 2
+        for (head, help) in rows { text += "  " + head.padding(toLength: width, withPad: " ", startingAt: 0) + help + "\n" }
         return text
     }
 }

@@ -4,13 +4,15 @@ import GapFlow
 /// What a running command needs: the environment, and the engine and actor, opened on first use.
 struct Context {
     let environment: Environment
-    let arguments: ParsedArguments
+    /// The command's parsed line; the context reads only the shared options (`--db`, `--as`, `--fields`, `--set`,
+    /// `--workflow`), by name, and only a command that declares one can have been given it.
+    let arguments: ParsedLine
 
     var output: Output { environment.output }
 
     /// `--db`, else `$GAPFLOW_DB`, else `./gapflow.sqlite`.
     var databasePath: String {
-        environment.url(arguments.value("db") ?? environment.variables["GAPFLOW_DB"] ?? "gapflow.sqlite").path
+        environment.url(arguments.value(.database) ?? environment.variables["GAPFLOW_DB"] ?? "gapflow.sqlite").path
     }
 
     /// The engine on the existing database.
@@ -20,7 +22,7 @@ struct Context {
 
     /// The acting actor's name: `--as`, else `$GAPFLOW_ACTOR`, else the login name.
     var actorName: String {
-        arguments.value("as") ?? environment.variables["GAPFLOW_ACTOR"] ?? environment.variables["USER"]
+        arguments.value(.actor) ?? environment.variables["GAPFLOW_ACTOR"] ?? environment.variables["USER"]
             ?? environment.variables["LOGNAME"] ?? "unknown"
     }
 
@@ -32,7 +34,7 @@ struct Context {
     /// Field values from `--fields FILE` and `--set field=value` (the latter win).
     func fieldInputs() throws -> [String: FieldInput] {
         var inputs: [String: FieldInput] = [:]
-        if let file = arguments.value("fields") {
+        if let file = arguments.value(.fields) {
             let root = try Self.readJSON(
                 environment.url(file), shownAs: file,
                 hint: "the fields file is a JSON object of field names and values; nothing was changed")
@@ -41,7 +43,7 @@ struct Context {
             }
             for member in members { inputs[member.key] = .json(member.value) }
         }
-        for assignment in arguments.all("set") {
+        for assignment in arguments.all(.set) {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
                 throw UsageError("--set takes FIELD=VALUE, not \"\(assignment)\"", hint: "e.g. --set municipality=Siegburg")
             }
@@ -66,7 +68,7 @@ struct Context {
 
     /// The workflow whose meetings a command means: `--workflow`, else the only registered one that has meetings.
     func meetingWorkflow(_ engine: Engine) throws -> String {
-        if let workflow = arguments.value("workflow") { return workflow }
+        if let workflow = arguments.value(.meetingWorkflow) { return workflow }
         var withMeetings: [String] = []
         for id in try engine.workflowIDs() where try engine.definition(id).meetings != nil {
             withMeetings.append(id)

@@ -7,13 +7,13 @@ import GapFlow
 /// `samples/demo-walk.json`); a simulated clock moves through the days, so the history shows realistic dates.
 struct Demo {
     let context: Context
-    let arguments: ParsedArguments
+    let arguments: ParsedArguments<DemoCommand.Syntax>
 
     private var output: Output { context.output }
 
     func run() throws {
-        let samples = context.environment.url(arguments.value("samples") ?? "samples")
-        let workflows = context.environment.url(arguments.value("workflows") ?? "Workflows")
+        let samples = context.environment.url(arguments.value(\.samples) ?? "samples")
+        let workflows = context.environment.url(arguments.value(\.workflows) ?? "Workflows")
         let actors = try readActors(samples.appendingPathComponent("actors.json"))
         let gaps = try readGaps(samples.appendingPathComponent("gaps.json"))
         let steps = try readSteps(samples.appendingPathComponent("demo-walk.json"))
@@ -123,7 +123,7 @@ struct Demo {
     }
 
     private func databasePath() throws -> String {
-        if let given = arguments.value("db") {
+        if let given = arguments.value(\.db) {
             let path = context.environment.url(given).path
             if FileManager.default.fileExists(atPath: path) {
                 throw CommandFailure("\(given) already exists; the demo builds a fresh database", hint: "remove it or give another --db")

@@ -4,38 +4,41 @@ import GapFlow
 enum ActorCommand: GapFlowCommand {
     static let name = "actor"
     static let summary = "Register actors with their roles (actor add), or list them (actor list)."
-    static let synopsis = "add NAME --role ROLE [--role ROLE ...] [--municipality M] | list [--json]"
     static let discussion = """
         Adding an existing actor replaces its roles and municipality. An actor with a municipality may act only on
         tickets of that municipality in workflows that declare a "scopeField".
         """
-    static let options: [OptionSpec] = [
-        .repeated("role", "ROLE", "a role the actor holds"),
-        .value("municipality", "M", "restrict the actor to one municipality"), .json, .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let subcommand = Positional("add|list")
+        let actorName = OptionalPositional("NAME")
+        let role = RepeatedOption("role", "ROLE", "a role the actor holds (actor add: at least one)")
+        let municipality = ValueOption("municipality", "M", "restrict the actor to one municipality")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
     static func usageName(_ arguments: [String]) -> String {
         arguments.first.map { "actor \($0)" } ?? name
     }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let words = try arguments.positionals(["add|list", "NAME"], optional: 1, command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let words = arguments.positionals
         switch words[0] {
         case "add":
             guard words.count == 2 else {
-                throw UsageError("missing NAME for `gapflow actor add`", hint: "usage: gapflow \(name) \(synopsis)")
+                throw UsageError("missing NAME for `gapflow actor add`", hint: "usage: \(usage)")
             }
-            let roles = arguments.all("role")
+            let roles = arguments.all(\.role)
             if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
             let engine = try context.engine()
-            try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value("municipality")))
+            try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)))
             let saved = try engine.actor(named: words[1])
             context.output.line(
                 "actor \(saved.name): \(saved.roles.joined(separator: ", "))" + (saved.municipality.map { " (\($0))" } ?? ""))
         case "list":
             guard words.count == 1 else { throw UsageError("`gapflow actor list` takes no NAME", hint: nil) }
             let actors = try context.engine(mode: .readOnly).actors()
-            if arguments.flag("json") {
+            if arguments.flag(\.json) {
                 try context.printJSON(actors)
             } else {
                 context.output.write(

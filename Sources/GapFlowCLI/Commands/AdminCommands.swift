@@ -6,16 +6,18 @@ import GapFlowDocuments
 enum ExplainCommand: GapFlowCommand {
     static let name = "explain"
     static let summary = "Explain a workflow (a file or a registered one) in plain language, as Markdown or HTML."
-    static let synopsis = "FILE|WORKFLOW [--format md|html] [--out FILE]"
-    static let options: [OptionSpec] = [
-        .value("format", "FORMAT", "md (default) or html"), .value("out", "FILE", "write to a file instead of standard output"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let subject = Positional("FILE|WORKFLOW")
+        let format = ValueOption("format", "md|html", "the output format (default: md)")
+        let out = ValueOption.out
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let definition = try context.definition(fileOrWorkflow: try arguments.positionals(["FILE|WORKFLOW"], command: name)[0])
-        switch arguments.value("format") ?? "md" {
-        case "md": try context.write(ExplainExport.markdown(definition), to: arguments.value("out"))
-        case "html": try context.write(ExplainExport.html(definition), to: arguments.value("out"))
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let definition = try context.definition(fileOrWorkflow: arguments.positional(\.subject))
+        switch arguments.value(\.format) ?? "md" {
+        case "md": try context.write(ExplainExport.markdown(definition), to: arguments.value(\.out))
+        case "html": try context.write(ExplainExport.html(definition), to: arguments.value(\.out))
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
     }
@@ -25,15 +27,17 @@ enum ExplainCommand: GapFlowCommand {
 enum DeployCommand: GapFlowCommand {
     static let name = "deploy"
     static let summary = "Register a definition file as a workflow version (after validating it)."
-    static let synopsis = "FILE [--db PATH]"
     static let discussion = """
         Running tickets stay on the version they started with; new tickets take the newest. A changed file under a
         version number that is already registered is refused: raise "version". Move running tickets with `gapflow migrate`.
         """
-    static let options: [OptionSpec] = [.database]
+    struct Syntax: CommandSyntax {
+        let file = Positional("FILE")
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let file = try arguments.positionals(["FILE"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let file = arguments.positional(\.file)
         let url = context.environment.url(file)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CommandFailure("cannot read \(file)", hint: "check the path")
@@ -49,26 +53,27 @@ enum DeployCommand: GapFlowCommand {
 enum MigrateCommand: GapFlowCommand {
     static let name = "migrate"
     static let summary = "Move a workflow's open tickets to another version, all or none (--check to see what would happen)."
-    static let synopsis = "WORKFLOW --to VERSION [--map OLD=NEW ...] [--check] [--allow-dropped-timers] [--as ACTOR]"
     static let discussion = """
         States keep their id unless --map names another (needed for states the new version removed). Every ticket's
         fields must exist and be valid in the new version; its timers are armed anew under it, counted from when the
         ticket entered its state. Any problem refuses the whole migration, listed per ticket; nothing is changed.
         """
-    static let options: [OptionSpec] = [
-        .value("to", "VERSION", "the version to move to"), .repeated("map", "OLD=NEW", "map a state of the old version to one of the new"),
-        .flag("check", "report what would happen, change nothing"),
-        .flag("allow-dropped-timers", "accept timers the new version no longer has"),
-        .actor, .json, .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let workflow = Positional("WORKFLOW")
+        let to = RequiredOption("to", "VERSION", "the version to move to", hint: "see `gapflow workflows`")
+        let map = RepeatedOption("map", "OLD=NEW", "map a state of the old version to one of the new")
+        let check = FlagOption("check", "report what would happen, change nothing")
+        let allowDroppedTimers = FlagOption("allow-dropped-timers", "accept timers the new version no longer has")
+        let actor = ValueOption.actor
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let workflow = try arguments.positionals(["WORKFLOW"], command: name)[0]
-        guard let version = try arguments.integer("to") else {
-            throw UsageError("migrate needs --to VERSION", hint: "see `gapflow workflows`")
-        }
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let workflow = arguments.positional(\.workflow)
+        let version = try arguments.integer(\.to)
         var mapping: [String: String] = [:]
-        for pair in arguments.all("map") {
+        for pair in arguments.all(\.map) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw UsageError("--map takes OLD=NEW, not \"\(pair)\"", hint: nil)
@@ -77,8 +82,8 @@ enum MigrateCommand: GapFlowCommand {
         }
         let engine = try context.engine()
         let steps = try engine.migrate(
-            workflow: workflow, to: version, mapping: mapping, actor: try context.actor(in: engine), check: arguments.flag("check"),
-            allowDroppedTimers: arguments.flag("allow-dropped-timers"))
+            workflow: workflow, to: version, mapping: mapping, actor: try context.actor(in: engine), check: arguments.flag(\.check),
+            allowDroppedTimers: arguments.flag(\.allowDroppedTimers))
         for step in steps {
             let timers = step.timers.map { "\($0.timer) \(Timestamp.german($0.dueAt))" }.joined(separator: ", ")
             context.output.line(
@@ -86,7 +91,7 @@ enum MigrateCommand: GapFlowCommand {
                     + (timers.isEmpty ? "" : "; timers: \(timers)"))
         }
         context.output.line(
-            arguments.flag("check")
+            arguments.flag(\.check)
                 ? "check passed: \(steps.count) ticket\(steps.count == 1 ? "" : "s") would be migrated; nothing was changed"
                 : "\(steps.count) ticket\(steps.count == 1 ? "" : "s") migrated in one transaction")
     }
@@ -96,25 +101,27 @@ enum MigrateCommand: GapFlowCommand {
 enum PurgeCommand: GapFlowCommand {
     static let name = "purge"
     static let summary = "Anonymise tickets past their workflow's retention period: free text removed, statistics kept."
-    static let synopsis = "[--check] [--as ACTOR]"
     static let discussion = """
         A workflow declares "retention": { "anonymiseAfter": "P2Y" }. Tickets that have been in a final state that long
         lose their free text (ticket, history, notices); states, dates, choices and counts stay for the statistics.
         Each anonymisation is recorded in the ticket's history as `purge`.
         """
-    static let options: [OptionSpec] = [.flag("check", "report what would be anonymised, change nothing"), .actor, .database]
+    struct Syntax: CommandSyntax {
+        let check = FlagOption("check", "report what would be anonymised, change nothing")
+        let actor = ValueOption.actor
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine()
-        let results = try engine.purge(actor: try context.actor(in: engine), check: arguments.flag("check"))
+        let results = try engine.purge(actor: try context.actor(in: engine), check: arguments.flag(\.check))
         for result in results {
             context.output.line(
-                "\(arguments.flag("check") ? "would anonymise" : "anonymised") \(result.ticket) (finished \(Timestamp.german(result.finishedAt))): "
+                "\(arguments.flag(\.check) ? "would anonymise" : "anonymised") \(result.ticket) (finished \(Timestamp.german(result.finishedAt))): "
                     + "removed \(result.removedFields.joined(separator: ", "))")
         }
         context.output.line(
-            "\(results.count) ticket\(results.count == 1 ? "" : "s")\(arguments.flag("check") ? " would be" : "") anonymised")
+            "\(results.count) ticket\(results.count == 1 ? "" : "s")\(arguments.flag(\.check) ? " would be" : "") anonymised")
     }
 }
 
@@ -122,19 +129,23 @@ enum PurgeCommand: GapFlowCommand {
 enum AuditCommand: GapFlowCommand {
     static let name = "audit"
     static let summary = "Verify the tamper-evident history: recompute every ticket's hash chain (audit verify [TICKET])."
-    static let synopsis = "verify [TICKET] [--json]"
     static let discussion = "Exit code 0 when every chain verifies, 1 with the first broken link of each ticket whose history was changed."
-    static let options: [OptionSpec] = [.json, .database]
+    struct Syntax: CommandSyntax {
+        let subcommand = Positional("verify")
+        let ticket = OptionalPositional("TICKET")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
     static func usageName(_ arguments: [String]) -> String { arguments.first.map { "audit \($0)" } ?? name }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let words = try arguments.positionals(["verify", "TICKET"], optional: 1, command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let words = arguments.positionals
         guard words[0] == "verify" else {
             throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow audit`", hint: "use `audit verify`")
         }
         let report = try context.engine(mode: .readOnly).verifyHistory(ticket: words.count > 1 ? words[1] : nil)
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(report)
         } else {
             for finding in report.findings {
@@ -153,11 +164,13 @@ enum AuditCommand: GapFlowCommand {
 enum BackupCommand: GapFlowCommand {
     static let name = "backup"
     static let summary = "Write a consistent copy of the database (SQLite online backup), also while others write."
-    static let synopsis = "FILE [--db PATH]"
-    static let options: [OptionSpec] = [.database]
+    struct Syntax: CommandSyntax {
+        let file = Positional("FILE")
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let file = try arguments.positionals(["FILE"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let file = arguments.positional(\.file)
         let target = context.environment.url(file).path
         try context.engine().store.backup(to: target)
         let verified = try Engine(store: try StoreFactory.open(target, mode: .readOnly)).verifyHistory()
@@ -171,16 +184,16 @@ enum BackupCommand: GapFlowCommand {
 enum ExportCommand: GapFlowCommand {
     static let name = "export"
     static let summary = "Export every ticket, history entry, timer, meeting and definition version as JSON lines."
-    static let synopsis = "--format jsonl [--out FILE] [--db PATH]"
-    static let options: [OptionSpec] = [
-        .value("format", "FORMAT", "jsonl (the only one)"), .value("out", "FILE", "write to a file instead of standard output"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let format = ValueOption("format", "jsonl", "the only format (default)")
+        let out = ValueOption.out
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
-        guard (arguments.value("format") ?? "jsonl") == "jsonl" else { throw UsageError("the export format is jsonl", hint: nil) }
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        guard (arguments.value(\.format) ?? "jsonl") == "jsonl" else { throw UsageError("the export format is jsonl", hint: nil) }
         let engine = try context.engine(mode: .readOnly)
-        try context.stream(to: arguments.value("out")) { line in try engine.export(line) }
+        try context.stream(to: arguments.value(\.out)) { line in try engine.export(line) }
     }
 }
 
@@ -188,11 +201,13 @@ enum ExportCommand: GapFlowCommand {
 enum ImportCommand: GapFlowCommand {
     static let name = "import"
     static let summary = "Import an export (JSON lines) into a new, empty database, all or nothing."
-    static let synopsis = "FILE --db PATH"
-    static let options: [OptionSpec] = [.database]
+    struct Syntax: CommandSyntax {
+        let file = Positional("FILE")
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let file = try arguments.positionals(["FILE"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let file = arguments.positional(\.file)
         let lines = try context.lines(of: file)
         let path = context.databasePath
         let isNew = !FileManager.default.fileExists(atPath: path)

@@ -5,7 +5,6 @@ import GapFlow
 enum DecisionsCommand: GapFlowCommand {
     static let name = "decisions"
     static let summary = "Apply a meeting's decisions from one file, all or nothing (decisions apply FILE [--check])."
-    static let synopsis = "apply FILE [--check] [--as ACTOR]"
     static let discussion = """
         Write the file's template with `gapflow agenda --format decisions --out FILE`, fill in "event" (and "set")
         for each item after the meeting, then apply it. Every entry is checked first; any problem refuses the whole
@@ -13,12 +12,19 @@ enum DecisionsCommand: GapFlowCommand {
         Entries whose "event" is null are skipped. A file with "circulation": true instead of "meeting" records
         decisions taken in writing between meetings (Umlaufverfahren).
         """
-    static let options: [OptionSpec] = [.flag("check", "check the file and report, change nothing"), .actor, .json, .database]
+    struct Syntax: CommandSyntax {
+        let subcommand = Positional("apply")
+        let file = Positional("FILE")
+        let check = FlagOption("check", "check the file and report, change nothing")
+        let actor = ValueOption.actor
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
     static func usageName(_ arguments: [String]) -> String { arguments.first.map { "decisions \($0)" } ?? name }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let words = try arguments.positionals(["apply", "FILE"], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let words = arguments.positionals
         guard words[0] == "apply" else {
             throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow decisions`", hint: "use `decisions apply FILE`")
         }
@@ -28,10 +34,10 @@ enum DecisionsCommand: GapFlowCommand {
         let parsed = try DecisionsFile(root, name: file)
         let engine = try context.engine()
         let actor = try context.actor(in: engine)
-        let results = try engine.applyDecisions(parsed.decisions, meeting: parsed.meeting, actor: actor, check: arguments.flag("check"))
-        let verb = arguments.flag("check") ? "would apply" : "applied"
-        if arguments.flag("json") {
-            try context.printJSON(DecisionsView(checked: arguments.flag("check"), skipped: parsed.skipped, decisions: results))
+        let results = try engine.applyDecisions(parsed.decisions, meeting: parsed.meeting, actor: actor, check: arguments.flag(\.check))
+        let verb = arguments.flag(\.check) ? "would apply" : "applied"
+        if arguments.flag(\.json) {
+            try context.printJSON(DecisionsView(checked: arguments.flag(\.check), skipped: parsed.skipped, decisions: results))
             return
         }
         for result in results {
@@ -41,7 +47,7 @@ enum DecisionsCommand: GapFlowCommand {
             context.output.line("skipped entries without an event: \(parsed.skipped.map(String.init).joined(separator: ", "))")
         }
         context.output.line(
-            arguments.flag("check")
+            arguments.flag(\.check)
                 ? "check passed: \(results.count) decision\(results.count == 1 ? "" : "s") would be applied; nothing was changed"
                 : "\(results.count) decision\(results.count == 1 ? "" : "s") applied in one transaction")
     }

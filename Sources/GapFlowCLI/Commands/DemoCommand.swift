@@ -5,16 +5,14 @@ import GapFlow
 enum DemoCommand: GapFlowCommand {
     static let name = "demo"
     static let summary = "Build a demo database from Workflows/ and samples/ and walk tickets through the process."
-    static let synopsis = "[--db PATH] [--workflows DIR] [--samples DIR]"
     static let discussion = "Without --db the database goes to a new temporary folder. An existing --db file is never overwritten."
-    static let options: [OptionSpec] = [
-        .value("db", "PATH", "where to create the demo database (must not exist yet)"),
-        .value("workflows", "DIR", "folder of definition files (default: ./Workflows)"),
-        .value("samples", "DIR", "folder with actors.json and gaps.json (default: ./samples)"),
-    ]
+    struct Syntax: CommandSyntax {
+        let db = ValueOption("db", "PATH", "where to create the demo database (must not exist yet)")
+        let workflows = ValueOption("workflows", "DIR", "folder of definition files (default: ./Workflows)")
+        let samples = ValueOption("samples", "DIR", "folder with actors.json and gaps.json (default: ./samples)")
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         try Demo(context: context, arguments: arguments).run()
     }
 }

@@ -6,24 +6,26 @@ import GapFlowDocuments
 enum DiagramCommand: GapFlowCommand {
     static let name = "diagram"
     static let summary = "Draw a workflow (a file or a registered one) as Mermaid, Graphviz DOT, or SVG."
-    static let synopsis = "FILE|WORKFLOW --format mermaid|dot|svg [--counts] [--ticket TICKET] [--out FILE]"
     static let discussion = """
         --counts shows how many open tickets stand in each state and how many are overdue; --ticket highlights the path
         a ticket took and where it stands (both read the database). SVG needs Graphviz's `dot` (apt-get install graphviz).
         """
-    static let options: [OptionSpec] = [
-        .value("format", "FORMAT", "mermaid (default), dot or svg"), .flag("counts", "annotate open and overdue tickets per state"),
-        .value("ticket", "TICKET", "highlight this ticket's path"), .value("out", "FILE", "write to a file instead of standard output"),
-        .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let subject = Positional("FILE|WORKFLOW")
+        let format = ValueOption("format", "mermaid|dot|svg", "the output format (default: mermaid)")
+        let counts = FlagOption("counts", "annotate open and overdue tickets per state")
+        let ticket = ValueOption("ticket", "TICKET", "highlight this ticket's path")
+        let out = ValueOption.out
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let subject = try arguments.positionals(["FILE|WORKFLOW"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let subject = arguments.positional(\.subject)
         var definition = try context.definition(fileOrWorkflow: subject)
         var annotations = DiagramExport.Annotations()
-        if arguments.flag("counts") || arguments.value("ticket") != nil {
+        if arguments.flag(\.counts) || arguments.value(\.ticket) != nil {
             let engine = try context.engine(mode: .readOnly)
-            if let id = arguments.value("ticket") {
+            if let id = arguments.value(\.ticket) {
                 let (ticket, pinned) = try engine.ticketWithDefinition(id)
                 guard ticket.workflowID == definition.id else {
                     throw UsageError("ticket \(ticket.id) belongs to \"\(ticket.workflowID)\", not \"\(definition.id)\"", hint: nil)
@@ -32,7 +34,7 @@ enum DiagramCommand: GapFlowCommand {
                 annotations.current = ticket.state
                 annotations.path = try engine.history(ticket.id).compactMap { entry in entry.from.map { ($0, entry.to, entry.event) } }
             }
-            if arguments.flag("counts") {
+            if arguments.flag(\.counts) {
                 let now = context.environment.clock.now()
                 let tickets = try engine.tickets(TicketFilter(workflow: definition.id))
                 let overdue = Set(try engine.pendingTimers(dueBy: now, limit: Int.max).map(\.ticketID))
@@ -45,7 +47,7 @@ enum DiagramCommand: GapFlowCommand {
             }
         }
         let text: String
-        switch arguments.value("format") ?? "mermaid" {
+        switch arguments.value(\.format) ?? "mermaid" {
         case "mermaid": text = DiagramExport.mermaid(definition, annotations: annotations)
         case "dot": text = DiagramExport.dot(definition, annotations: annotations)
         case "svg":
@@ -53,7 +55,7 @@ enum DiagramCommand: GapFlowCommand {
                 DiagramExport.dot(definition, annotations: annotations), searchPath: context.environment.variables["PATH"])
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use mermaid, dot or svg")
         }
-        try context.write(text, to: arguments.value("out"))
+        try context.write(text, to: arguments.value(\.out))
     }
 }
 

@@ -4,16 +4,20 @@ import GapFlow
 enum EventsCommand: GapFlowCommand {
     static let name = "events"
     static let summary = "List the events you may fire on a ticket now, and the fields each still needs."
-    static let synopsis = "TICKET [--as ACTOR] [--json]"
-    static let options: [OptionSpec] = [.actor, .json, .database]
+    struct Syntax: CommandSyntax {
+        let ticket = Positional("TICKET")
+        let actor = ValueOption.actor
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let id = try arguments.positionals(["TICKET"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let id = arguments.positional(\.ticket)
         let engine = try context.engine(mode: .readOnly)
         let actor = try context.actor(in: engine)
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         let options = try engine.options(ticket.id, actor: actor)
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(options.map { EventOptionView($0, from: ticket.state) })
             return
         }

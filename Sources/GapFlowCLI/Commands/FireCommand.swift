@@ -4,30 +4,36 @@ import GapFlow
 enum FireCommand: GapFlowCommand {
     static let name = "fire"
     static let summary = "Fire an event on a ticket (forward, table, mandate, publish, ...)."
-    static let synopsis =
-        "TICKET EVENT [--set FIELD=VALUE ...] [--fields FILE] [--comment TEXT] [--revision N] [--as ACTOR] [--role ROLE] [--json]"
     static let discussion = """
         --revision N refuses the change if someone else changed the ticket since you saw revision N (see `gapflow show`).
         A refused event changes nothing and lists every reason at once.
         """
-    static let options: [OptionSpec] = [
-        .repeated("set", "FIELD=VALUE", "a field value"), .value("fields", "FILE", "field values from a JSON file"),
-        .value("comment", "TEXT", "a comment for the history"),
-        .value("revision", "N", "the revision you last saw; a different one is a conflict"), .strict, .actor, .role, .json, .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let ticket = Positional("TICKET")
+        let event = Positional("EVENT")
+        let set = RepeatedOption.set
+        let fields = ValueOption.fields
+        let comment = ValueOption("comment", "TEXT", "a comment for the history")
+        let revision = ValueOption("revision", "N", "the revision you last saw; a different one is a conflict")
+        let strict = FlagOption.strict
+        let actor = ValueOption.actor
+        let role = ValueOption.role
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let words = try arguments.positionals(["TICKET", "EVENT"], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let words = arguments.positionals
         let values = try context.fieldInputs()
         let engine = try context.engine()
         var command = Command(
-            .fire(event: words[1]), actor: try context.actor(in: engine), role: arguments.value("role"), values: values,
-            comment: arguments.value("comment"), expectedRevision: try arguments.integer("revision"))
-        command.strict = arguments.flag("strict")
+            .fire(event: words[1]), actor: try context.actor(in: engine), role: arguments.value(\.role), values: values,
+            comment: arguments.value(\.comment), expectedRevision: try arguments.integer(\.revision))
+        command.strict = arguments.flag(\.strict)
         let outcome = try engine.fire(words[0], command)
         context.warn(outcome.warnings)
         let (_, definition) = try engine.ticketWithDefinition(outcome.ticket.id)
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(TicketView(outcome.ticket, definition))
         } else {
             let from = definition.stateTitle(outcome.entry.from ?? "")

@@ -4,15 +4,18 @@ import GapFlow
 enum HistoryCommand: GapFlowCommand {
     static let name = "history"
     static let summary = "Show a ticket's history: who did what, when, and what changed."
-    static let synopsis = "TICKET [--json]"
-    static let options: [OptionSpec] = [.json, .database]
+    struct Syntax: CommandSyntax {
+        let ticket = Positional("TICKET")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let id = try arguments.positionals(["TICKET"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let id = arguments.positional(\.ticket)
         let engine = try context.engine(mode: .readOnly)
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         let entries = try engine.history(ticket.id)
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(entries)
             return
         }

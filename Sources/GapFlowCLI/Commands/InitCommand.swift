@@ -5,16 +5,17 @@ import GapFlow
 enum InitCommand: GapFlowCommand {
     static let name = "init"
     static let summary = "Create the database (if needed) and register the workflows in Workflows/."
-    static let synopsis = "[--workflows DIR] [--db PATH]"
     static let discussion = """
         Every *.json and *.json5 file in the folder is validated first; if any is invalid, none is registered.
         Registering again is safe: unchanged files are skipped, a changed file needs a higher "version".
         """
-    static let options: [OptionSpec] = [.value("workflows", "DIR", "folder of definition files (default: ./Workflows)"), .database]
+    struct Syntax: CommandSyntax {
+        let workflows = ValueOption("workflows", "DIR", "folder of definition files (default: ./Workflows)")
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
-        let folder = context.environment.url(arguments.value("workflows") ?? "Workflows")
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let folder = context.environment.url(arguments.value(\.workflows) ?? "Workflows")
         let files = try definitionFiles(in: folder)
         let sources = try validated(files)
         let engine = Engine(store: try StoreFactory.open(context.databasePath, mode: .create), clock: context.environment.clock)

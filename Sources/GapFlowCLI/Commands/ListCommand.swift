@@ -4,18 +4,21 @@ import GapFlow
 enum ListCommand: GapFlowCommand {
     static let name = "list"
     static let summary = "List tickets, filtered by workflow, state, owning role and field values."
-    static let synopsis = "[--workflow W] [--state S ...] [--owner ROLE] [--where FIELD=VALUE ...] [--open] [--limit N] [--json]"
     static let discussion = "--where on a set field matches tickets whose set contains the value."
-    static let options: [OptionSpec] = [
-        .value("workflow", "W", "only this workflow"), .repeated("state", "STATE", "only tickets in this state"),
-        .value("owner", "ROLE", "only tickets in states this role owns"), .repeated("where", "FIELD=VALUE", "only tickets with this value"),
-        .flag("open", "only tickets not in a final state"), .value("limit", "N", "at most N tickets"), .json, .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let workflow = ValueOption("workflow", "W", "only this workflow")
+        let state = RepeatedOption("state", "STATE", "only tickets in this state")
+        let owner = ValueOption("owner", "ROLE", "only tickets in states this role owns")
+        let conditions = RepeatedOption("where", "FIELD=VALUE", "only tickets with this value")
+        let open = FlagOption("open", "only tickets not in a final state")
+        let limit = ValueOption("limit", "N", "at most N tickets")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
-        let workflowIDs = try arguments.value("workflow").map { [$0] } ?? engine.workflowIDs()
+        let workflowIDs = try arguments.value(\.workflow).map { [$0] } ?? engine.workflowIDs()
         var filters: [(workflow: String, latest: Definition, filter: TicketFilter)] = []
         var skipped: UsageError?
         for workflow in workflowIDs {
@@ -24,7 +27,7 @@ enum ListCommand: GapFlowCommand {
                 filters.append((workflow, latest, try self.filter(for: latest, arguments)))
             } catch let mismatch as UsageError {
                 // Without --workflow, a filter that names what one workflow lacks just leaves that workflow out.
-                guard arguments.value("workflow") == nil else { throw mismatch }
+                guard arguments.value(\.workflow) == nil else { throw mismatch }
                 skipped = skipped ?? mismatch
             }
         }
@@ -40,7 +43,7 @@ enum ListCommand: GapFlowCommand {
                 }
             }
         }
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             // Streamed as one JSON array, element by element: memory stays flat however many tickets match.
             try context.stream(to: nil) { line in
                 var pending: String?
@@ -76,19 +79,19 @@ enum ListCommand: GapFlowCommand {
     }
 
     /// The ticket filter the options describe, for one workflow; a usage error names what the workflow lacks.
-    static func filter(for latest: Definition, _ arguments: ParsedArguments) throws -> TicketFilter {
+    static func filter(for latest: Definition, _ arguments: ParsedArguments<Syntax>) throws -> TicketFilter {
         let workflow = latest.id
-        var filter = TicketFilter(workflow: workflow, limit: try arguments.integer("limit"))
+        var filter = TicketFilter(workflow: workflow, limit: try arguments.integer(\.limit))
         var states: Set<String>?
-        if !arguments.all("state").isEmpty {
-            for state in arguments.all("state") where latest.state(state) == nil {
+        if !arguments.all(\.state).isEmpty {
+            for state in arguments.all(\.state) where latest.state(state) == nil {
                 throw UsageError(
                     "workflow \"\(workflow)\" has no state \"\(state)\"", hint: "states: \(latest.states.map(\.id).joined(separator: ", "))"
                 )
             }
-            states = Set(arguments.all("state"))
+            states = Set(arguments.all(\.state))
         }
-        if let owner = arguments.value("owner") {
+        if let owner = arguments.value(\.owner) {
             guard latest.role(owner) != nil else {
                 throw UsageError(
                     "workflow \"\(workflow)\" has no role \"\(owner)\"", hint: "roles: \(latest.roles.map(\.id).joined(separator: ", "))")
@@ -96,12 +99,12 @@ enum ListCommand: GapFlowCommand {
             let owned = Set(latest.states.filter { $0.owner == owner }.map(\.id))
             states = states.map { $0.intersection(owned) } ?? owned
         }
-        if arguments.flag("open") {
+        if arguments.flag(\.open) {
             let running = Set(latest.states.filter { !$0.isFinal }.map(\.id))
             states = states.map { $0.intersection(running) } ?? running
         }
         filter.states = states.map { Array($0).sorted() }
-        for condition in arguments.all("where") {
+        for condition in arguments.all(\.conditions) {
             guard let equals = condition.firstIndex(of: "=") else {
                 throw UsageError("--where takes FIELD=VALUE, not \"\(condition)\"", hint: "e.g. --where municipality=Siegburg")
             }

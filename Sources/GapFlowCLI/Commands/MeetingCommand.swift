@@ -6,49 +6,53 @@ import GapFlowDocuments
 enum MeetingCommand: GapFlowCommand {
     static let name = "meeting"
     static let summary = "Keep the meeting calendar: meeting add, list, show, and ics (iCalendar export)."
-    static let synopsis = """
-        add --date YYYY-MM-DD [--time HH:MM] --title TEXT [--place TEXT] [--deadline YYYY-MM-DD] | list [--json] | show ID|next | ics [--out FILE]
-        """
     static let discussion = """
         The submission deadline (Antragsfrist) defaults to the workflow's "submissionDays" before the meeting.
         --workflow is needed only when several registered workflows have meetings.
         """
-    static let options: [OptionSpec] = [
-        .value("date", "DATE", "the meeting's date (2027-03-12 or 12.03.2027)"), .value("time", "HH:MM", "start time, local"),
-        .value("title", "TEXT", "e.g. \"1. Sitzung der Lenkungsgruppe 2027\""), .value("place", "TEXT", "where it takes place"),
-        .value("deadline", "DATE", "a submission deadline other than the default"), .value("workflow", "W", "the workflow"),
-        .value("out", "FILE", "write to a file instead of standard output"), .json, .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let subcommand = Positional("add|list|show|ics")
+        let meeting = OptionalPositional("ID|next")
+        let date = ValueOption("date", "DATE", "the meeting's date (2027-03-12 or 12.03.2027; meeting add: required)")
+        let time = ValueOption("time", "HH:MM", "start time, local")
+        let title = ValueOption("title", "TEXT", "e.g. \"1. Sitzung der Lenkungsgruppe 2027\" (meeting add: required)")
+        let place = ValueOption("place", "TEXT", "where it takes place")
+        let deadline = ValueOption("deadline", "DATE", "a submission deadline other than the default")
+        let workflow = ValueOption.meetingWorkflow
+        let out = ValueOption.out
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
     static func usageName(_ arguments: [String]) -> String { arguments.first.map { "meeting \($0)" } ?? name }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let words = try arguments.positionals(["add|list|show|ics", "ID"], optional: 1, command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let words = arguments.positionals
         let engine = try context.engine(mode: words[0] == "add" ? .readWrite : .readOnly)
         let workflow = try context.meetingWorkflow(engine)
         switch words[0] {
         case "add":
-            guard let dateText = arguments.value("date") else {
+            guard let dateText = arguments.value(\.date) else {
                 throw UsageError("meeting add needs --date", hint: "e.g. --date 2027-03-12")
             }
             guard let date = LocalDate(parsing: dateText) else {
                 throw UsageError("\"\(dateText)\" is not a date", hint: "write 2027-03-12 or 12.03.2027")
             }
-            guard let title = arguments.value("title"), !title.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let title = arguments.value(\.title), !title.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw UsageError("meeting add needs --title", hint: "e.g. --title \"1. Sitzung der Lenkungsgruppe 2027\"")
             }
-            let deadline = try arguments.value("deadline").map { text in
+            let deadline = try arguments.value(\.deadline).map { text in
                 guard let date = LocalDate(parsing: text) else { throw UsageError("\"\(text)\" is not a date", hint: nil) }
                 return date
             }
             let meeting = try engine.addMeeting(
-                workflow: workflow, date: date, time: arguments.value("time"), title: title, place: arguments.value("place"),
+                workflow: workflow, date: date, time: arguments.value(\.time), title: title, place: arguments.value(\.place),
                 submissionDeadline: deadline)
             context.output.line(
                 "meeting \(meeting.id): \(meeting.title), \(meeting.date.german) (Antragsfrist \(meeting.submissionDeadline.german))")
         case "list":
             let meetings = try engine.meetings(workflow: workflow)
-            if arguments.flag("json") {
+            if arguments.flag(\.json) {
                 try context.printJSON(meetings)
             } else if meetings.isEmpty {
                 context.output.line("no meetings; add one with `gapflow meeting add`")
@@ -66,7 +70,7 @@ enum MeetingCommand: GapFlowCommand {
             }
             let meeting = try engine.meeting(words[1], workflow: workflow)
             let agenda = try engine.agenda(for: meeting)
-            if arguments.flag("json") {
+            if arguments.flag(\.json) {
                 try context.printJSON(meeting)
                 return
             }
@@ -79,7 +83,7 @@ enum MeetingCommand: GapFlowCommand {
             let text = CalendarExport.icalendar(
                 try engine.meetings(workflow: workflow), calendarName: try engine.definition(workflow).title,
                 now: context.environment.clock.now())
-            try context.write(text, to: arguments.value("out"))
+            try context.write(text, to: arguments.value(\.out))
         default:
             throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow meeting`", hint: "use add, list, show or ics")
         }
@@ -90,23 +94,24 @@ enum MeetingCommand: GapFlowCommand {
 enum AgendaCommand: GapFlowCommand {
     static let name = "agenda"
     static let summary = "Export a meeting's agenda (Tagesordnung) as Markdown, HTML, CSV for Excel, or JSON."
-    static let synopsis = "[--meeting ID|next] --format md|html|csv|json|oparl|decisions [--out FILE] [--workflow W]"
     static let discussion = """
         An item is on the agenda of the first meeting whose submission deadline is on or after the day it entered its
         state; a deferral moves it to the next meeting. CSV is semicolon-separated UTF-8 with BOM, for German Excel.
         --format oparl shapes it as OParl 1.1 Meeting, AgendaItem and Paper objects for a council information system.
         --format decisions writes the template for `gapflow decisions apply`: each item with the events allowed for it.
         """
-    static let options: [OptionSpec] = [
-        .value("meeting", "ID|next", "the meeting (default: next)"), .value("format", "FORMAT", "md, html, csv or json"),
-        .value("out", "FILE", "write to a file instead of standard output"), .value("workflow", "W", "the workflow"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let meeting = ValueOption("meeting", "ID|next", "the meeting (default: next)")
+        let format = ValueOption("format", "md|html|csv|json|oparl|decisions", "the output format (default: md)")
+        let out = ValueOption.out
+        let workflow = ValueOption.meetingWorkflow
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
-        let format = arguments.value("format") ?? "md"
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let format = arguments.value(\.format) ?? "md"
         let engine = try context.engine(mode: .readOnly)
-        let meeting = try engine.meeting(arguments.value("meeting") ?? "next", workflow: try context.meetingWorkflow(engine))
+        let meeting = try engine.meeting(arguments.value(\.meeting) ?? "next", workflow: try context.meetingWorkflow(engine))
         let agenda = try engine.agenda(for: meeting)
         let text: String
         switch format {
@@ -118,8 +123,8 @@ enum AgendaCommand: GapFlowCommand {
         case "decisions": text = try template(agenda, engine: engine).pretty + "\n"
         default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv, json, oparl or decisions")
         }
-        try context.write(text, to: arguments.value("out"))
-        if arguments.value("out") != nil, agenda.items.isEmpty {
+        try context.write(text, to: arguments.value(\.out))
+        if arguments.value(\.out) != nil, agenda.items.isEmpty {
             context.environment.errors.line("note: meeting \(meeting.id) has no items yet; the agenda lists only the fixed points")
         }
     }
@@ -157,31 +162,30 @@ enum AgendaCommand: GapFlowCommand {
 enum MinutesCommand: GapFlowCommand {
     static let name = "minutes"
     static let summary = "Export a meeting's results minutes (Ergebnisprotokoll) and resolution list."
-    static let synopsis = "--meeting ID --format md|html|csv [--out FILE] [--workflow W]"
     static let discussion = "CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel."
-    static let options: [OptionSpec] = [
-        .value("meeting", "ID", "the meeting"), .value("format", "FORMAT", "md, html or csv"),
-        .value("out", "FILE", "write to a file instead of standard output"), .value("workflow", "W", "the workflow"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let meeting = RequiredOption("meeting", "ID", "the meeting", hint: "see `gapflow meeting list`")
+        let format = ValueOption("format", "md|html|csv", "the output format (default: md)")
+        let out = ValueOption.out
+        let workflow = ValueOption.meetingWorkflow
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
-        guard let reference = arguments.value("meeting") else {
-            throw UsageError("minutes needs --meeting ID", hint: "see `gapflow meeting list`")
-        }
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let reference = arguments.value(\.meeting)
         let engine = try context.engine(mode: .readOnly)
         let workflow = try context.meetingWorkflow(engine)
         let meeting = try engine.meeting(reference, workflow: workflow)
         let definition = try engine.definition(workflow)
         let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
         let text: String
-        switch arguments.value("format") ?? "md" {
+        switch arguments.value(\.format) ?? "md" {
         case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
         case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions)
         case "csv": text = MinutesExport.csv(definition: definition, resolutions: resolutions)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md, html or csv")
         }
-        try context.write(text, to: arguments.value("out"))
+        try context.write(text, to: arguments.value(\.out))
     }
 }
 
@@ -189,22 +193,24 @@ enum MinutesCommand: GapFlowCommand {
 enum PaperCommand: GapFlowCommand {
     static let name = "paper"
     static let summary = "Write a ticket's decision paper (Beschlussvorlage): subject, facts, proposed resolution."
-    static let synopsis = "TICKET --format md|html [--out FILE]"
     static let discussion = "Counts below 5 are shown as \"<5\": the paper leaves the coordination."
-    static let options: [OptionSpec] = [
-        .value("format", "FORMAT", "md or html"), .value("out", "FILE", "write to a file instead of standard output"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let ticket = Positional("TICKET")
+        let format = ValueOption("format", "md|html", "the output format (default: md)")
+        let out = ValueOption.out
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let id = try arguments.positionals(["TICKET"], command: name)[0]
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let id = arguments.positional(\.ticket)
         let (ticket, definition) = try context.engine(mode: .readOnly).ticketWithDefinition(id)
         let text: String
-        switch arguments.value("format") ?? "md" {
+        switch arguments.value(\.format) ?? "md" {
         case "md": text = try PaperExport.markdown(ticket, definition)
         case "html": text = try PaperExport.html(ticket, definition)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
-        try context.write(text, to: arguments.value("out"))
+        try context.write(text, to: arguments.value(\.out))
     }
 }
 
@@ -212,14 +218,15 @@ enum PaperCommand: GapFlowCommand {
 enum FeedbackReportCommand: GapFlowCommand {
     static let name = "feedback-report"
     static let summary = "Write the feedback for case managers: per gap in the feedback stage, what came of it."
-    static let synopsis = "[--municipality M] --format md|html [--out FILE] [--workflow W]"
-    static let options: [OptionSpec] = [
-        .value("municipality", "M", "only gaps of this municipality"), .value("format", "FORMAT", "md or html"),
-        .value("out", "FILE", "write to a file instead of standard output"), .value("workflow", "W", "the workflow"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let municipality = ValueOption("municipality", "M", "only gaps of this municipality")
+        let format = ValueOption("format", "md|html", "the output format (default: md)")
+        let out = ValueOption.out
+        let workflow = ValueOption.meetingWorkflow
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
         let workflow = try context.meetingWorkflow(engine)
         let definition = try engine.definition(workflow)
@@ -227,7 +234,7 @@ enum FeedbackReportCommand: GapFlowCommand {
             throw CommandFailure("workflow \"\(workflow)\" declares no feedback stage", hint: "add \"feedback\" under \"meetings\"")
         }
         var filter = TicketFilter(workflow: workflow, states: [feedback.state])
-        if let municipality = arguments.value("municipality") {
+        if let municipality = arguments.value(\.municipality) {
             guard let field = definition.scopeField, let spec = definition.field(field) else {
                 throw UsageError("workflow \"\(workflow)\" has no municipality field", hint: nil)
             }
@@ -248,11 +255,11 @@ enum FeedbackReportCommand: GapFlowCommand {
         }
         let entries = FeedbackExport.entries(tickets, definition, merged: merged)
         let text: String
-        switch arguments.value("format") ?? "md" {
+        switch arguments.value(\.format) ?? "md" {
         case "md": text = FeedbackExport.markdown(entries, definition)
         case "html": text = FeedbackExport.html(entries, definition)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
-        try context.write(text, to: arguments.value("out"))
+        try context.write(text, to: arguments.value(\.out))
     }
 }

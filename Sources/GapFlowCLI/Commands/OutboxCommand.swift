@@ -6,25 +6,28 @@ import GapFlow
 enum OutboxCommand: GapFlowCommand {
     static let name = "outbox"
     static let summary = "List notices (outbox list) or hand them to a command (outbox deliver --exec COMMAND)."
-    static let synopsis = "list [--pending] [--json] | deliver --exec COMMAND [--timeout SECONDS] [--limit N]"
     static let discussion = """
         deliver runs COMMAND (with /bin/sh -c) once per notice that is due, with the notice as JSON on standard input
         and its stable id in $GAPFLOW_NOTICE_ID. Exit status 0 marks it delivered; anything else, or running longer
         than --timeout (default 30 s), keeps it and retries later with growing back-off (1 min, 2 min, 4 min, … up to
         6 h). Delivery is at least once: receivers drop duplicates by the id.
         """
-    static let options: [OptionSpec] = [
-        .flag("pending", "only notices not yet delivered"), .value("exec", "COMMAND", "the delivery command"),
-        .value("timeout", "SECONDS", "how long one delivery may take (default 30)"), .value("limit", "N", "at most N notices"), .json,
-        .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let subcommand = Positional("list|deliver")
+        let pending = FlagOption("pending", "only notices not yet delivered (outbox list)")
+        let exec = ValueOption("exec", "COMMAND", "the delivery command (outbox deliver: required)")
+        let timeout = ValueOption("timeout", "SECONDS", "how long one delivery may take (default 30)")
+        let limit = ValueOption("limit", "N", "at most N notices (default 1000)")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
     static func usageName(_ arguments: [String]) -> String {
         arguments.first.map { "outbox \($0)" } ?? name
     }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let words = try arguments.positionals(["list|deliver"], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let words = arguments.positionals
         switch words[0] {
         case "list": try list(arguments, context)
         case "deliver": try deliver(arguments, context)
@@ -32,11 +35,11 @@ enum OutboxCommand: GapFlowCommand {
         }
     }
 
-    static func list(_ arguments: ParsedArguments, _ context: Context) throws {
+    static func list(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
-        var notices = try engine.outbox(limit: try arguments.integer("limit") ?? 1000)
-        if arguments.flag("pending") { notices = notices.filter { $0.deliveredAt == nil } }
-        if arguments.flag("json") {
+        var notices = try engine.outbox(limit: try arguments.integer(\.limit) ?? 1000)
+        if arguments.flag(\.pending) { notices = notices.filter { $0.deliveredAt == nil } }
+        if arguments.flag(\.json) {
             try context.printJSON(notices)
             return
         }
@@ -57,12 +60,12 @@ enum OutboxCommand: GapFlowCommand {
                 }))
     }
 
-    static func deliver(_ arguments: ParsedArguments, _ context: Context) throws {
-        guard let command = arguments.value("exec"), !command.trimmingCharacters(in: .whitespaces).isEmpty else {
+    static func deliver(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        guard let command = arguments.value(\.exec), !command.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw UsageError("outbox deliver needs --exec COMMAND", hint: "e.g. --exec 'cat >> notices.jsonl'")
         }
         let timeout =
-            try arguments.value("timeout").map { text in
+            try arguments.value(\.timeout).map { text in
                 guard let seconds = Double(text), seconds > 0 else {
                     throw UsageError("--timeout takes seconds above 0, not \"\(text)\"", hint: nil)
                 }
@@ -71,7 +74,7 @@ enum OutboxCommand: GapFlowCommand {
         let engine = try context.engine()
         signal(SIGPIPE, SIG_IGN)  // a command that does not read its input must not end gapflow
         var failed = 0
-        let notices = try engine.noticesToDeliver(limit: try arguments.integer("limit") ?? 1000)
+        let notices = try engine.noticesToDeliver(limit: try arguments.integer(\.limit) ?? 1000)
         for notice in notices {
             let result = Delivery.run(command, input: notice.payload, noticeID: notice.id, timeout: timeout, in: context.environment)
             switch result {

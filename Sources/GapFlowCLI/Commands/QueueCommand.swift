@@ -6,21 +6,21 @@ import GapFlowDocuments
 enum QueueCommand: GapFlowCommand {
     static let name = "queue"
     static let summary = "Your work queue: tickets your roles own, overdue first, then by deadline, then by waiting time."
-    static let synopsis = "[--as ACTOR] [--municipality M] [--area AREA] [--json]"
     static let discussion = "--area takes a group of the municipality list, e.g. linksrheinisch, rechtsrheinisch, troisdorf."
-    static let options: [OptionSpec] = [
-        .actor, .value("municipality", "M", "only tickets of this municipality"), .value("area", "AREA", "only tickets of this area"),
-        .json,
-        .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let actor = ValueOption.actor
+        let municipality = ValueOption("municipality", "M", "only tickets of this municipality")
+        let area = ValueOption("area", "AREA", "only tickets of this area")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
         let actor = try context.actor(in: engine)
         let now = context.environment.clock.now()
-        let entries = try engine.queue(for: actor, municipality: arguments.value("municipality"), area: arguments.value("area"))
-        if arguments.flag("json") {
+        let entries = try engine.queue(for: actor, municipality: arguments.value(\.municipality), area: arguments.value(\.area))
+        if arguments.flag(\.json) {
             try context.printJSON(entries)
             return
         }
@@ -48,13 +48,17 @@ enum QueueCommand: GapFlowCommand {
 enum SimilarCommand: GapFlowCommand {
     static let name = "similar"
     static let summary = "List the open tickets most like one, with a score and the reason (to find duplicates to merge)."
-    static let synopsis = "TICKET [--limit N] [--json]"
-    static let options: [OptionSpec] = [.value("limit", "N", "at most N tickets (default 10)"), .json, .database]
+    struct Syntax: CommandSyntax {
+        let ticket = Positional("TICKET")
+        let limit = ValueOption("limit", "N", "at most N tickets (default 10)")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let id = try arguments.positionals(["TICKET"], command: name)[0]
-        let results = try context.engine(mode: .readOnly).similar(to: id, limit: try arguments.integer("limit") ?? 10)
-        if arguments.flag("json") {
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let id = arguments.positional(\.ticket)
+        let results = try context.engine(mode: .readOnly).similar(to: id, limit: try arguments.integer(\.limit) ?? 10)
+        if arguments.flag(\.json) {
             try context.printJSON(results)
             return
         }
@@ -80,37 +84,40 @@ enum SimilarCommand: GapFlowCommand {
 enum ReportCommand: GapFlowCommand {
     static let name = "report"
     static let summary = "Monitoring report: open per stage, opened/finished per month, time per stage, overdue, breakdowns."
-    static let synopsis = "[--from DATE --to DATE] --format html|md|csv|json [--internal] [--workflow W] [--out FILE]"
     static let discussion = """
         The period selects the tickets opened in it. Counts below 5 are shown as "<5" unless --internal is given,
         since small counts may point to persons. Time per stage is in business days of the workflow's calendar.
         """
-    static let options: [OptionSpec] = [
-        .value("from", "DATE", "first day of the period"), .value("to", "DATE", "last day of the period"),
-        .value("format", "FORMAT", "html, md (default), csv or json"), .flag("internal", "show small counts as they are"),
-        .value("workflow", "W", "the workflow (default: the only one with meetings, else required)"),
-        .value("out", "FILE", "write to a file instead of standard output"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let from = ValueOption("from", "DATE", "first day of the period")
+        let to = ValueOption("to", "DATE", "last day of the period")
+        let format = ValueOption("format", "html|md|csv|json", "the output format (default: md)")
+        let internalCounts = FlagOption("internal", "show small counts as they are")
+        let workflow = ValueOption.meetingWorkflow
+        let out = ValueOption.out
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
-        let date = { (name: String) throws -> LocalDate? in
-            try arguments.value(name).map { text in
-                guard let date = LocalDate(parsing: text) else { throw UsageError("--\(name): \"\(text)\" is not a date", hint: nil) }
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let date = { (option: KeyPath<Syntax, ValueOption>) throws -> LocalDate? in
+            try arguments.value(option).map { text in
+                guard let date = LocalDate(parsing: text) else {
+                    throw UsageError("--\(arguments.name(of: option)): \"\(text)\" is not a date", hint: nil)
+                }
                 return date
             }
         }
         let engine = try context.engine(mode: .readOnly)
-        let report = try engine.report(workflow: try context.meetingWorkflow(engine), from: try date("from"), to: try date("to"))
-        let unmasked = arguments.flag("internal")
+        let report = try engine.report(workflow: try context.meetingWorkflow(engine), from: try date(\.from), to: try date(\.to))
+        let unmasked = arguments.flag(\.internalCounts)
         let text: String
-        switch arguments.value("format") ?? "md" {
+        switch arguments.value(\.format) ?? "md" {
         case "md": text = ReportExport.markdown(report, unmasked: unmasked)
         case "csv": text = ReportExport.csv(report, unmasked: unmasked)
         case "json": text = ReportExport.json(report, unmasked: unmasked).pretty + "\n"
         case "html": text = ReportExport.html(report, unmasked: unmasked)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use html, md, csv or json")
         }
-        try context.write(text, to: arguments.value("out"))
+        try context.write(text, to: arguments.value(\.out))
     }
 }

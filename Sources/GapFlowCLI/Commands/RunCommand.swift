@@ -6,19 +6,18 @@ import GapFlow
 enum RunCommand: GapFlowCommand {
     static let name = "run"
     static let summary = "Run the timer service: fire reminders and escalations on time until stopped."
-    static let synopsis = "[--recheck SECONDS] [--db PATH]"
     static let discussion = """
         On start it fires everything that became due while it was down (oldest first), then sleeps until the next
         due time. Commands run in other processes are noticed within --recheck seconds (default 60). SIGINT or
         SIGTERM stop it cleanly; SIGHUP makes it look for due timers at once.
         """
-    static let options: [OptionSpec] = [
-        .value("recheck", "SECONDS", "longest sleep before looking for timers armed elsewhere (default 60)"), .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let recheck = ValueOption("recheck", "SECONDS", "longest sleep before looking for timers armed elsewhere (default 60)")
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
-        let recheck = try arguments.integer("recheck") ?? 60
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let recheck = try arguments.integer(\.recheck) ?? 60
         guard recheck > 0 else { throw UsageError("--recheck takes a number of seconds above 0", hint: nil) }
         let engine = try context.engine()
         let output = context.output

@@ -4,29 +4,30 @@ import GapFlow
 enum TimersCommand: GapFlowCommand {
     static let name = "timers"
     static let summary = "List pending timers (reminders, deadlines, escalations), soonest first."
-    static let synopsis = "[--due] [--ticket TICKET] [--limit N] [--json]"
-    static let options: [OptionSpec] = [
-        .flag("due", "only timers that are due now"), .value("ticket", "TICKET", "only this ticket's timers"),
-        .value("limit", "N", "at most N timers (default 1000)"), .json, .database,
-    ]
+    struct Syntax: CommandSyntax {
+        let due = FlagOption("due", "only timers that are due now")
+        let ticket = ValueOption("ticket", "TICKET", "only this ticket's timers")
+        let limit = ValueOption("limit", "N", "at most N timers (default 1000)")
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
         let timers = try engine.pendingTimers(
-            dueBy: arguments.flag("due") ? context.environment.clock.now() : nil, ticket: arguments.value("ticket"),
-            limit: try arguments.integer("limit") ?? 1000)
+            dueBy: arguments.flag(\.due) ? context.environment.clock.now() : nil, ticket: arguments.value(\.ticket),
+            limit: try arguments.integer(\.limit) ?? 1000)
         var rows: [(TimerRecord, Definition?, TimerSpec?)] = []
         for timer in timers {
             let definition = try? engine.ticketWithDefinition(timer.ticketID).1
             rows.append((timer, definition, definition?.state(timer.state)?.timer(timer.timer)))
         }
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(rows.map { timer, _, spec in TimerView(timer, spec) })
             return
         }
         if rows.isEmpty {
-            context.output.line(arguments.flag("due") ? "no timer is due" : "no pending timers")
+            context.output.line(arguments.flag(\.due) ? "no timer is due" : "no pending timers")
             return
         }
         context.output.write(
@@ -50,14 +51,15 @@ enum TimersCommand: GapFlowCommand {
 enum TickCommand: GapFlowCommand {
     static let name = "tick"
     static let summary = "Fire every timer that is due now, once, and exit (for cron)."
-    static let synopsis = "[--json] [--db PATH]"
     static let discussion = "Safe to run while `gapflow run` or another tick runs: no timer fires twice."
-    static let options: [OptionSpec] = [.json, .database]
+    struct Syntax: CommandSyntax {
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let firings = try context.engine().fireDueTimers()
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(firings)
         } else {
             for firing in firings { context.output.line(firing.summary) }

@@ -5,12 +5,14 @@ import GapFlow
 enum ValidateCommand: GapFlowCommand {
     static let name = "validate"
     static let summary = "Check workflow definition files and list every problem with file, line and code."
-    static let synopsis = "FILE... [--json]"
     static let discussion = "Exit code 0 when every file is valid, 1 when any has an error."
-    static let options: [OptionSpec] = [.json]
+    struct Syntax: CommandSyntax {
+        let files = VariadicPositional("FILE")
+        let json = FlagOption.json
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        let files = try arguments.positionals(["FILE"], variadic: true, command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
+        let files = arguments.positional(\.files)
         var errorCount = 0
         var reports: [ValidationView] = []
         for file in files {
@@ -21,7 +23,7 @@ enum ValidateCommand: GapFlowCommand {
                 return shown
             }
             errorCount += result.errors.count
-            if arguments.flag("json") {
+            if arguments.flag(\.json) {
                 reports.append(ValidationView(file: file, valid: result.definition != nil, diagnostics: diagnostics))
             } else if let definition = result.definition, diagnostics.isEmpty {
                 context.output.line(
@@ -31,7 +33,7 @@ enum ValidateCommand: GapFlowCommand {
                 for diagnostic in diagnostics { context.output.line(diagnostic.description) }
             }
         }
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(reports)
         } else if errorCount > 0 {
             context.output.line("\(errorCount) error\(errorCount == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")")

@@ -4,13 +4,14 @@ import GapFlow
 enum WorkflowsCommand: GapFlowCommand {
     static let name = "workflows"
     static let summary = "List the registered workflow versions and their open tickets."
-    static let synopsis = "[--json] [--db PATH]"
-    static let options: [OptionSpec] = [.json, .database]
+    struct Syntax: CommandSyntax {
+        let json = FlagOption.json
+        let db = ValueOption.database
+    }
 
-    static func run(_ arguments: ParsedArguments, _ context: Context) throws {
-        _ = try arguments.positionals([], command: name)
+    static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let records = try context.engine(mode: .readOnly).workflows()
-        if arguments.flag("json") {
+        if arguments.flag(\.json) {
             try context.printJSON(records)
             return
         }
