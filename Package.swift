@@ -33,6 +33,8 @@ let package = Package(
         .executableTarget(name: "gapflow-bench", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments", "CSQLite"]),
         .testTarget(name: "GapFlowTests", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"], exclude: ["Fixtures"]),
         .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
+        // The store conformance suite: every contract test runs against every store.
+        .testTarget(name: "GapFlowStoreTests", dependencies: ["GapFlow", "GapFlowSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )

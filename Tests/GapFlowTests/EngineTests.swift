@@ -14,7 +14,7 @@ import Testing
         let folder = TemporaryFolder()
         // 2026-12-31 22:30 UTC is 23:30 in Berlin; an hour later it is 2027 in Berlin but still 2026 in UTC.
         let clock = ManualClock(Date(timeIntervalSince1970: 1_798_756_200))
-        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         #expect(try open(engine) == "GAP-2026-0001")
         #expect(try open(engine) == "GAP-2026-0002")
         clock.advance(by: 3_600)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func aRefusedCommandConsumesNoTicketNumberAndChangesNothing() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         #expect(throws: Rejection.self) {
             try engine.open(workflow: workflow, Command(.open, actor: Fixtures.kiLead, values: Fixtures.gapValues))
         }
@@ -41,7 +41,7 @@ import Testing
 
     @Test func registeringTheSameFileTwiceChangesNothingButAChangedFileNeedsANewVersion() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let source = try String(contentsOf: Repository.kimFile, encoding: .utf8)
         #expect(try engine.register(source: Array(source.utf8), file: "kim.json") == .unchanged(workflow: workflow, version: 1))
         let changed = source.replacingOccurrences(of: "\"title\": \"Gemeldet\"", with: "\"title\": \"Eingegangen\"")
@@ -53,7 +53,7 @@ import Testing
 
     @Test func runningTicketsKeepTheirVersionAndNewTicketsTakeTheNewest() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let old = try open(engine)
         let source = try String(contentsOf: Repository.kimFile, encoding: .utf8)
         let version2 =
@@ -73,7 +73,7 @@ import Testing
 
     @Test func anInvalidDefinitionIsNotRegistered() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let broken = try Data(contentsOf: Repository.fixtures.appendingPathComponent("invalid/bad-graph.json"))
         #expect(throws: EngineError.self) { try engine.register(source: Array(broken), file: "bad-graph.json") }
         #expect(try engine.workflows().map(\.workflowID) == [workflow])
@@ -81,7 +81,7 @@ import Testing
 
     @Test func actorsNeedRolesThatAWorkflowKnows() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         #expect(throws: EngineError.self) { try engine.saveActor(Actor(name: "x", roles: ["mayor"])) }
         try engine.saveActor(Actor(name: "cm.troisdorf", roles: ["cm"], municipality: "Troisdorf"))
         #expect(try engine.actor(named: "cm.troisdorf") == Actor(name: "cm.troisdorf", roles: ["cm"], municipality: "Troisdorf"))
@@ -93,7 +93,7 @@ import Testing
 
     @Test func listFiltersByStateAndFieldValuesIncludingSetMembership() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let a = try open(engine)
         let b = try open(engine)
         try engine.fire(
@@ -109,7 +109,7 @@ import Testing
     func everyTicketsStateEqualsTheReplayOfItsHistory(seed: UInt64) throws {
         let folder = TemporaryFolder()
         let clock = ManualClock(Fixtures.start)
-        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let definition = try engine.definition(workflow)
         var random = SeededRandom(seed: seed)
         let allRoles = Actor(name: "alle", roles: definition.roles.map(\.id) + [Definition.systemRole])

@@ -22,7 +22,7 @@ import Testing
 
     @Test func aMeetingsSubmissionDeadlineDefaultsToTenDaysBeforeAndPastOrDoubleDatesAreRefused() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let meeting = try engine.addMeeting(
             workflow: workflow, date: try date("2027-03-11"), time: "14:00", title: "1. Sitzung", place: nil)
         #expect(meeting.submissionDeadline == (try date("2027-03-01")))
@@ -41,7 +41,7 @@ import Testing
     @Test func anItemBelongsToTheFirstMeetingWhoseDeadlineItMetAndADeferralMovesItOn() throws {
         let folder = TemporaryFolder()
         let clock = ManualClock(Fixtures.start)  // 25 November 2026
-        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let first = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let second = try engine.addMeeting(workflow: workflow, date: try date("2027-03-11"), time: nil, title: "März", place: nil)
         let early = try tabled(engine, "früh")  // 25 November, before the deadline of 30 November
@@ -65,7 +65,7 @@ import Testing
 
     @Test func decisionsAreAppliedAllOrNothing() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let a = try tabled(engine, "a")
         let b = try tabled(engine, "b")
@@ -102,7 +102,7 @@ import Testing
 
     @Test func aDecisionNeedsItsOwnNoteNotTheOneLeftFromTheLastDecision() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine)
         try engine.fire(id, Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("Vertagt")]))
         #expect(throws: Rejection.self) { try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office)) }
@@ -111,7 +111,7 @@ import Testing
 
     @Test func decisionsInWritingAreRecordedWithoutAMeeting() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine)
         let applied = try engine.applyDecisions(
             [
@@ -128,7 +128,7 @@ import Testing
 
     private func agendaWithItems() throws -> (Engine, Agenda, TemporaryFolder) {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let meeting = try engine.addMeeting(
             workflow: workflow, date: try date("2026-12-10"), time: "14:00", title: "4. Sitzung; Lenkungsgruppe, \"KIM\"",
             place: "Kreishaus Siegburg")
@@ -194,7 +194,7 @@ import Testing
 
     @Test func theMinutesListEveryResolutionWithWhoIsResponsibleAndTheDueDate() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let id = try tabled(engine, "Sprachkurse")
         _ = try engine.applyDecisions(
@@ -220,7 +220,7 @@ import Testing
 
     @Test func aDecisionPaperShowsSmallCountsOnlyAsLessThanFive() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine, "Sprachmittlung")
         try engine.fire(id, Command(.fire(event: "refer_back"), actor: Fixtures.office, values: ["decision_note": .text("Zurück")]))
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Neuer Vorschlag")]))
@@ -240,7 +240,7 @@ import Testing
 
     @Test func theFeedbackReportSaysWhatCameOfEachGapInTheFeedbackStage() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder)
+        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine, "Formulare nur auf Deutsch")
         try engine.fire(
             id,

@@ -17,7 +17,7 @@ import Testing
     @Test func theQueueShowsOverdueFirstThenTheNextDeadlineThenTheLongestWaiting() throws {
         let folder = TemporaryFolder()
         let clock = ManualClock(Fixtures.start)
-        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let oldest = try open(engine, "Siegburg", "älteste")
         clock.advance(by: 2 * day)
         let dismissed = try open(engine, "Alfter", "abgewiesen")

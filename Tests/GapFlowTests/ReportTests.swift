@@ -31,7 +31,7 @@ import Testing
     private func example() throws -> (Engine, TemporaryFolder, [String]) {
         let folder = TemporaryFolder()
         let clock = ManualClock(Fixtures.start)
-        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let a = try open(engine, clock, "2026-11-25T08:00:00.000Z", municipality: "Siegburg")
         try forward(engine, clock, a, "2026-11-30T08:00:00.000Z")
         let c = try open(engine, clock, "2026-12-01T08:00:00.000Z", municipality: "Troisdorf")

@@ -47,9 +47,21 @@ enum Fixtures {
     static let office = Actor(name: "geschaeftsstelle", roles: ["steering_office"])
     static let projectGroup = Actor(name: "pg.sprache", roles: ["project_group"])
 
-    /// A fresh engine on a fresh database with the KIM workflow and the fixture actors registered.
-    static func kimEngine(in folder: TemporaryFolder, clock: ManualClock = ManualClock(start)) throws -> Engine {
-        let store = try SQLiteStore(path: folder.path("test.sqlite"), mode: .create)
+    /// Where a test's engine keeps its tickets: the SQLite file (for tests of the store, files, locks and the raw
+    /// database), or memory (for tests of the engine alone, which the store conformance suite shows behaves the same).
+    enum Store {
+        case sqlite, memory
+    }
+
+    /// A fresh engine on a fresh store with the KIM workflow and the fixture actors registered; an SQLite store is
+    /// the file `test.sqlite` in `folder`.
+    static func kimEngine(in folder: TemporaryFolder, clock: ManualClock = ManualClock(start), store kind: Store = .sqlite) throws -> Engine
+    {
+        let store: any TicketStore =
+            switch kind {
+            case .sqlite: try SQLiteStore(path: folder.path("test.sqlite"), mode: .create)
+            case .memory: MemoryStore()
+            }
         let engine = Engine(store: store, clock: clock)
         try engine.register(source: Array(try Data(contentsOf: Repository.kimFile)), file: Repository.kimFile.path)
         for actor in [coordinator, caseManager, kiLead, office, projectGroup] { try engine.saveActor(actor) }

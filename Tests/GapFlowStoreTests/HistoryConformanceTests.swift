@@ -1,0 +1,96 @@
+import Foundation
+import GapFlow
+import Testing
+
+/// Revisions are gapless, the history only grows outside a purge, and its hash chain is the same in every store.
+@Suite struct HistoryConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func revisionsCountTheHistoryWithoutGaps(kind: StoreKind) throws {
+        let harness = try Harness(kind)
+        let ids = try Script.lifecycle(harness)
+        try harness.store.read { tx throws in
+            for id in ids {
+                let ticket = try #require(try tx.ticket(id))
+                let revisions = try tx.history(of: id).map(\.revision)
+                #expect(revisions == Array(1...ticket.revision), "\(id)")
+                #expect(try tx.chainedHistory(of: id).map(\.entry.revision) == revisions)
+            }
+            #expect(try tx.history(of: ids[0]).count > 3, "the script moved the ticket along")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theHistoryIsAppendOnlyOutsideAPurge(kind: StoreKind) throws {
+        let harness = try Harness(kind)
+        let id = try harness.open()
+        try harness.engine.fire(
+            id, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")], comment: "weiter")
+        )
+        let before = try harness.store.read { tx in try tx.chainedHistory(of: id) }
+        let head = try harness.store.read { tx in try tx.historyHead(of: id) }
+        #expect(before.count == 2)
+
+        #expect(throws: (any Error).self, "rewriting outside a purge") {
+            try harness.store.write { tx in try tx.rewriteHistory(ticket: id, revision: 2, changes: [], comment: nil) }
+        }
+        let again = HistoryEntry(
+            revision: 2, at: harness.clock.now(), actor: "x", role: "cm", event: "forward", from: "reported", to: "ki_review", changes: [],
+            comment: "zweimal")
+        #expect(throws: (any Error).self, "appending a revision that exists") {
+            try harness.store.write { tx in try tx.appendHistory(.linking(again, ticket: id, after: head), ticket: id) }
+        }
+        #expect(try harness.store.read { tx in try tx.chainedHistory(of: id) } == before)
+        #expect(try harness.store.read { tx in try tx.historyHead(of: id) } == head)
+
+        try harness.store.write { tx throws in
+            try tx.beginPurge()
+            try tx.rewriteHistory(ticket: id, revision: 2, changes: [], comment: nil)
+            try tx.endPurge()
+            #expect(throws: (any Error).self, "the purge ended") {
+                try tx.rewriteHistory(ticket: id, revision: 1, changes: [], comment: "nachher")
+            }
+        }
+        let after = try harness.store.read { tx in try tx.chainedHistory(of: id) }
+        #expect(after.map(\.purged) == [false, true])
+        #expect(after[1].entry.comment == nil && after[1].changesJSON == "[]")
+        #expect(after[1].chainHash == before[1].chainHash && after[1].contentDigest == before[1].contentDigest)
+        #expect(after[0] == before[0])
+        #expect(throws: (any Error).self, "a purge ends with its transaction") {
+            try harness.store.write { tx in try tx.rewriteHistory(ticket: id, revision: 1, changes: [], comment: "später") }
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theChainVerifiesAfterALifecycleAndShowsAnEditThroughThePort(kind: StoreKind) throws {
+        let harness = try Harness(kind)
+        let ids = try Script.lifecycle(harness)
+        let report = try harness.engine.verifyHistory()
+        #expect(report.findings.isEmpty)
+        #expect(report.tickets == 3)
+        #expect(report.entries == (try ids.map { try harness.engine.ticket($0).revision }.reduce(0, +)))
+        #expect(try harness.engine.history(ids[1]).last?.event == Engine.purgeEvent, "the script purged a ticket")
+
+        // Free text removed without a purge entry after it is found.
+        try harness.store.write { tx throws in
+            try tx.beginPurge()
+            try tx.rewriteHistory(ticket: ids[2], revision: 1, changes: [], comment: nil)
+            try tx.endPurge()
+        }
+        #expect(try harness.engine.verifyHistory().findings.map(\.ticket) == [ids[2]])
+    }
+
+    @Test func theSameCommandsAtTheSameTimesGiveTheSameChainAndRowsInEveryStore() throws {
+        var chains: [StoreKind: [[String?]]] = [:]
+        var exports: [StoreKind: [String]] = [:]
+        for kind in StoreKind.allCases {
+            let harness = try Harness(kind)
+            let ids = try Script.lifecycle(harness)
+            chains[kind] = try harness.store.read { tx in try ids.map { try tx.chainedHistory(of: $0).map(\.chainHash) } }
+            exports[kind] = try harness.export()
+        }
+        let memory = try #require(chains[.memory])
+        #expect(memory.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 != nil } })
+        #expect(memory == chains[.sqlite])
+        #expect(exports[.memory] == exports[.sqlite])
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GapFlow
+import GapFlowSQLite
+import Testing
+
+/// Every implementation of the store port; each conformance test runs once per case.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite
+
+    var testDescription: String { rawValue }
+
+    /// A fresh, empty store of this kind; an SQLite file lives in `folder`.
+    func makeStore(in folder: TemporaryFolder) throws -> any TicketStore {
+        switch self {
+        case .memory: MemoryStore()
+        case .sqlite: try SQLiteStore(path: folder.path("store.sqlite"), mode: .create)
+        }
+    }
+}
+
+/// Paths of the repository, found from this file so tests run from any working directory.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let kimFile = root.appendingPathComponent("Workflows/systemic-gap-escalation.json")
+}
+
+/// A unique temporary folder, removed when the value goes away.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-store-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// One fresh store of one kind with an engine on a manual clock: by default with the KIM workflow and its actors.
+final class Harness {
+    let kind: StoreKind
+    let folder = TemporaryFolder()
+    let clock: ManualClock
+    let store: any TicketStore
+    let engine: Engine
+
+    init(_ kind: StoreKind, at start: Date = Fixtures.start, empty: Bool = false) throws {
+        self.kind = kind
+        clock = ManualClock(start)
+        store = try kind.makeStore(in: folder)
+        engine = Engine(store: store, clock: clock)
+        if !empty {
+            try engine.register(source: Array(try Data(contentsOf: Repository.kimFile)), file: Repository.kimFile.path)
+            for actor in Fixtures.actors { try engine.saveActor(actor) }
+        }
+    }
+
+    /// Opens a KIM ticket as the coordinator and returns its id.
+    func open(_ title: String = "Sprachkurse für Eltern mit Kleinkindern fehlen") throws -> String {
+        var values = Fixtures.gapValues
+        values["title"] = .text(title)
+        return try engine.open(workflow: Fixtures.workflow, Command(.open, actor: Fixtures.coordinator, values: values)).ticket.id
+    }
+
+    /// The whole store in the export format.
+    func export() throws -> [String] { try engine.exportLines() }
+}
+
+enum Fixtures {
+    static let workflow = "systemic-gap-escalation"
+    /// 2026-11-25 09:00 in Berlin (08:00 UTC), a Wednesday.
+    static let start = Date(timeIntervalSince1970: 1_795_593_600)
+    static let day: TimeInterval = 86_400
+
+    static let coordinator = Actor(name: "koordination", roles: ["cm_coordination"])
+    static let caseManager = Actor(name: "cm.siegburg", roles: ["cm"], municipality: "Siegburg")
+    static let kiLead = Actor(name: "ki.leitung", roles: ["ki_lead"])
+    static let office = Actor(name: "geschaeftsstelle", roles: ["steering_office"])
+    static let projectGroup = Actor(name: "pg.sprache", roles: ["project_group"])
+    static let admin = Actor(name: "admin", roles: ["admin"])
+    static let actors = [coordinator, caseManager, kiLead, office, projectGroup, admin]
+
+    static let gapValues: [String: FieldInput] = [
+        "title": .text("Sprachkurse für Eltern mit Kleinkindern fehlen"),
+        "description": .text("Kinderbetreuung während Integrationskursen ist im Kreis nicht verfügbar."),
+        "municipality": .text("Siegburg"),
+    ]
+
+    static func date(_ text: String) throws -> LocalDate { try #require(LocalDate(parsing: text)) }
+}
+
+/// One scripted life of three tickets that touches every table: a meeting and its decisions, timers that notify,
+/// fire and are cancelled, notices delivered and failed, a ticket closed and purged after the retention period.
+enum Script {
+    /// Runs the script on `harness` (whose clock must stand at ``Fixtures/start``) and returns the tickets' ids.
+    @discardableResult
+    static func lifecycle(_ harness: Harness) throws -> [String] {
+        let engine = harness.engine
+        let clock = harness.clock
+        let a = try harness.open("Kinderbetreuung fehlt")
+        try engine.fire(a, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")]))
+        try engine.fire(a, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
+        let meeting = try engine.addMeeting(
+            workflow: Fixtures.workflow, date: try Fixtures.date("2026-12-10"), time: "14:00", title: "Lenkungsgruppe", place: "Siegburg")
+
+        clock.advance(by: Fixtures.day)
+        let b = try harness.open("Dolmetscher fehlen")
+        try engine.fire(
+            b, Command(.fire(event: "request_info"), actor: Fixtures.coordinator, values: ["query": .text("Wie viele Fälle?")]))
+        try engine.fire(b, Command(.fire(event: "resubmit"), actor: Fixtures.caseManager, comment: "ergänzt"))
+        try engine.fire(b, Command(.fire(event: "dismiss"), actor: Fixtures.coordinator, values: ["reason": .text("Einzelfall")]))
+        try engine.fire(b, Command(.fire(event: "publish"), actor: Fixtures.coordinator, values: ["feedback": .text("Rückmeldung")]))
+
+        clock.advance(by: Fixtures.day)
+        let c = try harness.open("Beratung in Leichter Sprache fehlt")
+        _ = try engine.applyDecisions(
+            [Decision(entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
+            meeting: meeting.id, actor: Fixtures.office, check: false)
+        _ = try engine.applyDecisions(
+            [
+                Decision(
+                    entry: 1, ticket: a, event: "direct_measure", values: ["decision_note": .text("Jobcenter handelt")], comment: nil,
+                    resolution: "7/2026")
+            ], meeting: meeting.id, actor: Fixtures.office, check: false)
+
+        let notices = try engine.noticesToDeliver()
+        if let first = notices.first { try engine.markDelivered(first.id) }
+        if notices.count > 1 { try engine.markFailed(notices[1].id, error: "mail server down", retryAfter: 600) }
+
+        clock.advance(by: 45 * Fixtures.day)  // reminders and c's escalation become due
+        try engine.fireDueTimers()
+
+        clock.advance(by: 2 * 366 * Fixtures.day)  // b has been closed for longer than the retention period
+        _ = try engine.purge(actor: Fixtures.admin, check: true)
+        _ = try engine.purge(actor: Fixtures.admin, check: false)
+        return [a, b, c]
+    }
+}
+
+/// An error a test throws to end a transaction.
+struct Abort: Error {}
