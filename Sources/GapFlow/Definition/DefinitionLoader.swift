@@ -322,6 +322,11 @@ struct DefinitionDecoder {
                     .invalidValue, "\"\(text)\" is not an ISO 8601 duration", at: "retention.anonymiseAfter",
                     keys["anonymiseAfter"]?.position,
                     hint: "e.g. \"P2Y\" for two years")
+            } else if retention?.isWithinLimit == false {
+                report(
+                    .invalidValue, "\"\(text)\" is longer than the retention period may be (\(Delay.limitText))",
+                    at: "retention.anonymiseAfter", keys["anonymiseAfter"]?.position)
+                retention = nil
             }
         }
         let personalData = string(top["personalData"], at: "personalData") ?? "warn"
@@ -375,8 +380,8 @@ struct DefinitionDecoder {
         let allowed = ["submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback"]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
-        if days < 0 {
-            report(.invalidValue, "submissionDays must be 0 or more", at: "meetings.submissionDays", keys["submissionDays"]?.position)
+        if !(0...365).contains(days) {
+            report(.invalidValue, "submissionDays must be from 0 to 365", at: "meetings.submissionDays", keys["submissionDays"]?.position)
         }
         let sections = idMap(keys["sections"], at: "meetings.sections", kind: "section") { decoder, id, node, path in
             decoder.string(node, at: path).map { MeetingRules.Section(id: id, title: $0) }
@@ -475,6 +480,12 @@ struct DefinitionDecoder {
                     hint: "e.g. \"P14D\", \"P2W\", \"PT4H\", or { \"businessDays\": 10 }")
                 return nil
             }
+            guard duration.isWithinLimit else {
+                report(
+                    .invalidValue, "\"\(text)\" is longer than a timer may wait (\(Delay.limitText))", at: path, node.position,
+                    hint: "a reminder or deadline waits at most 10 years")
+                return nil
+            }
             return .duration(duration)
         }
         guard let keys = object(node, at: path, allowed: ["businessDays"], required: ["businessDays"]),
@@ -482,6 +493,12 @@ struct DefinitionDecoder {
         else { return nil }
         guard days > 0 else {
             report(.invalidValue, "businessDays must be 1 or more", at: Self.child(path, "businessDays"), keys["businessDays"]?.position)
+            return nil
+        }
+        guard days <= Delay.maximumBusinessDays else {
+            report(
+                .invalidValue, "businessDays must be at most \(Delay.maximumBusinessDays) (\(Delay.limitText))",
+                at: Self.child(path, "businessDays"), keys["businessDays"]?.position)
             return nil
         }
         return .businessDays(days)
@@ -530,7 +547,13 @@ struct DefinitionDecoder {
             }
             return .date(date, title: title)
         }
-        if let offset = integer(keys["easter"], at: Self.child(path, "easter")) { return .easter(offset: offset, title: title) }
+        if let offset = integer(keys["easter"], at: Self.child(path, "easter")) {
+            guard (-366...366).contains(offset) else {
+                report(.invalidValue, "easter must be from -366 to 366 days", at: Self.child(path, "easter"), keys["easter"]?.position)
+                return nil
+            }
+            return .easter(offset: offset, title: title)
+        }
         if let month = integer(keys["month"], at: Self.child(path, "month")), let day = integer(keys["day"], at: Self.child(path, "day")),
             LocalDate(year: 2024, month: month, day: day) != nil
         {
@@ -790,6 +813,12 @@ struct DefinitionDecoder {
             operand = .none
         case "today":
             guard let offset = integer(keys["today"], at: Self.child(path, "today")) else { return nil }
+            guard abs(offset) <= Delay.maximumDays else {
+                report(
+                    .invalidValue, "today must be within \(Delay.maximumDays) days (\(Delay.limitText))", at: Self.child(path, "today"),
+                    keys["today"]?.position)
+                return nil
+            }
             operand = .today(offsetDays: offset)
         case "values":
             let valuesPath = Self.child(path, "values")

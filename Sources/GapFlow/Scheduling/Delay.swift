@@ -5,6 +5,14 @@ public enum Delay: Sendable, Equatable, CustomStringConvertible {
     case duration(ISODuration)
     case businessDays(Int)
 
+    /// The longest a timer may wait: ten years. The loader refuses longer delays, and ``apply(to:calendar:backwards:)``
+    /// clamps to it, so no arithmetic on a delay can overflow or run for long.
+    public static let maximumDays = 3653
+    /// Ten years of business days (about 250 a year, after weekends and holidays).
+    public static let maximumBusinessDays = 2500
+    /// The limit in words, for messages.
+    public static let limitText = "at most 10 years"
+
     /// The instant `self` after `start` (before it when `backwards`), in the calendar's time zone.
     ///
     /// Days, weeks, months and years move the wall-clock date and keep the time of day (so `P1D` across
@@ -14,8 +22,10 @@ public enum Delay: Sendable, Equatable, CustomStringConvertible {
         let (date, seconds) = calendar.local(start)
         switch self {
         case .businessDays(let count):
+            let count = min(max(count, 0), Self.maximumBusinessDays)
             return calendar.instant(calendar.adding(businessDays: sign * count, to: date), secondsOfDay: seconds)
-        case .duration(let duration):
+        case .duration(let original):
+            let duration = original.clamped
             var day = calendar.adding(months: sign * (duration.years * 12 + duration.months), to: date)
             day = day.adding(days: sign * (duration.weeks * 7 + duration.days))
             let moved = calendar.instant(day, secondsOfDay: seconds)
@@ -42,6 +52,30 @@ public struct ISODuration: Sendable, Equatable {
     public var seconds = 0
     /// The text it was read from.
     public let text: String
+
+    /// Its length in days, with the average lengths of years and months of the Gregorian calendar, without overflowing.
+    public var approximateDays: Double {
+        Double(years) * 365.2425 + Double(months) * 30.436875 + Double(weeks) * 7 + Double(days) + Double(hours) / 24 + Double(minutes)
+            / 1440
+            + Double(seconds) / 86_400
+    }
+
+    /// Whether it is no longer than a timer may wait (``Delay/maximumDays``).
+    public var isWithinLimit: Bool { approximateDays <= Double(Delay.maximumDays) }
+
+    /// Each part cut down to the limit, so that arithmetic on it cannot overflow (only reachable for a definition the loader refused).
+    var clamped: ISODuration {
+        guard !isWithinLimit else { return self }
+        var result = self
+        result.years = min(years, 10)
+        result.months = min(months, 120)
+        result.weeks = min(weeks, 522)
+        result.days = min(days, Delay.maximumDays)
+        result.hours = min(hours, Delay.maximumDays * 24)
+        result.minutes = min(minutes, Delay.maximumDays * 1440)
+        result.seconds = min(seconds, Delay.maximumDays * 86_400)
+        return result
+    }
 
     /// Reads an ISO 8601 duration; nil if it is not one, or is zero.
     public init?(_ text: String) {
@@ -76,6 +110,6 @@ public struct ISODuration: Sendable, Equatable {
             default: return nil
             }
         }
-        guard number.isEmpty, seen, years + months + weeks + days + hours + minutes + seconds > 0 else { return nil }
+        guard number.isEmpty, seen, [years, months, weeks, days, hours, minutes, seconds].contains(where: { $0 > 0 }) else { return nil }
     }
 }
