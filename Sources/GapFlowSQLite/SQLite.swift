@@ -143,7 +143,15 @@ final class Connection {
                 let index = Int32(offset + 1)
                 let rc: Int32
                 switch argument {
-                case .text(let text): rc = sqlite3_bind_text(raw, index, text, -1, transientDestructor)
+                case .text(let text):
+                    // Bound with its byte length, so a NUL inside the text is stored too instead of ending it.
+                    var text = text
+                    rc = text.withUTF8 { bytes in
+                        guard let base = bytes.baseAddress else { return sqlite3_bind_text(raw, index, "", 0, transientDestructor) }
+                        return UnsafeRawPointer(base).withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                            sqlite3_bind_text(raw, index, $0, Int32(clamping: bytes.count), transientDestructor)
+                        }
+                    }
                 case .integer(let number): rc = sqlite3_bind_int64(raw, index, Int64(number))
                 case .null: rc = sqlite3_bind_null(raw, index)
                 }
@@ -164,7 +172,13 @@ final class Connection {
                     switch sqlite3_column_type(raw, column) {
                     case SQLITE_NULL: row.append(.null)
                     case SQLITE_INTEGER: row.append(.integer(Int(sqlite3_column_int64(raw, column))))
-                    default: row.append(.text(sqlite3_column_text(raw, column).map { String(cString: $0) } ?? ""))
+                    default:
+                        // Read with its byte length: a NUL inside the text is part of it.
+                        let count = Int(sqlite3_column_bytes(raw, column))
+                        let text = sqlite3_column_text(raw, column).map {
+                            String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self)
+                        }
+                        row.append(.text(text ?? ""))
                     }
                 }
                 try visit(row)

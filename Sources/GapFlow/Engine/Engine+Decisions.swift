@@ -53,9 +53,9 @@ extension Engine {
     ///
     /// - Parameter meeting: the meeting that decided, or nil for decisions in writing (*Umlaufverfahren*).
     public func applyDecisions(_ decisions: [Decision], meeting: Int?, actor: Actor, check: Bool) throws -> [AppliedDecision] {
-        let now = now()
         var armed: [Date] = []
         let results = try store.write(rollback: check) { tx -> [AppliedDecision] in
+            let now = self.now()  // inside the transaction, so history times follow the order of commits
             var problems: [DecisionsRefused.Problem] = []
             var prefix = "U\(LocalDate(now, in: .berlin).iso8601.replacingOccurrences(of: "-", with: ""))"
             if let meeting {

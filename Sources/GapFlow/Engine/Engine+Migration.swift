@@ -23,6 +23,9 @@ public struct MigrationRefused: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension Engine {
+    /// The role that may migrate tickets and change accounts.
+    public static let adminRole = "admin"
+
     /// Moves every open ticket of `workflow` onto `version`, in one transaction or not at all.
     ///
     /// A state keeps its id unless `mapping` names another; each ticket's fields must exist and be valid in the new
@@ -32,8 +35,12 @@ extension Engine {
     public func migrate(
         workflow: String, to version: Int, mapping: [String: String], actor: Actor, check: Bool, allowDroppedTimers: Bool = false
     ) throws -> [MigrationStep] {
-        let now = now()
         return try store.write(rollback: check) { tx -> [MigrationStep] in
+            let now = self.now()  // inside the transaction, so history times follow the order of commits
+            // Moving running tickets onto another version is an administrator's act, whatever the workflow declares.
+            guard actor.roles.contains(Self.adminRole) else {
+                throw EngineError.roleRequired(actor: actor.name, role: Self.adminRole, action: "migrate tickets")
+            }
             let target = try definition(workflow, version: version, in: tx)
             for (old, new) in mapping where target.state(new) == nil {
                 throw MigrationRefused(steps: [
@@ -42,16 +49,13 @@ extension Engine {
                         problems: ["--map \(old)=\(new): version \(version) has no state \"\(new)\""])
                 ])
             }
-            let role = target.role("admin") != nil ? "admin" : actor.roles.first ?? "admin"
+            let role = Self.adminRole
             var steps: [MigrationStep] = []
             var moves: [(Ticket, Ticket, Definition, [PlannedTimer])] = []
             for ticket in try tx.tickets(TicketFilter(workflow: workflow)) where ticket.version != version {
                 let source = try definition(workflow, version: ticket.version, in: tx)
                 guard source.state(ticket.state)?.isFinal != true else { continue }
                 var problems: [String] = []
-                if target.role("admin") != nil && !actor.roles.contains("admin") {
-                    problems.append("actor \"\(actor.name)\" needs the role \"admin\" to migrate tickets")
-                }
                 let newState = mapping[ticket.state] ?? ticket.state
                 if target.state(newState) == nil {
                     problems.append(
@@ -77,7 +81,17 @@ extension Engine {
                 if let state = target.state(newState) {
                     let entered =
                         try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
-                    planned = state.timers.compactMap { Step.plan($0, definition: target, ticket: moved, enteredAt: entered, now: now) }
+                    // Timers that already fired (or were skipped) during this stay stay done: a migration must not repeat a
+                    // reminder or an escalation.
+                    let done =
+                        newState == ticket.state
+                        ? Set(
+                            try tx.timers(of: ticket.id).filter {
+                                $0.state == ticket.state && $0.armedAt >= entered && $0.status != .pending && $0.status != .cancelled
+                            }.map(\.timer)) : []
+                    planned = state.timers.filter { !done.contains($0.id) }.compactMap {
+                        Step.plan($0, definition: target, ticket: moved, enteredAt: entered, now: now)
+                    }
                     let kept = Set(state.timers.map(\.id))
                     for pending in try tx.pendingTimers(dueBy: nil, ticket: ticket.id, limit: 1000) where !kept.contains(pending.timer) {
                         if !allowDroppedTimers {

@@ -15,8 +15,8 @@ extension Engine {
     /// states, dates, choices and counts stay for the statistics. Each purge is recorded as a `purge` entry.
     /// With `check`, reports what would happen and changes nothing.
     public func purge(actor: Actor, check: Bool) throws -> [PurgeResult] {
-        let now = now()
         return try store.write(rollback: check) { tx -> [PurgeResult] in
+            let now = self.now()  // inside the transaction, so history times follow the order of commits
             var results: [PurgeResult] = []
             for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
                 let latest = try definition(workflow, version: nil, in: tx)

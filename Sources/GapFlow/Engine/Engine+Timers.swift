@@ -79,9 +79,9 @@ extension Engine {
 
     /// Fires one timer if it is still pending and due; nil if another scheduler already did.
     public func fireTimer(_ id: Int) throws -> TimerFiring? {
-        let now = now()
         var armed: Date?
         let firing = try store.write { tx -> TimerFiring? in
+            let now = self.now()  // inside the transaction, so history times follow the order of commits
             guard let timer = try tx.timer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
             let lateBy = max(0, now.timeIntervalSince(timer.dueAt))
             func finish(_ status: TimerRecord.Status, _ note: String) throws -> TimerFiring {

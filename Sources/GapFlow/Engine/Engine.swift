@@ -13,6 +13,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidDefinition(file: String, diagnostics: [Diagnostic])
     /// A file with other content was registered before under the same id and version.
     case definitionChanged(workflow: String, version: Int, file: String)
+    /// The actor lacks the role an administrative act needs.
+    case roleRequired(actor: String, role: String, action: String)
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count) errors)"
         case .definitionChanged(let workflow, let version, let file):
             "\(file) differs from the registered version \(version) of \"\(workflow)\""
+        case .roleRequired(let actor, let role, let action):
+            "\(actor) may not \(action): that needs the role \"\(role)\""
         }
     }
 
@@ -41,6 +45,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownRole, .unknownMunicipality: nil
         case .invalidDefinition(let file, _): "run `gapflow validate \(file)` and fix what it lists"
         case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
+        case .roleRequired(_, let role, _): "act as an actor with the role \"\(role)\" (--as)"
         }
     }
 }
@@ -89,8 +94,8 @@ public final class Engine: Sendable {
         }
         let hash = SHA256.hex(source)
         let text = String(decoding: source, as: UTF8.self)
-        let now = now()
         return try store.write { tx in
+            let now = self.now()
             if let existing = try tx.definitionSource(workflow: definition.id, version: definition.version) {
                 guard existing.hash == hash else {
                     throw EngineError.definitionChanged(workflow: definition.id, version: definition.version, file: file)
@@ -150,8 +155,8 @@ public final class Engine: Sendable {
     /// Registers an actor (or updates one). Every role must exist in some registered workflow, and a
     /// municipality must be a value of some workflow's scope field (stored as that value, so "siegburg" becomes "Siegburg").
     public func saveActor(_ actor: Actor) throws {
-        let now = now()
         try store.write { tx in
+            let now = self.now()
             var known: Set<String> = []
             var scopes: [Choices] = []
             for record in try tx.definitionRecords() {
@@ -188,8 +193,8 @@ public final class Engine: Sendable {
     /// Opens a ticket of the newest version of `workflow`.
     @discardableResult
     public func open(workflow: String, _ command: Command) throws -> Outcome {
-        let now = now()
         let outcome = try store.write { tx in
+            let now = self.now()  // inside the transaction, so history times follow the order of commits
             let definition = try definition(workflow, version: nil, in: tx)
             let year = LocalDate(now, in: .berlin).year
             let number = try tx.nextTicketNumber(prefix: definition.ticketPrefix, year: year)
@@ -211,15 +216,16 @@ public final class Engine: Sendable {
     /// Fires an event on a ticket, under the definition version the ticket is pinned to.
     @discardableResult
     public func fire(_ ticketID: String, _ command: Command) throws -> Outcome {
-        let now = now()
-        let outcome = try store.write { tx in try fire(ticketID, command, in: tx, now: now) }
+        let outcome = try store.write { tx in try fire(ticketID, command, in: tx, now: self.now()) }
         notifyArmed(outcome.timers.arm.map(\.dueAt).min())
         return outcome
     }
 
     /// Fires an event inside a transaction the caller holds (one command, or one of a batch of decisions).
-    func fire(_ ticketID: String, _ command: Command, in tx: any StoreTransaction, now: Date) throws -> Outcome {
+    func fire(_ ticketID: String, _ command: Command, in tx: any StoreTransaction, now clockNow: Date) throws -> Outcome {
         let ticket = try ticket(ticketID, in: tx)
+        // A ticket's history never goes back in time, even if the clock does (NTP, another machine's clock).
+        let now = max(clockNow, ticket.updatedAt)
         if let expected = command.expectedRevision, expected != ticket.revision {
             throw StoreError.conflict(ticket: ticket.id, expected: expected, actual: ticket.revision)
         }

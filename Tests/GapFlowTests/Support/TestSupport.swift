@@ -49,7 +49,7 @@ enum Fixtures {
 
     /// Where a test's engine keeps its tickets: the SQLite file (for tests of the store, files, locks and the raw
     /// database), or memory (for tests of the engine alone, which the store conformance suite shows behaves the same).
-    enum Store {
+    enum Store: Sendable, CaseIterable {
         case sqlite, memory
     }
 

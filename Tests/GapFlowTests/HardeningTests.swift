@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import GapFlow
+@testable import GapFlowSQLite
+
+/// Defects found by trying to break the engine and the store, each pinned by the test that found it.
+@Suite struct HardeningTests {
+    private let day: TimeInterval = 86_400
+
+    @Test func textWithANulByteIsStoredWhole() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        var values = Fixtures.gapValues
+        values["description"] = .text("vor\u{0}nach dem NUL")
+        let id = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: values)).ticket.id
+        #expect(try engine.ticket(id).fields["description"] == .text("vor\u{0}nach dem NUL"))
+        #expect(try engine.verifyHistory().findings.isEmpty)
+    }
+
+    @Test(arguments: [Fixtures.Store.sqlite, .memory])
+    func historyTimesNeverGoBackEvenWhenTheClockDoes(store: Fixtures.Store) throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: store)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues)
+        )
+        .ticket.id
+        clock.set(Fixtures.start.addingTimeInterval(-3600))  // the clock is set back an hour (NTP, another machine)
+        try engine.fire(id, Command(.fire(event: "request_info"), actor: Fixtures.coordinator, values: ["query": .text("Wie viele?")]))
+        let times = try engine.history(id).map(\.at)
+        #expect(times == times.sorted())
+    }
+
+    @Test func aRequestForInformationNeedsItsOwnQuestionEachTime() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues)
+        )
+        .ticket.id
+        let ask = { (values: [String: FieldInput]) in
+            try engine.fire(id, Command(.fire(event: "request_info"), actor: Fixtures.coordinator, values: values))
+        }
+        _ = try ask(["query": .text("Wie viele Familien sind betroffen?")])
+        try engine.fire(id, Command(.fire(event: "resubmit"), actor: Fixtures.caseManager))
+        #expect {
+            try ask([:])
+        } throws: { error in
+            (error as? Rejection)?.blockers.map(\.code) == [.missingField]
+        }
+        #expect(try engine.ticket(id).state == "reported")
+        _ = try ask(["query": .text("Und in welchen Kommunen?")])
+        #expect(try engine.ticket(id).fields["query"] == .text("Und in welchen Kommunen?"))
+    }
+
+    @Test func migratingNeedsTheAdminRoleEvenWhenTheWorkflowDoesNotDeclareIt() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        _ = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues))
+        #expect(throws: EngineError.roleRequired(actor: Fixtures.caseManager.name, role: "admin", action: "migrate tickets")) {
+            try engine.migrate(workflow: "systemic-gap-escalation", to: 1, mapping: [:], actor: Fixtures.caseManager, check: false)
+        }
+    }
+
+    @Test func aMigrationDoesNotRepeatARemindersThatAlreadyFired() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let admin = Actor(name: "admin", roles: ["admin"])
+        try engine.saveActor(admin)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues)
+        )
+        .ticket.id
+        let timers = try engine.pendingTimers(ticket: id).sorted { $0.dueAt < $1.dueAt }
+        let first = try #require(timers.first)
+        // Past the first timer, before the second: the first fires once.
+        clock.set(first.dueAt.addingTimeInterval(60))
+        #expect(try engine.fireDueTimers().map(\.timer.timer) == [first.timer])
+        let notices = try engine.outbox(limit: 100).count
+
+        let source = try String(contentsOf: Repository.kimFile, encoding: .utf8).replacingOccurrences(
+            of: "\"version\": 1,", with: "\"version\": 2,")
+        try engine.register(source: Array(source.utf8), file: "kim-v2.json")
+        let steps = try engine.migrate(workflow: "systemic-gap-escalation", to: 2, mapping: [:], actor: admin, check: false)
+        #expect(steps.first?.timers.map(\.timer).contains(first.timer) == false)
+        #expect(try engine.fireDueTimers().isEmpty)
+        #expect(try engine.outbox(limit: 100).count == notices)
+        #expect(try engine.history(id).last.map { "\($0.actor) \($0.role) \($0.event)" } == "admin admin migrate")
+    }
+}
