@@ -142,7 +142,7 @@ public enum AgendaExport {
 
     // MARK: - JSON
 
-    /// The stable JSON form (documented in docs/agenda-json.md): ISO 8601 dates, field values as stored.
+    /// The stable JSON form (documented in Sources/GapFlow/GapFlow.docc/AgendaJSON.md): ISO 8601 dates, field values as stored.
     public static func json(_ agenda: Agenda) -> JSONValue {
         let meeting = agenda.meeting
         let definition = agenda.definition

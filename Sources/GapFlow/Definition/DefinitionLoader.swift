@@ -14,6 +14,8 @@ public struct LoadResult: Sendable {
 ///
 /// Reading never stops at the first problem: syntax errors end it (nothing else can be read),
 /// but every structural, reference and graph problem after a successful parse is reported at once.
+///
+/// The file format, key by key, and every diagnostic code: <doc:DefinitionFormat>.
 public enum DefinitionLoader {
     /// Reads and checks a definition file.
     public static func load(contentsOf url: URL) -> LoadResult {

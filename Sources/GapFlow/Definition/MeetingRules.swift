@@ -3,7 +3,7 @@
 /// States that are decided at meetings name an agenda section; a ticket standing in such a state appears on
 /// the agenda of the first meeting whose submission deadline (*Antragsfrist*) it entered the state by. An event
 /// that keeps the ticket in its state (a deferral, *Vertagung*) counts as entering it again, so the item moves
-/// to the next meeting.
+/// to the next meeting. How a definition file declares them: <doc:DefinitionFormat#Meetings>.
 public struct MeetingRules: Sendable, Equatable {
     /// A group of agenda items, e.g. new gaps, then solutions to deliberate.
     public struct Section: Sendable, Equatable {

@@ -2,7 +2,7 @@
 ///
 /// It waits a ``Delay`` after entering the state, or before/after a date field of the ticket
 /// (e.g. 10 business days before `due_date`), then sends a notice to a role, fires an event as
-/// the actor `system`, or both.
+/// the actor `system`, or both. How a definition file declares timers: <doc:DefinitionFormat#Timers>.
 public struct TimerSpec: Sendable, Equatable {
     /// What the timer counts from.
     public enum Anchor: Sendable, Equatable {

@@ -1,6 +1,8 @@
 import Foundation
 
 /// The items a meeting decides, in agenda order, with what the papers show for each.
+///
+/// `gapflow agenda --format json` writes it in a stable schema: <doc:AgendaJSON>.
 public struct Agenda: Sendable {
     /// One substantive item: a ticket awaiting a decision.
     public struct Item: Sendable {

@@ -51,7 +51,12 @@ extension Engine {
     /// (ticket known, event allowed in its state, required fields, the actor's role), and any problem refuses the
     /// whole batch with all problems listed. With `check`, the same work is done and then rolled back.
     ///
-    /// - Parameter meeting: the meeting that decided, or nil for decisions in writing (*Umlaufverfahren*).
+    /// - Parameters:
+    ///   - decisions: the batch, in the order of its file; no ticket may be decided twice in it.
+    ///   - meeting: the meeting that decided, or nil for decisions in writing (*Umlaufverfahren*).
+    ///   - actor: who records the decisions; each is fired as this actor and checked against its roles.
+    ///   - check: a dry run: do the same work, then roll it back.
+    /// - Returns: what each decision did (with `check`, would do), in the order of the batch.
     public func applyDecisions(_ decisions: [Decision], meeting: Int?, actor: Actor, check: Bool) throws -> [AppliedDecision] {
         var armed: [Date] = []
         let results = try store.write(rollback: check) { tx -> [AppliedDecision] in

@@ -22,8 +22,9 @@ public struct EventOption: Sendable, Equatable {
 /// The pure heart of the engine: (definition, ticket, command, now) → outcome or rejection.
 ///
 /// No clock, no I/O, no globals: time comes in as a value, and tickets referred to by a
-/// field come in as `references`, looked up beforehand by the caller. "Can I?" (``blockers``)
-/// and "do it" (``fire``) share one function, so they cannot disagree.
+/// field come in as `references`, looked up beforehand by the caller. "Can I?"
+/// (``blockers(_:ticket:command:now:references:)``) and "do it" (``fire(_:ticket:command:now:references:)``)
+/// share one function, so they cannot disagree.
 public enum Step {
     /// Opens a ticket with the id the store allotted.
     public static func open(

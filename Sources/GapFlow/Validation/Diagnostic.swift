@@ -1,4 +1,6 @@
 /// One problem found in a definition file: what, where, and how to fix it.
+///
+/// Every code is explained in <doc:DefinitionFormat#What-the-validator-checks>.
 public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     /// Whether the problem stops the definition from being used.
     public enum Severity: String, Sendable {

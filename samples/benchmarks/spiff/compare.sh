@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs the KIM lifecycle on GapFlow and on SpiffWorkflow (a Python BPMN engine a county might pick instead), both
 # persisting every step durably to SQLite on the same file system, and prints the ratio.
-# Installs SpiffWorkflow into a virtual environment of its own (benchmarks/spiff/.venv, not committed).
+# Installs SpiffWorkflow into a virtual environment of its own (samples/benchmarks/spiff/.venv, not committed).
 #
-#   benchmarks/spiff/compare.sh [TICKETS]     (default 300)
+#   samples/benchmarks/spiff/compare.sh [TICKETS]     (default 300)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+root="$(cd "$here/../../.." && pwd)"
 tickets="${1:-300}"
 if [ ! -x "$here/.venv/bin/python" ]; then
   python3 -m venv "$here/.venv"
