@@ -3,7 +3,7 @@ import Foundation
 /// The store port: where the engine keeps definitions, tickets, their history, timers, meetings and the outbox.
 ///
 /// The engine knows only this protocol and ``StoreTransaction``; each store (the embedded SQLite file, PostgreSQL,
-/// the in-memory `MemoryStore`) implements both and keeps its own SQL behind them. Every store must pass the
+/// the in-memory ``MemoryStore``) implements both and keeps its own SQL behind them. Every store must pass the
 /// store conformance suite: a transaction is all-or-nothing, revisions are gapless, a timer finishes once, and the
 /// history is append-only.
 public protocol TicketStore: AnyObject, Sendable {
