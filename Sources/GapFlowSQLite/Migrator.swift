@@ -3,10 +3,12 @@ import GapFlow
 
 /// The schema's history as ordered, named steps; a database is moved forward step by step, never back.
 enum Migrator {
-    struct Step {
+    struct Step: Sendable {
         let version: Int
         let name: String
         let sql: String
+        /// Work on the data that belongs to this step, run once in its transaction right after its SQL.
+        var data: (@Sendable (Connection) throws(StoreError) -> Void)? = nil
     }
 
     static let steps: [Step] = [
@@ -87,7 +89,10 @@ enum Migrator {
                 ALTER TABLE history ADD COLUMN chain_backfilled INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE history ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
                 ALTER TABLE tickets ADD COLUMN history_head TEXT;
-                """),
+                """,
+            // The only place that ever computes a chain over entries already written: once, when the chain is introduced,
+            // each such entry marked as chained at migration. Afterwards an entry without a hash is a finding of the audit.
+            data: { connection throws(StoreError) in _ = try SQLiteTransaction(connection: connection).backfillChains() }),
         Step(
             version: 6, name: "tickets by state in list order, so that a limited list reads only what it shows",
             sql: """
@@ -114,6 +119,7 @@ enum Migrator {
                     continue
                 }
                 try connection.execute(step.sql)
+                try step.data?(connection)
                 try connection.query(
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)",
                     [.integer(step.version), .text(step.name), .text(Timestamp.iso8601(Date()))])

@@ -37,6 +37,8 @@ final class Connection {
     let path: String
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
+    /// Whether the current transaction opened a purge (see `SQLiteTransaction.beginPurge`).
+    var purgeOpen = false
 
     init(path: String, readOnly: Bool, create: Bool, busyTimeout: Int32 = 5000) throws(StoreError) {
         self.path = path

@@ -32,7 +32,6 @@ public final class SQLiteStore: TicketStore {
             try connection.execute("PRAGMA journal_mode=WAL")
             try connection.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864")
             try Migrator.migrate(connection)
-            try Self.backfillChains(connection)
         } else {
             try Migrator.check(connection)
         }
@@ -42,8 +41,9 @@ public final class SQLiteStore: TicketStore {
     /// Runs `body` in a read transaction: a consistent snapshot, even while others write.
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
-            try connection.execute("BEGIN DEFERRED")
-            defer { try? connection.execute("COMMIT") }
+            // A read transaction cannot write: the port promises a snapshot, not a side door.
+            try connection.execute("PRAGMA query_only=ON; BEGIN DEFERRED")
+            defer { try? connection.execute("COMMIT; PRAGMA query_only=OFF") }
             return try body(SQLiteTransaction(connection: connection))
         }
     }
@@ -54,27 +54,16 @@ public final class SQLiteStore: TicketStore {
             try connection.execute("BEGIN IMMEDIATE")
             do {
                 let result = try body(SQLiteTransaction(connection: connection))
+                // A purge lives only inside its transaction: its marker is never committed, even if the caller forgot to end it.
+                if connection.purgeOpen { try connection.execute("DELETE FROM purge_session") }
+                connection.purgeOpen = false
                 try connection.execute(rollback ? "ROLLBACK" : "COMMIT")
                 return result
             } catch {
+                connection.purgeOpen = false
                 try? connection.execute("ROLLBACK")
                 throw error
             }
-        }
-    }
-
-    /// Entries from before the hash chain get theirs once, marked as computed at migration.
-    private static func backfillChains(_ connection: Connection) throws(StoreError) {
-        // Answered from a partial index that is empty once every entry is chained, so opening stays instant.
-        let missing = try connection.query("SELECT EXISTS(SELECT 1 FROM history WHERE chain_hash IS NULL)").first?.first?.integer ?? 0
-        guard missing == 1 else { return }
-        try connection.execute("BEGIN IMMEDIATE")
-        do {
-            _ = try SQLiteTransaction(connection: connection).backfillChains()
-            try connection.execute("COMMIT")
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
         }
     }
 

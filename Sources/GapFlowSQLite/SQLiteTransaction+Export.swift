@@ -9,8 +9,8 @@ extension SQLiteTransaction {
     func exportRows(_ visit: (ExportRow) throws -> Void) throws {
         for table in ExportFormat.tables {
             let columns = try columns(of: table)
-            let order = table == "history" ? "ticket_id, revision" : "rowid"
-            try connection.forEachRow("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)") { row in
+            // In rowid order, the history too: an import then keeps the order decisions were taken in.
+            try connection.forEachRow("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY rowid") { row in
                 let values = zip(columns, row).map { column, value -> (name: String, value: ExportRow.Value) in
                     switch value {
                     case .integer(let number): (column, .integer(number))

@@ -46,9 +46,15 @@ extension SQLiteTransaction {
 
     /// Opens a purge inside the current transaction: only now may history rows be rewritten (to remove free text).
     /// The marker row is never committed, so no other connection ever sees the history unguarded.
-    func beginPurge() throws(StoreError) { try connection.query("INSERT INTO purge_session(id) VALUES(1)") }
+    func beginPurge() throws(StoreError) {
+        try connection.query("INSERT INTO purge_session(id) VALUES(1)")
+        connection.purgeOpen = true
+    }
 
-    func endPurge() throws(StoreError) { try connection.query("DELETE FROM purge_session") }
+    func endPurge() throws(StoreError) {
+        try connection.query("DELETE FROM purge_session")
+        connection.purgeOpen = false
+    }
 
     /// Replaces an entry's changes and comment (during a purge only; the trigger refuses it otherwise).
     func rewriteHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?) throws(StoreError) {

@@ -89,7 +89,15 @@ import Testing
 
     @Test func entriesFromBeforeTheChainAreChainedAtMigrationAndMarkedAsSuch() throws {
         let (_, connection, ids, folder) = try tamperable()
-        try connection.execute("UPDATE history SET content_digest = NULL, chain_hash = NULL; UPDATE tickets SET history_head = NULL")
+        // The database as GapFlow left it before the chain existed (schema version 4).
+        try connection.execute(
+            """
+            DROP INDEX history_unchained;
+            ALTER TABLE history DROP COLUMN content_digest; ALTER TABLE history DROP COLUMN chain_hash;
+            ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;
+            ALTER TABLE tickets DROP COLUMN history_head;
+            DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
+            """)
         let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
         let report = try reopened.verifyHistory()
         #expect(report.findings.isEmpty && report.backfilled == 8)

@@ -91,3 +91,42 @@ import Testing
         #expect(try engine.history(id).last.map { "\($0.actor) \($0.role) \($0.event)" } == "admin admin migrate")
     }
 }
+
+/// Opening a store never recomputes a chain: forged entries with their hashes removed stay findings.
+@Suite struct ChainLaunderingTests {
+    @Test func nulledChainColumnsAreNotBackfilledWhenTheStoreIsOpenedAgain() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues)
+        )
+        .ticket.id
+        let tamperer = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)
+        try tamperer.execute(
+            """
+            DROP TRIGGER history_is_append_only_update;
+            UPDATE history SET comment = 'gefälscht', content_digest = NULL, chain_hash = NULL WHERE ticket_id = '\(id)';
+            """)
+        // Any later command opens the store again.
+        let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))
+        try reopened.saveActor(Actor(name: "neu", roles: ["cm"], municipality: "Siegburg"))
+        #expect(try reopened.verifyHistory().findings.map(\.problem) == ["entry has no hash"])
+    }
+
+    @Test func aPurgeThatIsNotEndedIsNotCommitted() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteStore(path: folder.path("test.sqlite"), mode: .create)
+        try store.write { tx in try tx.beginPurge() }
+        let connection = try Connection(path: folder.path("test.sqlite"), readOnly: true, create: false)
+        #expect(try connection.query("SELECT count(*) FROM purge_session").first?.first?.integer == 0)
+    }
+
+    @Test func aReadTransactionCannotWrite() throws {
+        let folder = TemporaryFolder()
+        let store = try SQLiteStore(path: folder.path("test.sqlite"), mode: .create)
+        #expect(throws: StoreError.self) {
+            try store.read { tx in try tx.saveActor(Actor(name: "x", roles: []), at: Fixtures.start) }
+        }
+        #expect(try store.read { tx in try tx.actors() }.isEmpty)
+    }
+}

@@ -740,7 +740,7 @@ struct MemoryTables: Sendable {
         ],
     ]
 
-    /// A table's rows as exported: in rowid order, the history by ticket and revision.
+    /// A table's rows as exported: in rowid (insertion) order, so that an import keeps the order decisions were taken in.
     func exportValues(of table: String) -> [[ExportRow.Value]] {
         switch table {
         case "definitions": definitions.map(\.values)
@@ -749,9 +749,7 @@ struct MemoryTables: Sendable {
         case "ticket_sequences": sequences.map(\.values)
         case "meetings": meetings.map(\.values)
         case "tickets": tickets.map(\.values)
-        case "history":
-            history.sorted { a, b in a.ticketID.same(b.ticketID) ? a.revision < b.revision : a.ticketID.precedesBinary(b.ticketID) }
-                .map(\.values)
+        case "history": history.map(\.values)
         case "timers": timers.map(\.values)
         case "outbox": outbox.map(\.values)
         default: []
