@@ -130,3 +130,24 @@ import Testing
         #expect(try store.read { tx in try tx.actors() }.isEmpty)
     }
 }
+
+/// One rule for "overdue": the diagram counts what the queue and the report call overdue.
+@Suite struct OverdueRuleTests {
+    @Test func theDiagramCountsAFiredReminderAsOverdueLikeTheQueue() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues)
+        )
+        .ticket.id
+        let first = try #require(try engine.pendingTimers(ticket: id).map(\.dueAt).min())
+        clock.set(first.addingTimeInterval(60))
+        _ = try engine.fireDueTimers()  // the reminder fires; the ticket stays where it is, now overdue
+        let queued = try engine.queue(for: Fixtures.coordinator).filter(\.overdue).count
+        #expect(queued == 1)
+        #expect(try engine.stateCounts(workflow: "systemic-gap-escalation")["reported"].map { [$0.open, $0.overdue] } == [1, queued])
+        let report = try engine.report(workflow: "systemic-gap-escalation")
+        #expect(report.overdue == [id])
+    }
+}

@@ -39,11 +39,7 @@ extension Engine {
                             if group?.lowercased() != area.lowercased() { continue }
                         }
                     }
-                    let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
-                    // This stay's timers: the earliest pending one is the next deadline; any that fell due makes it overdue.
-                    let stay = try tx.timers(of: ticket.id).filter { $0.state == ticket.state && $0.armedAt >= entered }
-                    let deadline = stay.filter { $0.status == .pending }.map(\.dueAt).min()
-                    let overdue = stay.contains { ($0.status == .pending || $0.status == .fired) && $0.dueAt <= now }
+                    let (entered, deadline, overdue) = try deadlines(of: ticket, now: now, in: tx)
                     let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
                     entries.append(
                         QueueEntry(
@@ -60,6 +56,36 @@ extension Engine {
                 default: return (a.entered, a.ticket.id) < (b.entered, b.ticket.id)
                 }
             }
+        }
+    }
+}
+
+extension Engine {
+    /// When the ticket entered its state, the next deadline of this stay, and whether the stay is overdue.
+    ///
+    /// The one rule for "overdue", used by the queue, the report and the diagram: a timer armed in this stay (a
+    /// reminder, a deadline or an escalation) fell due and is still pending or has fired.
+    func deadlines(of ticket: Ticket, now: Date, in tx: any StoreTransaction) throws -> (entered: Date, next: Date?, overdue: Bool) {
+        let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
+        let stay = try tx.timers(of: ticket.id).filter { $0.state == ticket.state && $0.armedAt >= entered }
+        let next = stay.filter { $0.status == .pending }.map(\.dueAt).min()
+        let overdue = stay.contains { ($0.status == .pending || $0.status == .fired) && $0.dueAt <= now }
+        return (entered, next, overdue)
+    }
+
+    /// Open and overdue tickets per state of a workflow (for `diagram --counts`), by the same rule as the queue.
+    public func stateCounts(workflow: String) throws -> [String: (open: Int, overdue: Int)] {
+        let now = now()
+        return try store.read { tx in
+            let latest = try definition(workflow, version: nil, in: tx)
+            let open = latest.states.filter { !$0.isFinal }.map(\.id)
+            var counts: [String: (open: Int, overdue: Int)] = [:]
+            try tx.forEachTicket(TicketFilter(workflow: workflow, states: open)) { ticket in
+                let overdue = try deadlines(of: ticket, now: now, in: tx).overdue
+                let current = counts[ticket.state] ?? (0, 0)
+                counts[ticket.state] = (current.open + 1, current.overdue + (overdue ? 1 : 0))
+            }
+            return counts
         }
     }
 }

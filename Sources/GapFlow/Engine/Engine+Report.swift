@@ -62,12 +62,7 @@ extension Engine {
             try tx.forEachTicket(TicketFilter(workflow: workflow)) { ticket in
                 if !isFinal(ticket.state) {
                     openPerStage[ticket.state, default: 0] += 1
-                    let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
-                    let late = try tx.timers(of: ticket.id).contains {
-                        $0.state == ticket.state && $0.armedAt >= entered && ($0.status == .pending || $0.status == .fired)
-                            && $0.dueAt <= now
-                    }
-                    if late { overdue.append(ticket.id) }
+                    if try deadlines(of: ticket, now: now, in: tx).overdue { overdue.append(ticket.id) }
                 }
                 let day = LocalDate(ticket.openedAt, in: zone)
                 guard (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true) else { return }

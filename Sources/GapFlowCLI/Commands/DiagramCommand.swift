@@ -35,15 +35,7 @@ enum DiagramCommand: GapFlowCommand {
                 annotations.path = try engine.history(ticket.id).compactMap { entry in entry.from.map { ($0, entry.to, entry.event) } }
             }
             if arguments.flag(\.counts) {
-                let now = context.environment.clock.now()
-                let tickets = try engine.tickets(TicketFilter(workflow: definition.id))
-                let overdue = Set(try engine.pendingTimers(dueBy: now, limit: Int.max).map(\.ticketID))
-                var counts: [String: (open: Int, overdue: Int)] = [:]
-                for ticket in tickets where definition.state(ticket.state)?.isFinal == false {
-                    let current = counts[ticket.state] ?? (0, 0)
-                    counts[ticket.state] = (current.open + 1, current.overdue + (overdue.contains(ticket.id) ? 1 : 0))
-                }
-                annotations.counts = counts
+                annotations.counts = try engine.stateCounts(workflow: definition.id)
             }
         }
         let text: String

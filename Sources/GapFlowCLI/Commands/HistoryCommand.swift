@@ -21,6 +21,12 @@ enum HistoryCommand: GapFlowCommand {
         }
         for entry in entries {
             context.output.line("#\(entry.revision)  " + Presentation.line(entry, definition))
+            if let decision = entry.decision {
+                // Where it was decided, in the workflow's words: the resolution number and the meeting (or in writing).
+                let words = Vocabulary.forLanguage(definition.language)
+                context.output.line(
+                    "      \(words.decision) \(decision.resolution) (\(decision.meeting.map { "#\($0)" } ?? words.inWriting))")
+            }
             for change in entry.changes {
                 let field = definition.field(change.field)
                 let new = change.new.map { Presentation.text($0, field: field, language: definition.language) } ?? "(removed)"
