@@ -1,3 +1,4 @@
+import Foundation
 import GapFlow
 
 /// `gapflow history`: the append-only record of a ticket.
@@ -19,7 +20,20 @@ enum HistoryCommand: GapFlowCommand {
             try context.printJSON(entries)
             return
         }
+        // Timers that fired or were skipped (reminders sent, escalations) are shown at their time between the entries;
+        // they are kept in the timers table, not in the chained record, and marked with "·".
+        var timers = try engine.timers(of: ticket.id).filter { $0.status != .pending && $0.status != .cancelled && $0.doneAt != nil }
+        func showTimers(before limit: Date?) {
+            while let timer = timers.first, let done = timer.doneAt, limit.map({ done < $0 }) ?? true {
+                timers.removeFirst()
+                let spec = definition.state(timer.state)?.timer(timer.timer)
+                let what = spec?.fire.map { "→ \($0)" } ?? spec?.notify.map { "→ \(definition.role($0)?.title ?? $0)" } ?? ""
+                context.output.line(
+                    "·   \(Presentation.time(done, language: definition.language))  \(timer.timer) (\(timer.status.rawValue)) \(what)")
+            }
+        }
         for entry in entries {
+            showTimers(before: entry.at)
             context.output.line("#\(entry.revision)  " + Presentation.line(entry, definition))
             if let decision = entry.decision {
                 // Where it was decided, in the workflow's words: the resolution number and the meeting (or in writing).
@@ -34,5 +48,6 @@ enum HistoryCommand: GapFlowCommand {
             }
             if let comment = entry.comment { context.output.line("      „\(comment)“") }
         }
+        showTimers(before: nil)
     }
 }
