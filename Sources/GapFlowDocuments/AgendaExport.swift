@@ -115,7 +115,8 @@ public enum AgendaExport {
 
     // MARK: - CSV for Excel
 
-    /// One row per substantive item; semicolons, CRLF, UTF-8 with byte-order mark, as German Excel opens it.
+    /// One row per substantive item; semicolons, CRLF, UTF-8 with byte-order mark, as German Excel opens it
+    /// (``CSV/cell(_:)`` neutralises cells a spreadsheet would run).
     public static func csv(_ agenda: Agenda) -> String {
         let definition = agenda.definition
         let words = Vocabulary.forLanguage(definition.language)
@@ -132,12 +133,7 @@ public enum AgendaExport {
                         String(item.deferrals),
                     ])
         }
-        return "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSV.document(rows)
     }
 
     // MARK: - JSON

@@ -87,6 +87,6 @@ public enum MinutesExport {
         let words = Vocabulary.forLanguage(definition.language)
         var rows = [[words.number, words.ticket, words.title, words.decision, words.responsible, words.dueDate]]
         rows += resolutions.map { [$0.number, $0.ticket.id, $0.title, $0.text, $0.responsible, $0.due] }
-        return "\u{FEFF}" + rows.map { $0.map(AgendaExport.csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        return CSV.document(rows)
     }
 }

@@ -102,7 +102,7 @@ public enum ReportExport {
             rows += body
             rows.append([])
         }
-        return "\u{FEFF}" + rows.map { $0.map(AgendaExport.csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        return CSV.document(rows)
     }
 
     public static func json(_ report: Report, unmasked: Bool) -> JSONValue {
