@@ -60,15 +60,18 @@ public enum AgendaExport {
 
     // MARK: - Markdown
 
+    /// The agenda as Markdown; every text from the meeting, the tickets and the workflow file is escaped
+    /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ agenda: Agenda) -> String {
         let definition = agenda.definition
         let words = Vocabulary.forLanguage(definition.language)
-        var out = "# \(words.agenda): \(agenda.meeting.title)\n\n"
-        out += "**\(words.meetingOn)** \(when(agenda.meeting, definition, words))"
-        if let place = agenda.meeting.place { out += " · **\(words.place):** \(place)" }
+        let md = { (text: String) in Markdown.escape(text) }
+        var out = "# \(words.agenda): \(md(agenda.meeting.title))\n\n"
+        out += "**\(words.meetingOn)** \(md(when(agenda.meeting, definition, words)))"
+        if let place = agenda.meeting.place { out += " · **\(words.place):** \(md(place))" }
         out += " · **\(words.deadline):** \(date(agenda.meeting.submissionDeadline, definition))\n"
         for point in points(agenda) {
-            out += "\n## \(words.item) \(point.number) \(point.title)\n"
+            out += "\n## \(words.item) \(point.number) \(md(point.title))\n"
             switch point.kind {
             case .fixed:
                 break
@@ -78,16 +81,17 @@ public enum AgendaExport {
                     continue
                 }
                 let (header, rows) = statusTable(agenda, words)
-                out += "\n| \(header.map(cell).joined(separator: " | ")) |\n|" + String(repeating: "---|", count: header.count) + "\n"
-                for row in rows { out += "| \(row.map(cell).joined(separator: " | ")) |\n" }
+                out +=
+                    "\n| \(header.map(Markdown.cell).joined(separator: " | ")) |\n|" + String(repeating: "---|", count: header.count) + "\n"
+                for row in rows { out += "| \(row.map(Markdown.cell).joined(separator: " | ")) |\n" }
             case .section(let items):
                 if items.isEmpty { out += "\n\(words.noItems)\n" }
                 for (index, item) in items.enumerated() {
                     out +=
-                        "\n### \(words.item) \(point.number).\(index + 1) \(value(item.ticket, "title", definition)) (\(item.ticket.id))\n\n"
+                        "\n### \(words.item) \(point.number).\(index + 1) \(md(value(item.ticket, "title", definition))) (\(md(item.ticket.id)))\n\n"
                     for field in agenda.rules.itemFields {
                         let text = value(item.ticket, field, definition)
-                        if !text.isEmpty { out += "- **\(definition.field(field)?.title ?? field):** \(text)\n" }
+                        if !text.isEmpty { out += "- **\(md(definition.field(field)?.title ?? field)):** \(md(text))\n" }
                     }
                     out += "- **\(words.entered):** \(date(LocalDate(item.entered, in: definition.calendar.timeZone), definition))"
                     out += " · **\(words.waitingDays):** \(item.waitingDays) · **\(words.deferrals):** \(item.deferrals)\n"
@@ -108,14 +112,10 @@ public enum AgendaExport {
         return (header, rows)
     }
 
-    /// A table cell with its pipes and line breaks made harmless.
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
-
     // MARK: - CSV for Excel
 
-    /// One row per substantive item; semicolons, CRLF, UTF-8 with byte-order mark, as German Excel opens it.
+    /// One row per substantive item; semicolons, CRLF, UTF-8 with byte-order mark, as German Excel opens it
+    /// (``CSV/cell(_:)`` neutralises cells a spreadsheet would run).
     public static func csv(_ agenda: Agenda) -> String {
         let definition = agenda.definition
         let words = Vocabulary.forLanguage(definition.language)
@@ -132,12 +132,7 @@ public enum AgendaExport {
                         String(item.deferrals),
                     ])
         }
-        return "\u{FEFF}" + rows.map { $0.map(csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return CSV.document(rows)
     }
 
     // MARK: - JSON

@@ -38,26 +38,43 @@ public enum CalendarExport {
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Escapes text values: backslash, semicolon, comma and line breaks.
+    /// A TEXT value (RFC 5545 § 3.3.11): backslash, semicolon and comma escaped, every line break (CRLF, a bare CR or
+    /// LF, and the Unicode line breaks) written as `\n`, and the other control characters, which TEXT does not allow,
+    /// left out; a tab stays.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
-            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\r\n", with: "\\n")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        var afterCR = false
+        for scalar in text.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            switch scalar {
+            case "\\": out += "\\\\"
+            case ";": out += "\\;"
+            case ",": out += "\\,"
+            case "\n" where afterCR: continue  // the second half of CRLF
+            case "\r", "\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": out += "\\n"
+            case "\t": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
-    /// Folds a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 § 3.1).
+    /// Folds a content line after 75 octets (RFC 5545 § 3.1): a continuation line starts with a space, which counts
+    /// towards its 75. The line is cut between Unicode scalars, never inside one's UTF-8 sequence; a long grapheme
+    /// (a letter with many combining marks, an emoji sequence) may be cut, and unfolding joins it again.
     static func fold(_ line: String) -> String {
         var out = ""
         var octets = 0
-        var limit = 75
-        for character in line {
-            let width = String(character).utf8.count
-            if octets + width > limit {
+        for scalar in line.unicodeScalars {
+            let width = UTF8.width(scalar)
+            if octets + width > 75 {
                 out += "\r\n "
-                octets = 0
-                limit = 74  // the leading space of a continuation line counts
+                octets = 1
             }
-            out.append(character)
+            out.unicodeScalars.append(scalar)
             octets += width
         }
         return out

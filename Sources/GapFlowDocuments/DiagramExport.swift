@@ -83,11 +83,7 @@ public enum DiagramExport {
     // MARK: - Mermaid
 
     public static func mermaid(_ definition: Definition, annotations: Annotations = Annotations()) -> String {
-        func text(_ raw: String) -> String {
-            // Mermaid ends a label at ":" and ";"; a modifier-letter colon reads the same ("Case Manager꞉in").
-            raw.replacingOccurrences(of: "\"", with: "'").replacingOccurrences(of: ":", with: "\u{A789}").replacingOccurrences(
-                of: ";", with: ",")
-        }
+        let text = mermaidLabel
         var out = "stateDiagram-v2\n"
         for state in definition.states {
             out += "    state \"\(stateLines(state, definition, annotations).map(text).joined(separator: "<br/>"))\" as \(state.id)\n"
@@ -114,11 +110,7 @@ public enum DiagramExport {
     // MARK: - Graphviz DOT
 
     public static func dot(_ definition: Definition, annotations: Annotations = Annotations()) -> String {
-        func quoted(_ raw: String) -> String {
-            "\""
-                + raw.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n") + "\""
-        }
+        let quoted = dotString
         var out = "digraph \(quoted(definition.id)) {\n"
         out +=
             "    graph [label=\(quoted("\(definition.title) (version \(definition.version))")), labelloc=t, rankdir=TB, fontname=\"Helvetica\"];\n"
@@ -147,5 +139,61 @@ public enum DiagramExport {
             out += "    \(quoted(edge.from)) -> \(quoted(edge.to)) [\(attributes.joined(separator: ", "))];\n"
         }
         return out + "}\n"
+    }
+
+    // MARK: - Labels
+
+    /// One line of a Mermaid label, which the diagram puts in double quotes or after the colon of an edge. Mermaid
+    /// decodes entity codes (`#quot;`, `#35;`) in every diagram, so what could end the label or the statement (`"`,
+    /// `;`, a line break), open a directive (`%%{`), or be read as HTML (`<`, `>`, `&`) is written as one; `#` too,
+    /// so that text like `#quot;` stays text. Mermaid ends an edge label at ":", so a colon becomes the
+    /// modifier-letter colon, which reads the same ("Case Manager꞉in"). Line breaks (CRLF once) become spaces (lines of a
+    /// label are joined with `<br/>` by the caller); other control characters are left out.
+    static func mermaidLabel(_ raw: String) -> String {
+        var out = ""
+        var afterCR = false
+        for scalar in raw.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            switch scalar {
+            case "#": out += "#35;"
+            case "\"": out += "#quot;"
+            case ";": out += "#59;"
+            case "%": out += "#37;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            case "&": out += "#amp;"
+            case "{": out += "#123;"
+            case "}": out += "#125;"
+            case "`": out += "#96;"
+            case ":": out += "\u{A789}"
+            case "\n" where afterCR: continue
+            case "\r", "\n", "\t", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": out += " "
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// A quoted DOT string: backslash and quote escaped, every line break (CRLF counted once) as `\n`, other control
+    /// characters left out.
+    static func dotString(_ raw: String) -> String {
+        var out = "\""
+        var afterCR = false
+        for scalar in raw.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n" where afterCR: continue
+            case "\r", "\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": out += "\\n"
+            case "\t": out += " "
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -61,49 +61,55 @@ public enum ExplainExport {
         return "\(when): \(actions.joined(separator: "; "))" + (timer.message.map { " (\($0))" } ?? "")
     }
 
+    /// The explanation as Markdown. Every text from the workflow file (titles, descriptions, messages) is escaped
+    /// (``Markdown/escape(_:atLineStart:)``): a hostile file can make no markup, link or heading of its own.
     public static func markdown(_ definition: Definition) -> String {
         let words = Words.forLanguage(definition.language)
-        var out = "# \(definition.title)\n\n"
+        let md = { (text: String) in Markdown.escape(text) }
+        var out = "# \(md(definition.title))\n\n"
         out += "## \(words.roles)\n\n"
-        for role in definition.roles { out += "- **\(role.title)**\n" }
-        out += "\n## \(words.start)\n\n- \(words.startText): \(roleNames(definition.opening.roles, definition, words))\n"
-        if !definition.opening.requires.isEmpty { out += "- \(words.requires): \(fieldNames(definition.opening.requires, definition))\n" }
+        for role in definition.roles { out += "- **\(md(role.title))**\n" }
+        out += "\n## \(words.start)\n\n- \(words.startText): \(md(roleNames(definition.opening.roles, definition, words)))\n"
+        if !definition.opening.requires.isEmpty {
+            out += "- \(words.requires): \(md(fieldNames(definition.opening.requires, definition)))\n"
+        }
         for state in definition.states {
-            out += "\n## \(state.title)\n\n"
-            if let description = state.description { out += "\(description)\n\n" }
+            out += "\n## \(md(state.title))\n\n"
+            if let description = state.description { out += "\(Markdown.escape(description, atLineStart: true))\n\n" }
             if state.isFinal {
                 out += "\(words.final)\n"
                 continue
             }
-            if let owner = state.owner { out += "**\(words.responsible):** \(definition.role(owner)?.title ?? owner)\n\n" }
+            if let owner = state.owner { out += "**\(words.responsible):** \(md(definition.role(owner)?.title ?? owner))\n\n" }
             out += "**\(words.canHappen):**\n\n"
             for transition in definition.transitions(from: state.id) {
                 let target = transition.target(from: state.id)
-                var line = "- **\(transition.title)** (\(roleNames(transition.roles, definition, words))) "
-                line += target == state.id ? words.stays : "\(words.leadsTo) *\(definition.stateTitle(target))*"
+                var line = "- **\(md(transition.title))** (\(md(roleNames(transition.roles, definition, words)))) "
+                line += target == state.id ? words.stays : "\(words.leadsTo) *\(md(definition.stateTitle(target)))*"
                 var needs = transition.requires.map { definition.field($0)?.title ?? $0 }
                 needs += transition.requiresNew.filter { !transition.requires.contains($0) }.map {
                     "\(definition.field($0)?.title ?? $0) (\(words.needsNew))"
                 }
-                if !needs.isEmpty { line += "; \(words.needs): \(needs.joined(separator: ", "))" }
-                if let description = transition.condition?.description { line += "; \(words.condition): \(description)" }
+                if !needs.isEmpty { line += "; \(words.needs): \(md(needs.joined(separator: ", ")))" }
+                if let description = transition.condition?.description { line += "; \(words.condition): \(md(description))" }
                 out += line + "\n"
             }
             if !state.timers.isEmpty {
-                out += "\n**\(words.deadlines):**\n\n" + state.timers.map { "- \(timerSentence($0, definition, words))\n" }.joined()
+                out += "\n**\(words.deadlines):**\n\n"
+                out += state.timers.map { "- \(Markdown.escape(timerSentence($0, definition, words), atLineStart: true))\n" }.joined()
             }
             if !state.onEnter.isEmpty {
                 out += "\n**\(words.onEntry):** "
-                out += state.onEnter.map { "\(words.notice) \(definition.role($0.notify)?.title ?? $0.notify): „\($0.message)“" }.joined(
-                    separator: "; ")
+                out += state.onEnter.map { "\(words.notice) \(md(definition.role($0.notify)?.title ?? $0.notify)): „\(md($0.message))“" }
+                    .joined(separator: "; ")
                 out += "\n"
             }
         }
         if !definition.pathRules.isEmpty {
             out += "\n## \(words.rules)\n\n"
             for rule in definition.pathRules {
-                out +=
-                    "- \(rule.description ?? "\(definition.stateTitle(rule.into)) ← \(definition.stateTitle(rule.through))") (\(words.rule))\n"
+                let text = rule.description ?? "\(definition.stateTitle(rule.into)) ← \(definition.stateTitle(rule.through))"
+                out += "- \(Markdown.escape(text, atLineStart: true)) (\(words.rule))\n"
             }
         }
         return out
@@ -126,9 +132,9 @@ public enum ExplainExport {
                 inList = false
             }
             if line.hasPrefix("## ") {
-                body += "<h2>\(HTML.escape(String(line.dropFirst(3))))</h2>\n"
+                body += "<h2>\(inline(String(line.dropFirst(3))))</h2>\n"
             } else if line.hasPrefix("# ") {
-                body += "<h1>\(HTML.escape(String(line.dropFirst(2))))</h1>\n"
+                body += "<h1>\(inline(String(line.dropFirst(2))))</h1>\n"
             } else if !line.isEmpty {
                 body += "<p>\(inline(line))</p>\n"
             }
@@ -138,14 +144,16 @@ public enum ExplainExport {
         return HTML.page(title: definition.title, language: definition.language, body: body)
     }
 
-    /// `**bold**` and `*italic*` to HTML, everything else escaped.
+    /// `**bold**` and `*italic*` to HTML; what ``Markdown/escape(_:atLineStart:)`` escaped is shown as the character
+    /// it stands for, and everything else is escaped for HTML.
     static func inline(_ text: String) -> String {
         var out = ""
         var bold = false
         var italic = false
         var index = text.startIndex
         while index < text.endIndex {
-            if text[index...].hasPrefix("**") {
+            let rest = text[index...]
+            if rest.hasPrefix("**") {
                 out += bold ? "</strong>" : "<strong>"
                 bold.toggle()
                 index = text.index(index, offsetBy: 2)
@@ -153,6 +161,15 @@ public enum ExplainExport {
                 out += italic ? "</em>" : "<em>"
                 italic.toggle()
                 index = text.index(after: index)
+            } else if text[index] == "\\", text.index(after: index) < text.endIndex {
+                // A backslash escape: the character itself.
+                let escaped = text.index(after: index)
+                out += HTML.escape(String(text[escaped]))
+                index = text.index(after: escaped)
+            } else if let entity = ["&amp;", "&lt;", "&gt;"].first(where: { rest.hasPrefix($0) }) {
+                // The entities Markdown.escape writes mean the same in HTML.
+                out += entity
+                index = text.index(index, offsetBy: entity.count)
             } else {
                 out += HTML.escape(String(text[index]))
                 index = text.index(after: index)

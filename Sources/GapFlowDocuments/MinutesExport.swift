@@ -39,15 +39,18 @@ public enum MinutesExport {
         }
     }
 
+    /// The minutes as Markdown; every text from the meeting, the tickets and the decisions is escaped
+    /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(meeting: Meeting, definition: Definition, resolutions: [Resolution]) -> String {
         let words = Vocabulary.forLanguage(definition.language)
-        var out = "# \(words.minutes): \(meeting.title)\n\n"
-        out += "**\(words.meetingOn)** \(AgendaExport.when(meeting, definition, words))"
-        if let place = meeting.place { out += " · **\(words.place):** \(place)" }
+        let md = { (text: String) in Markdown.escape(text) }
+        var out = "# \(words.minutes): \(md(meeting.title))\n\n"
+        out += "**\(words.meetingOn)** \(md(AgendaExport.when(meeting, definition, words)))"
+        if let place = meeting.place { out += " · **\(words.place):** \(md(place))" }
         out += "\n"
         for (index, resolution) in resolutions.enumerated() {
-            out += "\n## \(index + 1). \(resolution.title) (\(resolution.ticket.id))\n\n"
-            out += "**\(words.decision) \(resolution.number):** \(resolution.text)\n"
+            out += "\n## \(index + 1). \(md(resolution.title)) (\(md(resolution.ticket.id)))\n\n"
+            out += "**\(words.decision) \(md(resolution.number)):** \(md(resolution.text))\n"
         }
         if resolutions.isEmpty { out += "\n\(words.noItems)\n" }
         out += "\n## \(words.resolutions)\n\n"
@@ -57,7 +60,7 @@ public enum MinutesExport {
             let cells = [
                 resolution.number, "\(resolution.title) (\(resolution.ticket.id))", resolution.text, resolution.responsible, resolution.due,
             ]
-            out += "| " + cells.map(AgendaExport.cell).joined(separator: " | ") + " |\n"
+            out += "| " + cells.map(Markdown.cell).joined(separator: " | ") + " |\n"
         }
         return out
     }
@@ -87,6 +90,6 @@ public enum MinutesExport {
         let words = Vocabulary.forLanguage(definition.language)
         var rows = [[words.number, words.ticket, words.title, words.decision, words.responsible, words.dueDate]]
         rows += resolutions.map { [$0.number, $0.ticket.id, $0.title, $0.text, $0.responsible, $0.due] }
-        return "\u{FEFF}" + rows.map { $0.map(AgendaExport.csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        return CSV.document(rows)
     }
 }

@@ -21,13 +21,15 @@ public enum PaperExport {
             ?? "–"
     }
 
+    /// The paper as Markdown; every text from the ticket and the workflow file is escaped
+    /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ ticket: Ticket, _ definition: Definition) throws -> String {
         let paper = try rules(definition)
         let words = Vocabulary.forLanguage(definition.language)
-        var out =
-            "# \(words.paper) \(ticket.id)\n\n## \(words.subject)\n\n\(AgendaExport.value(ticket, "title", definition))\n\n## \(words.facts)\n\n"
-        for (label, text) in facts(ticket, definition, paper) { out += "- **\(label):** \(text)\n" }
-        out += "\n## \(words.proposal)\n\n\(proposal(ticket, definition, paper))\n"
+        let subject = Markdown.escape(AgendaExport.value(ticket, "title", definition), atLineStart: true)
+        var out = "# \(words.paper) \(Markdown.escape(ticket.id))\n\n## \(words.subject)\n\n\(subject)\n\n## \(words.facts)\n\n"
+        for (label, text) in facts(ticket, definition, paper) { out += "- **\(Markdown.escape(label)):** \(Markdown.escape(text))\n" }
+        out += "\n## \(words.proposal)\n\n\(Markdown.escape(proposal(ticket, definition, paper), atLineStart: true))\n"
         return out
     }
 
@@ -84,18 +86,23 @@ public enum FeedbackExport {
         }
     }
 
+    /// The feedback as Markdown; every text from the tickets and the workflow file is escaped
+    /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ entries: [Entry], _ definition: Definition) -> String {
         let words = Vocabulary.forLanguage(definition.language)
+        let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.feedback)\n"
         if entries.isEmpty { out += "\n\(words.noItems)\n" }
         for entry in entries {
-            out += "\n## \(AgendaExport.value(entry.ticket, "title", definition)) (\(entry.ticket.id))\n\n"
-            out += "\(scope(entry, definition)), \(words.reportedOn) \(AgendaExport.date(entry.reportedOn, definition)).\n\n"
+            out += "\n## \(md(AgendaExport.value(entry.ticket, "title", definition))) (\(md(entry.ticket.id)))\n\n"
+            out += Markdown.escape(scope(entry, definition), atLineStart: true)
+            out += ", \(words.reportedOn) \(AgendaExport.date(entry.reportedOn, definition)).\n\n"
             out +=
-                "**\(words.outcome):** \(entry.decision)" + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "") + "\n"
-            for (label, text) in entry.outcome { out += "\n- **\(label):** \(text)" }
-            out += "\n- **\(words.reportedBy):** \(entry.reporters.joined(separator: ", "))"
-            if !entry.merged.isEmpty { out += "\n- **\(words.mergedIn):** \(entry.merged.joined(separator: ", "))" }
+                "**\(words.outcome):** \(md(entry.decision))" + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "")
+                + "\n"
+            for (label, text) in entry.outcome { out += "\n- **\(md(label)):** \(md(text))" }
+            out += "\n- **\(words.reportedBy):** \(entry.reporters.map(md).joined(separator: ", "))"
+            if !entry.merged.isEmpty { out += "\n- **\(words.mergedIn):** \(entry.merged.map(md).joined(separator: ", "))" }
             out += "\n"
         }
         return out

@@ -81,14 +81,17 @@ public enum ReportExport {
         return tables
     }
 
+    /// The report as Markdown; titles from the workflow file and values from tickets are escaped
+    /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ report: Report, unmasked: Bool) -> String {
         let words = Words.forLanguage(report.definition.language)
-        var out = "# \(words.title): \(report.definition.title)\n\n**\(words.period):** \(period(report))"
+        var out = "# \(words.title): \(Markdown.escape(report.definition.title))\n\n**\(words.period):** \(period(report))"
         out += " · \(Timestamp.german(report.generatedAt))\n"
         if !unmasked { out += "\n\(words.small)\n" }
         for (heading, header, rows) in tables(report, unmasked: unmasked) {
-            out += "\n## \(heading)\n\n| \(header.joined(separator: " | ")) |\n|" + String(repeating: "---|", count: header.count) + "\n"
-            for row in rows { out += "| \(row.map(AgendaExport.cell).joined(separator: " | ")) |\n" }
+            out += "\n## \(Markdown.escape(heading))\n\n| \(header.map(Markdown.cell).joined(separator: " | ")) |\n|"
+            out += String(repeating: "---|", count: header.count) + "\n"
+            for row in rows { out += "| \(row.map(Markdown.cell).joined(separator: " | ")) |\n" }
         }
         return out
     }
@@ -102,7 +105,7 @@ public enum ReportExport {
             rows += body
             rows.append([])
         }
-        return "\u{FEFF}" + rows.map { $0.map(AgendaExport.csvField).joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        return CSV.document(rows)
     }
 
     public static func json(_ report: Report, unmasked: Bool) -> JSONValue {

@@ -146,4 +146,17 @@ import Testing
         #expect(history?["changes"]?.elements?.first?["new"]?.string == survivor)
         #expect(shell.run("feedback-report", "--municipality", "Troisdorf").output.contains(survivor) == false)
     }
+
+    @Test func aMeetingWithALineBreakInItsTitleOrADeadlineAfterItIsRefused() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let broken = shell.run("meeting", "add", "--date", "2027-03-11", "--title", "Sitzung\r\nX-INJECTED:1")
+        #expect(broken.status == 1 && broken.errors.hasPrefix("error: ") && broken.errors.contains("title"), "\(broken.errors)")
+        #expect(!broken.errors.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        let place = shell.run("meeting", "add", "--date", "2027-03-11", "--title", "Sitzung", "--place", "Saal\u{1B}[2J")
+        #expect(place.status == 1 && place.errors.contains("place"), "\(place.errors)")
+        let late = shell.run("meeting", "add", "--date", "2027-03-11", "--title", "Sitzung", "--deadline", "2027-03-12")
+        #expect(late.status == 1 && late.errors.contains("deadline"), "\(late.errors)")
+        #expect(shell.run("meeting", "list").output.hasPrefix("no meetings"))
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import GapFlow
+@testable import GapFlowDocuments
 
 /// Seeded mutations of definition files: the parser and validator never crash and always answer with a definition
 /// or diagnostics. (How their time grows with the input belongs in the benchmark, not in a timed unit test.)
@@ -50,5 +51,37 @@ import Testing
             if result.definition == nil { diagnosed += 1 }
         }
         #expect(diagnosed > cases * 2 / 3)
+    }
+
+    /// Seeded hostile texts (formula prefixes, control characters, markup, wide graphemes) in every export: no cell a
+    /// spreadsheet would run, no raw control character or over-long line in iCalendar, no markup in Markdown.
+    @Test func hostileTextsComeOutOfEveryExportAsText() throws {
+        let definition = try Fixtures.kimDefinition()
+        var random = SeededRandom(seed: 2027)
+        let cases = ProcessInfo.processInfo.environment["GAPFLOW_FUZZ_CASES"].flatMap(Int.init).map { $0 / 10 } ?? 300
+        var meetings: [Meeting] = []
+        for round in 0..<cases {
+            let text = HostileText.random(&random)
+            let agenda = try HostileText.agenda(text, definition)
+            let csvs = [
+                AgendaExport.csv(agenda), MinutesExport.csv(definition: definition, resolutions: HostileText.resolutions(definition, text)),
+                ReportExport.csv(HostileText.report(definition, text), unmasked: true),
+            ]
+            for csv in csvs {
+                #expect(HostileText.formulaCells(csv).isEmpty, "round \(round): \(text.debugDescription)")
+            }
+            let markdown = AgendaExport.markdown(agenda)
+            #expect(
+                HostileText.markdownProblems(markdown, headings: ["# Tagesordnung: ", "## TOP ", "### TOP "]) == [],
+                "round \(round): \(text.debugDescription)")
+            meetings.append(
+                Meeting(
+                    id: round + 1, workflowID: definition.id, date: agenda.meeting.date.adding(days: round),
+                    time: round % 2 == 0 ? "09:30" : nil,
+                    title: text, place: HostileText.random(&random), submissionDeadline: agenda.meeting.submissionDeadline))
+        }
+        let ics = CalendarExport.icalendar(meetings, calendarName: HostileText.random(&random), now: Fixtures.start)
+        #expect(HostileText.icalendarProblems(ics) == [])
+        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count == cases + 1)
     }
 }

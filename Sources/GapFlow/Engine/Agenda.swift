@@ -32,6 +32,9 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidTime(String)
     case unknownMeeting(String)
     case noUpcomingMeeting(workflow: String)
+    /// The title or place (`field`) holds a control character, e.g. a line break; `scalar` is its code point.
+    case controlCharacter(field: String, scalar: UInt32)
+    case deadlineAfterMeeting(LocalDate, meeting: LocalDate)
 
     public var description: String {
         switch self {
@@ -41,6 +44,10 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidTime(let text): "\"\(text)\" is not a time of day (write HH:MM, e.g. 14:00)"
         case .unknownMeeting(let reference): "there is no meeting \(reference)"
         case .noUpcomingMeeting(let workflow): "no meeting of \"\(workflow)\" lies ahead"
+        case .controlCharacter(let field, let scalar):
+            "the meeting's \(field) contains a line break or another control character (U+\(String(scalar, radix: 16, uppercase: true).leftPadded(to: 4)))"
+        case .deadlineAfterMeeting(let deadline, let meeting):
+            "the submission deadline \(deadline.german) is after the meeting on \(meeting.german)"
         }
     }
 
@@ -51,6 +58,8 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .overlaps: "a board meets once a day; change the existing meeting or pick another date"
         case .invalidTime: nil
         case .unknownMeeting, .noUpcomingMeeting: "see `gapflow meeting list`; add one with `gapflow meeting add`"
+        case .controlCharacter(let field, _): "write the \(field) on one line, without tabs or other control characters"
+        case .deadlineAfterMeeting: "give a deadline on or before the meeting's date, or leave --deadline out for the default"
         }
     }
 }
@@ -62,6 +71,14 @@ extension Engine {
         workflow: String, date: LocalDate, time: String?, title: String, place: String?, submissionDeadline: LocalDate? = nil
     ) throws -> Meeting {
         let now = now()
+        for (field, text) in [("title", title), ("place", place ?? "")] {
+            if let scalar = text.unicodeScalars.first(where: Self.isControlCharacter) {
+                throw MeetingError.controlCharacter(field: field, scalar: scalar.value)
+            }
+        }
+        if let submissionDeadline, submissionDeadline > date {
+            throw MeetingError.deadlineAfterMeeting(submissionDeadline, meeting: date)
+        }
         if let time {
             let parts = time.split(separator: ":")
             guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]),
@@ -82,6 +99,12 @@ extension Engine {
             return Meeting(
                 id: id, workflowID: workflow, date: date, time: time, title: title, place: place, submissionDeadline: deadline)
         }
+    }
+
+    /// A character a one-line text such as a meeting's title must not hold: C0 controls (tab, line feed, carriage
+    /// return among them), DEL, C1 controls, and the Unicode line and paragraph separators.
+    static func isControlCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
     /// The meetings of a workflow (of all workflows when nil), by date.

@@ -44,9 +44,9 @@ enum HistoryCommand: GapFlowCommand {
             for change in entry.changes {
                 let field = definition.field(change.field)
                 let new = change.new.map { Presentation.text($0, field: field, language: definition.language) } ?? "(removed)"
-                context.output.line("      \(field?.title ?? change.field): \(Presentation.shortened(new, to: 100))")
+                context.output.line("      \(Presentation.visible(field?.title ?? change.field)): \(Presentation.shortened(new, to: 100))")
             }
-            if let comment = entry.comment { context.output.line("      „\(comment)“") }
+            if let comment = entry.comment { context.output.line("      „\(Presentation.visible(comment))“") }
         }
         showTimers(before: nil)
     }

@@ -74,9 +74,9 @@ enum MeetingCommand: GapFlowCommand {
                 try context.printJSON(meeting)
                 return
             }
-            context.output.line("meeting \(meeting.id): \(meeting.title)")
-            context.output.line("date      \(meeting.date.german)\(meeting.time.map { ", \($0) Uhr" } ?? "")")
-            context.output.line("place     \(meeting.place ?? "-")")
+            context.output.line("meeting \(meeting.id): \(Presentation.visible(meeting.title))")
+            context.output.line("date      \(meeting.date.german)\(meeting.time.map { ", \(Presentation.visible($0)) Uhr" } ?? "")")
+            context.output.line("place     \(Presentation.visible(meeting.place ?? "-"))")
             context.output.line("deadline  \(meeting.submissionDeadline.german)")
             context.output.line("items     \(agenda.items.count) (see `gapflow agenda --meeting \(meeting.id)`)")
         case "ics":
