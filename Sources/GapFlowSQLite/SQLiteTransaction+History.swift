@@ -63,6 +63,29 @@ extension SQLiteTransaction {
             [.text(StoredJSON.encode(changes)), comment.map(SQLValue.text) ?? .null, .text(ticket), .integer(revision)])
     }
 
+    /// The append-only triggers must exist as the migrations made them, and no purge may be open outside a purge.
+    func historyGuardProblems() throws -> [String] {
+        var problems: [String] = []
+        let triggers = try connection.query("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'history'")
+        let found = Dictionary(triggers.compactMap { row in row[0].text.map { ($0, row[1].text ?? "") } }, uniquingKeysWith: { a, _ in a })
+        for (name, operation) in [("history_is_append_only_update", "UPDATE"), ("history_is_append_only_delete", "DELETE")] {
+            guard let sql = found[name] else {
+                problems.append("the trigger \(name) that keeps the history append-only was removed")
+                continue
+            }
+            let expected = operation == "UPDATE" ? "WHEN NOT EXISTS (SELECT 1 FROM purge_session)" : ""
+            if !sql.contains("BEFORE \(operation) ON history") || !sql.contains("RAISE(ABORT, 'history is append-only')")
+                || (!expected.isEmpty && !sql.contains(expected)) || (expected.isEmpty && sql.contains("WHEN"))
+            {
+                problems.append("the trigger \(name) was changed: \(sql)")
+            }
+        }
+        if !connection.purgeOpen, let open = try connection.query("SELECT count(*) FROM purge_session").first?.first?.integer, open > 0 {
+            problems.append("a purge marker is stored in purge_session, which switches the append-only guard off")
+        }
+        return problems
+    }
+
     /// Removes a ticket's notices from the outbox (they carry its title).
     func deleteNotices(ticket: String) throws(StoreError) {
         try connection.query("DELETE FROM outbox WHERE ticket_id = ?", [.text(ticket)])

@@ -39,4 +39,20 @@ import Testing
         #expect(shell.run("import", "foreign.jsonl", "--db", "new.sqlite").errors.contains("not a gapflow export"))
         #expect(shell.run("import", "full.jsonl").errors.contains("the database is not empty"))
     }
+
+    @Test func aTamperedExportImportsNothingAndExitsOne() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        _ = try shell.openGap()
+        #expect(shell.run("export", "--format", "jsonl", "--out", "full.jsonl").status == 0)
+        let full = try String(contentsOf: shell.folder.appendingPathComponent("full.jsonl"), encoding: .utf8)
+        // The title in the history entry is changed, its hashes left as they were.
+        let tampered = full.replacingOccurrences(of: "Kinderbetreuung fehlt", with: "Kinderbetreuung gibt es")
+        #expect(tampered != full)
+        try tampered.write(to: shell.folder.appendingPathComponent("tampered.jsonl"), atomically: true, encoding: .utf8)
+        let result = shell.run("import", "tampered.jsonl", "--db", "copy.sqlite")
+        #expect(result.status == 1)
+        #expect(result.errors.contains("does not verify"), "\(result.errors)")
+        #expect(!FileManager.default.fileExists(atPath: shell.folder.appendingPathComponent("copy.sqlite").path))
+    }
 }

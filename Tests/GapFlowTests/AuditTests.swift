@@ -118,4 +118,29 @@ import Testing
         #expect(try engine.purge(actor: Actor(name: "admin", roles: ["admin"]), check: false).count == 1)
         #expect(try engine.verifyHistory().findings.isEmpty)
     }
+
+    @Test func anEditedTicketRowIsFoundAgainstItsHistory() throws {
+        let (engine, connection, ids, _) = try tamperable()
+        try connection.execute("UPDATE tickets SET state = 'reported' WHERE id = '\(ids[0])'")
+        try connection.execute(
+            "UPDATE tickets SET fields = json_set(fields, '$.title.text', 'Geändert') WHERE id = '\(ids[1])'")
+        #expect(
+            try findings(engine) == [
+                "\(ids[0])@4: the ticket is in state \"reported\", but its history leads to \"ki_review\"",
+                "\(ids[1])@4: the ticket's fields differ from its history: title",
+            ])
+    }
+
+    @Test func removedAppendOnlyTriggersAndAStoredPurgeMarkerAreFound() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        #expect(try engine.verifyHistory().storeProblems.isEmpty)
+        let connection = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)
+        try connection.execute("INSERT INTO purge_session(id) VALUES(1)")
+        #expect(try engine.verifyHistory().storeProblems.count == 1)
+        try connection.execute("DELETE FROM purge_session; DROP TRIGGER history_is_append_only_delete")
+        let report = try engine.verifyHistory()
+        #expect(report.storeProblems == ["the trigger history_is_append_only_delete that keeps the history append-only was removed"])
+        #expect(!report.verifies)
+    }
 }

@@ -14,58 +14,86 @@ public struct AuditReport: Sendable, Equatable, Encodable {
     /// Entries whose chain was computed when the database was migrated, not when they were written.
     public let backfilled: Int
     public let findings: [Finding]
+    /// What is wrong with the store's own guards of the history (e.g. the append-only triggers were removed).
+    public let storeProblems: [String]
+
+    /// Whether every chain verifies, every ticket equals its history, and the store's guards are in force.
+    public var verifies: Bool { findings.isEmpty && storeProblems.isEmpty }
 }
 
 extension Engine {
     /// Recomputes every ticket's hash chain (or one ticket's) and reports the first broken link per ticket:
     /// an edited, deleted, inserted or reordered entry is found every time.
     public func verifyHistory(ticket: String? = nil) throws -> AuditReport {
-        try store.read { tx in
-            let ids = try ticket.map { [try self.ticket($0, in: tx).id] } ?? tx.ticketIDs()
-            var entries = 0
-            var backfilled = 0
-            var findings: [AuditReport.Finding] = []
-            for id in ids {
-                let chain = try tx.chainedHistory(of: id)
-                entries += chain.count
-                backfilled += chain.filter(\.backfilled).count
-                let purgedAt = chain.firstIndex { $0.entry.event == Self.purgeEvent }
-                var previous = HistoryChain.genesis
-                var finding: AuditReport.Finding?
-                for (index, chained) in chain.enumerated() {
-                    let revision = chained.entry.revision
-                    func fail(_ problem: String) { finding = finding ?? .init(ticket: id, revision: revision, problem: problem) }
-                    if revision != index + 1 {
-                        fail("entry \(index + 1) is missing, or entries were reordered (found revision \(revision) in its place)")
-                        break
-                    }
-                    guard let digest = chained.contentDigest, let hash = chained.chainHash else {
-                        fail("entry has no hash")
-                        break
-                    }
-                    if chained.purged {
-                        // Free text removed by a purge: the content cannot be recomputed, but a purge must have happened later.
-                        if purgedAt.map({ $0 <= index }) ?? true { fail("entry is marked as purged, but no purge follows it") }
-                    } else if HistoryChain.contentDigest(changes: chained.changesJSON, comment: chained.entry.comment) != digest {
-                        fail("the entry's content was changed")
-                    }
-                    if HistoryChain.link(previous: previous, ticket: id, entry: chained.entry, contentDigest: digest) != hash {
-                        fail("the chain is broken: the entry, or one before it, was changed, inserted or removed")
-                    }
-                    if finding != nil { break }
-                    previous = hash
+        try store.read { tx in try verifyHistory(ticket: ticket, in: tx) }
+    }
+
+    /// The audit inside a transaction the caller holds (an import checks what it wrote before it commits).
+    func verifyHistory(ticket: String?, in tx: any StoreTransaction) throws -> AuditReport {
+        let ids = try ticket.map { [try self.ticket($0, in: tx).id] } ?? tx.ticketIDs()
+        var entries = 0
+        var backfilled = 0
+        var findings: [AuditReport.Finding] = []
+        for id in ids {
+            let chain = try tx.chainedHistory(of: id)
+            entries += chain.count
+            backfilled += chain.filter(\.backfilled).count
+            let purgedAt = chain.firstIndex { $0.entry.event == Self.purgeEvent }
+            var previous = HistoryChain.genesis
+            var finding: AuditReport.Finding?
+            for (index, chained) in chain.enumerated() {
+                let revision = chained.entry.revision
+                func fail(_ problem: String) { finding = finding ?? .init(ticket: id, revision: revision, problem: problem) }
+                if revision != index + 1 {
+                    fail("entry \(index + 1) is missing, or entries were reordered (found revision \(revision) in its place)")
+                    break
                 }
-                if finding == nil, let head = try tx.historyHead(of: id), head != previous {
-                    finding = .init(ticket: id, revision: chain.count, problem: "entries after revision \(chain.count) were removed")
+                guard let digest = chained.contentDigest, let hash = chained.chainHash else {
+                    fail("entry has no hash")
+                    break
                 }
-                if finding == nil, let ticket = try tx.ticket(id), ticket.revision != chain.count {
-                    finding = .init(
-                        ticket: id, revision: chain.count,
-                        problem: "the ticket is at revision \(ticket.revision), but its history has \(chain.count) entries")
+                if chained.purged {
+                    // Free text removed by a purge: the content cannot be recomputed, but a purge must have happened later.
+                    if purgedAt.map({ $0 <= index }) ?? true { fail("entry is marked as purged, but no purge follows it") }
+                } else if HistoryChain.contentDigest(changes: chained.changesJSON, comment: chained.entry.comment) != digest {
+                    fail("the entry's content was changed")
                 }
-                if let finding { findings.append(finding) }
+                if HistoryChain.link(previous: previous, ticket: id, entry: chained.entry, contentDigest: digest) != hash {
+                    fail("the chain is broken: the entry, or one before it, was changed, inserted or removed")
+                }
+                if finding != nil { break }
+                previous = hash
             }
-            return AuditReport(tickets: ids.count, entries: entries, backfilled: backfilled, findings: findings)
+            if finding == nil, let head = try tx.historyHead(of: id), head != previous {
+                finding = .init(ticket: id, revision: chain.count, problem: "entries after revision \(chain.count) were removed")
+            }
+            if finding == nil, let ticket = try tx.ticket(id), ticket.revision != chain.count {
+                finding = .init(
+                    ticket: id, revision: chain.count,
+                    problem: "the ticket is at revision \(ticket.revision), but its history has \(chain.count) entries")
+            }
+            // The ticket row must be what its history makes of it: the state and every field value.
+            if finding == nil, let ticket = try tx.ticket(id) {
+                if let replayed = Step.replay(chain.map(\.entry)) {
+                    if replayed.state != ticket.state {
+                        finding = .init(
+                            ticket: id, revision: chain.count,
+                            problem: "the ticket is in state \"\(ticket.state)\", but its history leads to \"\(replayed.state)\"")
+                    } else if replayed.fields != ticket.fields {
+                        let differing = Set(replayed.fields.keys).union(ticket.fields.keys)
+                            .filter { replayed.fields[$0] != ticket.fields[$0] }.sorted()
+                        finding = .init(
+                            ticket: id, revision: chain.count,
+                            problem: "the ticket's fields differ from its history: \(differing.joined(separator: ", "))")
+                    }
+                } else {
+                    finding = .init(ticket: id, revision: chain.count, problem: "the history does not replay from its first entry")
+                }
+            }
+            if let finding { findings.append(finding) }
         }
+        return AuditReport(
+            tickets: ids.count, entries: entries, backfilled: backfilled, findings: findings,
+            storeProblems: try tx.historyGuardProblems())
     }
 }

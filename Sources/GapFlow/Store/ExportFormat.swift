@@ -143,6 +143,14 @@ extension Engine {
                 }
             }
             try tx.endPurge()
+            // What was read must verify before it is kept: a tampered or inconsistent export imports nothing.
+            let audit = try verifyHistory(ticket: nil, in: tx)
+            if let finding = audit.findings.first {
+                throw ImportError(
+                    line: 0,
+                    message: "the history of \(finding.ticket) does not verify at revision \(finding.revision): \(finding.problem)"
+                        + (audit.findings.count > 1 ? " (and \(audit.findings.count - 1) more tickets)" : ""))
+            }
         }
     }
 }

@@ -259,6 +259,9 @@ final class MemoryTransaction: StoreTransaction {
         if let position = tables.ticketPosition(ticket) { tables.tickets[position].historyHead = chained.chainHash }
     }
 
+    /// The memory store's guards are its code: append-only and purges cannot be switched off from outside.
+    func historyGuardProblems() throws -> [String] { [] }
+
     func history(of ticket: String) throws -> [HistoryEntry] {
         try tables.historyRows(of: ticket).map { try Self.decode($0, ticket: ticket) }
     }

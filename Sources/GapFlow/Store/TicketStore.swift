@@ -82,6 +82,9 @@ public protocol StoreTransaction {
     func endPurge() throws
     /// Replaces an entry's changes and comment and marks it purged (during a purge only).
     func rewriteHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?) throws
+    /// What is wrong with the store's own guards of the history (append-only enforcement switched off, a purge left
+    /// open); empty when they are in force.
+    func historyGuardProblems() throws -> [String]
 
     // MARK: Meetings
 

@@ -151,12 +151,14 @@ enum AuditCommand: GapFlowCommand {
             for finding in report.findings {
                 context.output.line("BROKEN \(finding.ticket) at revision \(finding.revision): \(finding.problem)")
             }
+            for problem in report.storeProblems { context.output.line("BROKEN store: \(problem)") }
             context.output.line(
                 "\(report.tickets) ticket\(report.tickets == 1 ? "" : "s"), \(report.entries) entries checked"
                     + (report.backfilled > 0 ? " (\(report.backfilled) chained at migration)" : "")
-                    + (report.findings.isEmpty ? ": every chain verifies" : ": \(report.findings.count) broken"))
+                    + (report.verifies
+                        ? ": every chain verifies" : ": \(report.findings.count + report.storeProblems.count) broken"))
         }
-        if !report.findings.isEmpty { throw ValidationFailed() }
+        if !report.verifies { throw ValidationFailed() }
     }
 }
 
@@ -175,8 +177,12 @@ enum BackupCommand: GapFlowCommand {
         try context.engine().store.backup(to: target)
         let verified = try Engine(store: try StoreFactory.open(target, mode: .readOnly)).verifyHistory()
         context.output.line(
-            "wrote \(file): \(verified.tickets) tickets, \(verified.entries) history entries, every chain verifies: \(verified.findings.isEmpty)"
-        )
+            "wrote \(file): \(verified.tickets) tickets, \(verified.entries) history entries, every chain verifies: \(verified.verifies)")
+        if !verified.verifies {
+            throw CommandFailure(
+                "the backup \(file) does not verify: the database's history was changed outside GapFlow",
+                hint: "run `gapflow audit verify` on the database to see where")
+        }
     }
 }
 
@@ -221,6 +227,6 @@ enum ImportCommand: GapFlowCommand {
         }
         let verified = try Engine(store: try StoreFactory.open(path, mode: .readOnly)).verifyHistory()
         context.output.line(
-            "imported \(verified.tickets) tickets, \(verified.entries) history entries; every chain verifies: \(verified.findings.isEmpty)")
+            "imported \(verified.tickets) tickets, \(verified.entries) history entries; every chain verifies: \(verified.verifies)")
     }
 }
