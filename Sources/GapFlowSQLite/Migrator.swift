@@ -100,6 +100,11 @@ enum Migrator {
                 CREATE INDEX tickets_by_state ON tickets(workflow_id, state, opened_at, id);
                 CREATE INDEX history_unchained ON history(ticket_id) WHERE chain_hash IS NULL;
                 """),
+        Step(
+            version: 7, name: "who ran it: the operating-system account beside the actor",
+            sql: """
+                ALTER TABLE history ADD COLUMN account TEXT;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

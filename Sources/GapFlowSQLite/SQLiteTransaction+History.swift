@@ -8,15 +8,15 @@ extension SQLiteTransaction {
         try connection.query(
             """
             INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution,
-                                content_digest, chain_hash)
-            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                content_digest, chain_hash, account)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """,
             [
                 .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
                 .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(chained.changesJSON),
                 entry.comment.map(SQLValue.text) ?? .null, entry.decision?.meeting.map(SQLValue.integer) ?? .null,
                 entry.decision.map { .text($0.resolution) } ?? .null, chained.contentDigest.map(SQLValue.text) ?? .null,
-                chained.chainHash.map(SQLValue.text) ?? .null,
+                chained.chainHash.map(SQLValue.text) ?? .null, entry.account.map(SQLValue.text) ?? .null,
             ])
         try connection.query(
             "UPDATE tickets SET history_head = ? WHERE id = ?", [chained.chainHash.map(SQLValue.text) ?? .null, .text(ticket)])
@@ -26,7 +26,7 @@ extension SQLiteTransaction {
     func history(of ticket: String) throws(StoreError) -> [HistoryEntry] {
         let rows = try connection.query(
             """
-            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution
+            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution, account
             FROM history WHERE ticket_id = ? ORDER BY revision
             """, [.text(ticket)])
         var entries: [HistoryEntry] = []
@@ -39,6 +39,7 @@ extension SQLiteTransaction {
                 revision: revision, at: at, actor: actor, role: role, event: event, from: row[5].text, to: to, changes: changes,
                 comment: row[8].text)
             entry.decision = row[10].text.map { DecisionRecord(meeting: row[9].integer, resolution: $0) }
+            entry.account = row[11].text
             entries.append(entry)
         }
         return entries

@@ -66,9 +66,14 @@ public final class Engine: Sendable {
     /// Told the earliest due time after a command armed timers, so a scheduler in this process can re-arm.
     private let timerObservers = Mutex<[@Sendable (Date) -> Void]>([])
 
-    public init(store: any TicketStore, clock: any WallClock = SystemClock()) {
+    /// The operating-system account on whose behalf this engine writes, recorded in every history entry beside the actor.
+    public let account: String?
+
+    /// An engine on `store`; `account` is the operating-system account running the door (the CLI's user), if any.
+    public init(store: any TicketStore, clock: any WallClock = SystemClock(), account: String? = nil) {
         self.store = store
         self.clock = clock
+        self.account = account
     }
 
     /// Calls `observer` with the due time of every timer a committed command arms.
@@ -282,6 +287,8 @@ public final class Engine: Sendable {
 
     /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).
     func appendHistory(_ entry: HistoryEntry, ticket: String, in tx: any StoreTransaction) throws {
+        var entry = entry
+        entry.account = entry.account ?? account
         try tx.appendHistory(.linking(entry, ticket: ticket, after: try tx.historyHead(of: ticket)), ticket: ticket)
     }
 

@@ -76,6 +76,9 @@ public struct HistoryEntry: Sendable, Equatable {
     public let comment: String?
     /// Set when the change is a decision of a meeting or in writing (*Umlaufverfahren*).
     public var decision: DecisionRecord?
+    /// The operating-system account that ran the command, beside the actor it acted for (set by the CLI; the web
+    /// front's actors are their own logins). Covered by the hash chain.
+    public var account: String?
 
     public init(
         revision: Int, at: Date, actor: String, role: String, event: String, from: String?, to: String, changes: [FieldChange],

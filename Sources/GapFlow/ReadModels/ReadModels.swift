@@ -89,7 +89,7 @@ extension DecisionRecord: Encodable {
 }
 
 extension HistoryEntry: Encodable {
-    private enum Keys: String, CodingKey { case revision, at, actor, role, event, from, to, changes, comment, decision }
+    private enum Keys: String, CodingKey { case revision, at, actor, account, role, event, from, to, changes, comment, decision }
 
     /// Who did what and when; `decision` names the meeting and resolution when the entry was decided at one.
     public func encode(to encoder: any Encoder) throws {
@@ -97,6 +97,7 @@ extension HistoryEntry: Encodable {
         try container.encode(revision, forKey: .revision)
         try container.encode(at, forKey: .at)
         try container.encode(actor, forKey: .actor)
+        try container.encodeIfPresent(account, forKey: .account)
         try container.encode(role, forKey: .role)
         try container.encode(event, forKey: .event)
         try container.encodeIfPresent(from, forKey: .from)

@@ -43,7 +43,9 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The export file: a header line naming the format, then one JSON object per stored row (`{"table": …, "row": {…}}`).
 public enum ExportFormat {
     /// The format's version; it names the schema whose tables and columns the rows carry.
-    public static let version = 6
+    public static let version = 7
+    /// The oldest format an import still reads (later formats only added columns, which then stay empty).
+    public static let oldestReadable = 6
 
     /// The tables in the order they can be filled (referenced rows first).
     public static let tables = [
@@ -72,7 +74,7 @@ public enum ExportFormat {
         guard let header = line.flatMap({ try? JSONParser.parse($0) }), header["type"]?.string == "gapflow-export",
             let schema = header["schema"]?.integer
         else { throw ImportError(line: 1, message: "not a gapflow export (the first line must name it)") }
-        guard schema == version else {
+        guard (oldestReadable...version).contains(schema) else {
             throw ImportError(line: 1, message: "exported with schema \(schema), this gapflow has \(version)")
         }
     }

@@ -18,7 +18,9 @@ public enum HistoryChain {
             previous, ticket, String(entry.revision), Timestamp.iso8601(entry.at), entry.actor, entry.role, entry.event, entry.from ?? "",
             entry.to, entry.decision?.meeting.map(String.init) ?? "", entry.decision?.resolution ?? "", contentDigest,
         ]
-        return SHA256.hex(Array(parts.joined(separator: "\u{1F}").utf8))
+        // The account joined the chain later: entries without one keep the links they always had.
+        let all = entry.account.map { parts + [$0] } ?? parts
+        return SHA256.hex(Array(all.joined(separator: "\u{1F}").utf8))
     }
 }
 

@@ -255,7 +255,7 @@ final class MemoryTransaction: StoreTransaction {
                 ticketID: ticket, revision: entry.revision, at: Timestamp.iso8601(entry.at), actor: entry.actor, role: entry.role,
                 event: entry.event, fromState: entry.from, toState: entry.to, changes: chained.changesJSON, comment: entry.comment,
                 meetingID: entry.decision?.meeting, resolution: entry.decision?.resolution, contentDigest: chained.contentDigest,
-                chainHash: chained.chainHash, chainBackfilled: 0, purged: 0))
+                chainHash: chained.chainHash, chainBackfilled: 0, purged: 0, account: entry.account))
         if let position = tables.ticketPosition(ticket) { tables.tickets[position].historyHead = chained.chainHash }
     }
 
@@ -309,6 +309,7 @@ final class MemoryTransaction: StoreTransaction {
             revision: row.revision, at: at, actor: row.actor, role: row.role, event: row.event, from: row.fromState, to: row.toState,
             changes: changes, comment: row.comment)
         entry.decision = row.resolution.map { DecisionRecord(meeting: row.meetingID, resolution: $0) }
+        entry.account = row.account
         return entry
     }
 
@@ -729,7 +730,7 @@ struct MemoryTables: Sendable {
             .text("from_state", notNull: false), .text("to_state"), .text("changes"), .text("comment", notNull: false),
             .integer("meeting_id", notNull: false), .text("resolution", notNull: false), .text("content_digest", notNull: false),
             .text("chain_hash", notNull: false), .integer("chain_backfilled", absent: .integer(0)),
-            .integer("purged", absent: .integer(0)),
+            .integer("purged", absent: .integer(0)), .text("account", notNull: false),
         ],
         "timers": [
             .integer("id", notNull: false, rowID: true), .text("ticket_id"), .text("state"), .text("timer"), .text("armed_at"),
@@ -1040,11 +1041,12 @@ struct HistoryRow: Sendable {
     var chainHash: String?
     var chainBackfilled: Int
     var purged: Int
+    var account: String?
 
     init(
         ticketID: String, revision: Int, at: String, actor: String, role: String, event: String, fromState: String?, toState: String,
         changes: String, comment: String?, meetingID: Int?, resolution: String?, contentDigest: String?, chainHash: String?,
-        chainBackfilled: Int, purged: Int
+        chainBackfilled: Int, purged: Int, account: String?
     ) {
         self.ticketID = ticketID
         self.revision = revision
@@ -1062,6 +1064,7 @@ struct HistoryRow: Sendable {
         self.chainHash = chainHash
         self.chainBackfilled = chainBackfilled
         self.purged = purged
+        self.account = account
     }
 
     init(_ reader: inout ValueReader) throws(StoreError) {
@@ -1070,14 +1073,14 @@ struct HistoryRow: Sendable {
             role: try reader.text(), event: try reader.text(), fromState: try reader.optionalText(), toState: try reader.text(),
             changes: try reader.text(), comment: try reader.optionalText(), meetingID: try reader.optionalInteger(),
             resolution: try reader.optionalText(), contentDigest: try reader.optionalText(), chainHash: try reader.optionalText(),
-            chainBackfilled: try reader.integer(), purged: try reader.integer())
+            chainBackfilled: try reader.integer(), purged: try reader.integer(), account: try reader.optionalText())
     }
 
     var values: [ExportRow.Value] {
         [
             .text(ticketID), .integer(revision), .text(at), .text(actor), .text(role), .text(event), .init(fromState), .text(toState),
             .text(changes), .init(comment), .init(meetingID), .init(resolution), .init(contentDigest), .init(chainHash),
-            .integer(chainBackfilled), .integer(purged),
+            .integer(chainBackfilled), .integer(purged), .init(account),
         ]
     }
 }
