@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import GapFlow
 
@@ -93,48 +92,5 @@ enum OutboxCommand: GapFlowCommand {
             throw CommandFailure(
                 "\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")
         }
-    }
-}
-
-/// Runs the delivery command for one notice.
-enum Delivery {
-    enum Result: Equatable {
-        case success
-        case failure(String)
-    }
-
-    static func run(_ command: String, input: String, noticeID: String, timeout: TimeInterval, in environment: Environment) -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = environment.workingDirectory
-        var variables = environment.variables
-        variables["GAPFLOW_NOTICE_ID"] = noticeID
-        process.environment = variables
-        let stdin = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            return .failure("cannot start /bin/sh: \(error.localizedDescription)")
-        }
-        try? stdin.fileHandleForWriting.write(contentsOf: Data((input + "\n").utf8))
-        try? stdin.fileHandleForWriting.close()
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + 2) == .timedOut { kill(process.processIdentifier, SIGKILL) }
-            return .failure("timed out after \(timeout) s")
-        }
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init)
-            return .failure("exit status \(process.terminationStatus)" + (message.map { ": \($0)" } ?? ""))
-        }
-        return .success
     }
 }
