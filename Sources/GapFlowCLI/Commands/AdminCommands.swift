@@ -210,7 +210,8 @@ enum ImportCommand: GapFlowCommand {
         let file = arguments.positional(\.file)
         let lines = try context.lines(of: file)
         let path = context.databasePath
-        let isNew = !FileManager.default.fileExists(atPath: path)
+        // Nothing at all there, not even a link: only then is a failed import's file this command's to remove.
+        let isNew = !StoreFactory.entryExists(path)
         do {
             try Engine(store: try StoreFactory.open(path, mode: .create), clock: context.environment.clock).importLines(lines)
         } catch {
