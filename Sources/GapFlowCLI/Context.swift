@@ -41,6 +41,12 @@ struct Context {
             guard let members = root.members else {
                 throw CommandFailure("\(file) must hold a JSON object of field names and values, not \(root.kindName)")
             }
+            if let (repeated, first) = Self.repeatedKey(in: members) {
+                throw CommandFailure(
+                    "\(file):\(repeated.keyPosition.line):\(repeated.keyPosition.column): \"\(repeated.key)\" is given twice "
+                        + "(first at \(first.line):\(first.column))",
+                    hint: "give each field once; nothing was changed")
+            }
             for member in members { inputs[member.key] = .json(member.value) }
         }
         for assignment in arguments.all(.set) {
@@ -52,6 +58,17 @@ struct Context {
             inputs[name] = value.isEmpty ? .clear : .text(value)
         }
         return inputs
+    }
+
+    /// The first key of an object given a second time, with where it was first given: JSON leaves it open which
+    /// one counts, so input files refuse it instead of silently keeping one.
+    static func repeatedKey(in members: [JSONNode.Member]) -> (repeated: JSONNode.Member, first: SourcePosition)? {
+        var seen: [String: SourcePosition] = [:]
+        for member in members {
+            if let first = seen[member.key] { return (member, first) }
+            seen[member.key] = member.keyPosition
+        }
+        return nil
     }
 
     /// Reads a JSON (or JSON5) input file; a syntax error names the file, line and column.

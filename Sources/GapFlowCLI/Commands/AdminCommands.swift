@@ -60,7 +60,7 @@ enum MigrateCommand: GapFlowCommand {
         """
     struct Syntax: CommandSyntax {
         let workflow = Positional("WORKFLOW")
-        let to = RequiredOption("to", "VERSION", "the version to move to", hint: "see `gapflow workflows`")
+        let to = RequiredIntegerOption("to", "VERSION", "the version to move to", hint: "see `gapflow workflows`")
         let map = RepeatedOption("map", "OLD=NEW", "map a state of the old version to one of the new")
         let check = FlagOption("check", "report what would happen, change nothing")
         let allowDroppedTimers = FlagOption("allow-dropped-timers", "accept timers the new version no longer has")
@@ -71,7 +71,7 @@ enum MigrateCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let workflow = arguments.positional(\.workflow)
-        let version = try arguments.integer(\.to)
+        let version = arguments.integer(\.to)
         var mapping: [String: String] = [:]
         for pair in arguments.all(\.map) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)

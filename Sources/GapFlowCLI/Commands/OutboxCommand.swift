@@ -16,7 +16,7 @@ enum OutboxCommand: GapFlowCommand {
         let pending = FlagOption("pending", "only notices not yet delivered (outbox list)")
         let exec = ValueOption("exec", "COMMAND", "the delivery command (outbox deliver: required)")
         let timeout = ValueOption("timeout", "SECONDS", "how long one delivery may take (default 30)")
-        let limit = ValueOption("limit", "N", "at most N notices (default 1000)")
+        let limit = IntegerOption("limit", "N", "at most N notices (default 1000)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -36,7 +36,7 @@ enum OutboxCommand: GapFlowCommand {
 
     static func list(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
-        var notices = try engine.outbox(limit: try arguments.integer(\.limit) ?? 1000)
+        var notices = try engine.outbox(limit: arguments.integer(\.limit) ?? 1000)
         if arguments.flag(\.pending) { notices = notices.filter { $0.deliveredAt == nil } }
         if arguments.flag(\.json) {
             try context.printJSON(notices)
@@ -73,7 +73,7 @@ enum OutboxCommand: GapFlowCommand {
         let engine = try context.engine()
         signal(SIGPIPE, SIG_IGN)  // a command that does not read its input must not end gapflow
         var failed = 0
-        let notices = try engine.noticesToDeliver(limit: try arguments.integer(\.limit) ?? 1000)
+        let notices = try engine.noticesToDeliver(limit: arguments.integer(\.limit) ?? 1000)
         for notice in notices {
             let result = Delivery.run(command, input: notice.payload, noticeID: notice.id, timeout: timeout, in: context.environment)
             switch result {
