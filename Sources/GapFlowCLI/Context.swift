@@ -20,15 +20,24 @@ struct Context {
         Engine(store: try StoreFactory.open(databasePath, mode: mode), clock: environment.clock)
     }
 
-    /// The acting actor's name: `--as`, else `$GAPFLOW_ACTOR`, else the login name.
-    var actorName: String {
-        arguments.value(.actor) ?? environment.variables["GAPFLOW_ACTOR"] ?? environment.variables["USER"]
-            ?? environment.variables["LOGNAME"] ?? "unknown"
+    /// The acting actor's name: `--as`, else `$GAPFLOW_ACTOR`, else the login name (`$USER`, `$LOGNAME`, else the
+    /// operating system account); refused when none of them names anyone.
+    func actorName() throws(UsageError) -> String {
+        let given = [
+            arguments.value(.actor), environment.variables["GAPFLOW_ACTOR"], environment.variables["USER"],
+            environment.variables["LOGNAME"],
+        ]
+        guard let name = given.compactMap({ $0 }).first(where: { !$0.isEmpty }) ?? environment.accountName else {
+            throw UsageError(
+                "who is acting is not known: neither $USER nor $LOGNAME is set, and this process's account has no name",
+                hint: "say who acts with --as ACTOR (or set GAPFLOW_ACTOR)")
+        }
+        return name
     }
 
     /// The acting actor as registered.
     func actor(in engine: Engine) throws -> Actor {
-        try engine.actor(named: actorName)
+        try engine.actor(named: try actorName())
     }
 
     /// Field values from `--fields FILE` and `--set field=value` (the latter win).
@@ -81,6 +90,21 @@ struct Context {
         } catch {
             throw CommandFailure("\(name):\(error.position.line):\(error.position.column): \(error.message)", hint: hint)
         }
+    }
+
+    /// The meeting a command means: an id, which names its workflow whatever else has meetings (a `--workflow` that
+    /// says otherwise is refused), or `next`, the next meeting of ``meetingWorkflow(_:)``.
+    func meeting(_ reference: String, _ engine: Engine) throws -> Meeting {
+        guard reference != "next" else { return try engine.meeting(reference, workflow: try meetingWorkflow(engine)) }
+        guard let id = Int(reference), let meeting = try engine.meetings().first(where: { $0.id == id }) else {
+            throw MeetingError.unknownMeeting(reference)
+        }
+        if let workflow = arguments.value(.meetingWorkflow), workflow != meeting.workflowID {
+            throw CommandFailure(
+                "meeting \(id) belongs to \"\(meeting.workflowID)\", not to \"\(workflow)\"",
+                hint: "leave out --workflow: a meeting id names its workflow")
+        }
+        return meeting
     }
 
     /// The workflow whose meetings a command means: `--workflow`, else the only registered one that has meetings.
