@@ -23,6 +23,8 @@ struct OptionSpec: Sendable, Equatable {
     var isRequired = false
     /// The hint shown when a required option is missing.
     var missingHint: String?
+    /// For a whole-number option, the numbers it takes; any other value is a usage error found when the line is parsed.
+    var wholeNumbers: ClosedRange<Int>?
 
     /// How the option is written in the options list: `--db PATH`, `--set FIELD=VALUE ...`.
     var head: String {
@@ -101,6 +103,16 @@ struct ValueOption: DeclaredOption {
     static let out = ValueOption("out", "FILE", "write to a file instead of standard output")
 }
 
+/// `--limit N`: a whole number in `range` (by default 1 and up), or nil when not given. Anything else, such as
+/// `--limit -1` or `--limit ten`, is a usage error when the line is parsed, before the command runs.
+struct IntegerOption: DeclaredOption {
+    let spec: OptionSpec
+
+    init(_ name: String, _ placeholder: String, _ help: String, range: ClosedRange<Int> = 1...Int.max) {
+        spec = OptionSpec(name: name, kind: .value(placeholder: placeholder), help: help, wholeNumbers: range)
+    }
+}
+
 /// `--to VERSION`: a value the command cannot run without. Missing, it is the usage error
 /// "COMMAND needs --to VERSION" with `hint`, before the command runs; so it is read as a plain string.
 struct RequiredOption: DeclaredOption {
@@ -108,6 +120,16 @@ struct RequiredOption: DeclaredOption {
 
     init(_ name: String, _ placeholder: String, _ help: String, hint: String?) {
         spec = OptionSpec(name: name, kind: .value(placeholder: placeholder), help: help, isRequired: true, missingHint: hint)
+    }
+}
+
+/// `--to VERSION` as a whole number in `range` (by default 1 and up): a required ``IntegerOption``.
+struct RequiredIntegerOption: DeclaredOption {
+    let spec: OptionSpec
+
+    init(_ name: String, _ placeholder: String, _ help: String, range: ClosedRange<Int> = 1...Int.max, hint: String?) {
+        spec = OptionSpec(
+            name: name, kind: .value(placeholder: placeholder), help: help, isRequired: true, missingHint: hint, wholeNumbers: range)
     }
 }
 
@@ -251,8 +273,17 @@ struct ParsedLine: Sendable {
                     value = arguments[index]
                     index += 1
                 }
+                if let range = spec.wholeNumbers { try Self.checkWholeNumber(value, in: range, option: name, command: command) }
                 if case .value = spec.kind { values[name] = [value] } else { values[name, default: []].append(value) }
             }
+        }
+    }
+
+    private static func checkWholeNumber(_ text: String, in range: ClosedRange<Int>, option: String, command: String) throws(UsageError) {
+        guard let number = Int(text), range.contains(number) else {
+            let numbers =
+                range.upperBound == Int.max ? "from \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw UsageError("option --\(option) takes a whole number \(numbers), not \"\(text)\"", hint: "see `gapflow \(command) --help`")
         }
     }
 
@@ -293,20 +324,14 @@ struct ParsedArguments<Syntax: CommandSyntax>: Sendable {
     func value(_ option: KeyPath<Syntax, RequiredOption>) -> String { line.values[name(of: option)]?.last ?? "" }
     func all(_ option: KeyPath<Syntax, RepeatedOption>) -> [String] { line.values[name(of: option)] ?? [] }
 
-    /// An integer option, or nil when absent.
-    func integer(_ option: KeyPath<Syntax, ValueOption>) throws(UsageError) -> Int? {
-        guard let text = value(option) else { return nil }
-        return try Self.integer(text, option: name(of: option))
+    /// A whole-number option, or nil when absent; its value was checked against its range when the line was parsed.
+    func integer(_ option: KeyPath<Syntax, IntegerOption>) -> Int? {
+        line.values[name(of: option)]?.last.flatMap { Int($0) }
     }
 
-    /// A required integer option.
-    func integer(_ option: KeyPath<Syntax, RequiredOption>) throws(UsageError) -> Int {
-        try Self.integer(value(option), option: name(of: option))
-    }
-
-    private static func integer(_ text: String, option: String) throws(UsageError) -> Int {
-        guard let number = Int(text) else { throw UsageError("option --\(option) takes a whole number, not \"\(text)\"", hint: nil) }
-        return number
+    /// A required whole-number option; its presence and value were checked when the line was parsed.
+    func integer(_ option: KeyPath<Syntax, RequiredIntegerOption>) -> Int {
+        line.values[name(of: option)]?.last.flatMap { Int($0) } ?? 0
     }
 
     /// Every positional argument in order, checked against the declaration (for commands with subcommands).

@@ -11,13 +11,42 @@ public struct Environment: Sendable {
     public var clock: any WallClock
     public var output: Output
     public var errors: Output
+    /// The name of the operating system account the process runs as (the acting person when neither `--as`,
+    /// `$GAPFLOW_ACTOR`, `$USER` nor `$LOGNAME` says), or nil when the account has no name.
+    public var accountName: String?
 
-    public init(variables: [String: String], workingDirectory: URL, clock: any WallClock, output: Output, errors: Output) {
+    public init(
+        variables: [String: String], workingDirectory: URL, clock: any WallClock, output: Output, errors: Output,
+        accountName: String? = Environment.operatingSystemAccount()
+    ) {
         self.variables = variables
         self.workingDirectory = workingDirectory
         self.clock = clock
         self.output = output
         self.errors = errors
+        self.accountName = accountName
+    }
+
+    /// The name of the effective user's account (`getpwuid_r(geteuid())`), or nil if it has none.
+    public static func operatingSystemAccount() -> String? {
+        var size = 1024
+        while size <= 1 << 20 {
+            var entry = passwd()
+            var found: UnsafeMutablePointer<passwd>?
+            var buffer = [CChar](repeating: 0, count: size)
+            let (status, name): (Int32, String?) = buffer.withUnsafeMutableBufferPointer { bytes in
+                guard let base = bytes.baseAddress else { return (EINVAL, nil) }
+                let status = getpwuid_r(geteuid(), &entry, base, bytes.count, &found)
+                // The name lies in `bytes`: read it while they are there.
+                return (status, found == nil ? nil : entry.pw_name.map { String(cString: $0) })
+            }
+            if status == ERANGE {
+                size *= 4
+                continue
+            }
+            return name.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return nil
     }
 
     /// The environment of the running process, printing to standard output and standard error.

@@ -17,18 +17,27 @@ struct Context {
 
     /// The engine on the existing database.
     func engine(mode: StoreMode = .readWrite) throws -> Engine {
-        Engine(store: try StoreFactory.open(databasePath, mode: mode), clock: environment.clock)
+        Engine(store: try StoreFactory.open(databasePath, mode: mode), clock: environment.clock, account: environment.accountName)
     }
 
-    /// The acting actor's name: `--as`, else `$GAPFLOW_ACTOR`, else the login name.
-    var actorName: String {
-        arguments.value(.actor) ?? environment.variables["GAPFLOW_ACTOR"] ?? environment.variables["USER"]
-            ?? environment.variables["LOGNAME"] ?? "unknown"
+    /// The acting actor's name: `--as`, else `$GAPFLOW_ACTOR`, else the login name (`$USER`, `$LOGNAME`, else the
+    /// operating system account); refused when none of them names anyone.
+    func actorName() throws(UsageError) -> String {
+        let given = [
+            arguments.value(.actor), environment.variables["GAPFLOW_ACTOR"], environment.variables["USER"],
+            environment.variables["LOGNAME"],
+        ]
+        guard let name = given.compactMap({ $0 }).first(where: { !$0.isEmpty }) ?? environment.accountName else {
+            throw UsageError(
+                "who is acting is not known: neither $USER nor $LOGNAME is set, and this process's account has no name",
+                hint: "say who acts with --as ACTOR (or set GAPFLOW_ACTOR)")
+        }
+        return name
     }
 
     /// The acting actor as registered.
     func actor(in engine: Engine) throws -> Actor {
-        try engine.actor(named: actorName)
+        try engine.actor(named: try actorName())
     }
 
     /// Field values from `--fields FILE` and `--set field=value` (the latter win).
@@ -40,6 +49,12 @@ struct Context {
                 hint: "the fields file is a JSON object of field names and values; nothing was changed")
             guard let members = root.members else {
                 throw CommandFailure("\(file) must hold a JSON object of field names and values, not \(root.kindName)")
+            }
+            if let (repeated, first) = Self.repeatedKey(in: members) {
+                throw CommandFailure(
+                    "\(file):\(repeated.keyPosition.line):\(repeated.keyPosition.column): \"\(repeated.key)\" is given twice "
+                        + "(first at \(first.line):\(first.column))",
+                    hint: "give each field once; nothing was changed")
             }
             for member in members { inputs[member.key] = .json(member.value) }
         }
@@ -54,6 +69,17 @@ struct Context {
         return inputs
     }
 
+    /// The first key of an object given a second time, with where it was first given: JSON leaves it open which
+    /// one counts, so input files refuse it instead of silently keeping one.
+    static func repeatedKey(in members: [JSONNode.Member]) -> (repeated: JSONNode.Member, first: SourcePosition)? {
+        var seen: [String: SourcePosition] = [:]
+        for member in members {
+            if let first = seen[member.key] { return (member, first) }
+            seen[member.key] = member.keyPosition
+        }
+        return nil
+    }
+
     /// Reads a JSON (or JSON5) input file; a syntax error names the file, line and column.
     static func readJSON(_ url: URL, shownAs name: String, hint: String?) throws -> JSONNode {
         guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -64,6 +90,21 @@ struct Context {
         } catch {
             throw CommandFailure("\(name):\(error.position.line):\(error.position.column): \(error.message)", hint: hint)
         }
+    }
+
+    /// The meeting a command means: an id, which names its workflow whatever else has meetings (a `--workflow` that
+    /// says otherwise is refused), or `next`, the next meeting of ``meetingWorkflow(_:)``.
+    func meeting(_ reference: String, _ engine: Engine) throws -> Meeting {
+        guard reference != "next" else { return try engine.meeting(reference, workflow: try meetingWorkflow(engine)) }
+        guard let id = Int(reference), let meeting = try engine.meetings().first(where: { $0.id == id }) else {
+            throw MeetingError.unknownMeeting(reference)
+        }
+        if let workflow = arguments.value(.meetingWorkflow), workflow != meeting.workflowID {
+            throw CommandFailure(
+                "meeting \(id) belongs to \"\(meeting.workflowID)\", not to \"\(workflow)\"",
+                hint: "leave out --workflow: a meeting id names its workflow")
+        }
+        return meeting
     }
 
     /// The workflow whose meetings a command means: `--workflow`, else the only registered one that has meetings.

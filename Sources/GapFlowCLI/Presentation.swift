@@ -59,7 +59,10 @@ enum Presentation {
     static func line(_ entry: HistoryEntry, _ definition: Definition) -> String {
         let to = definition.stateTitle(entry.to)
         let move = entry.from.map { $0 == entry.to ? "stays in \(to)" : "\(definition.stateTitle($0)) → \(to)" } ?? "opened in \(to)"
-        return visible("\(time(entry.at, language: definition.language))  \(entry.actor) (\(entry.role))  \(entry.event): \(move)")
+        // The operating-system account that ran the command, where it is not the actor's own name.
+        let account = entry.account.flatMap { $0 == entry.actor ? nil : " [\($0)]" } ?? ""
+        return visible(
+            "\(time(entry.at, language: definition.language))  \(entry.actor) (\(entry.role))\(account)  \(entry.event): \(move)")
     }
 
     /// The text made ``visible(_:)`` and cut to `length` characters, with an ellipsis where it was cut.

@@ -5,7 +5,31 @@ import GapFlowSQLite
 /// The one place where a `--db` value becomes a store: every command opens its store here.
 enum StoreFactory {
     /// Opens the store that `location` names; a file path is an embedded SQLite database.
+    ///
+    /// Only ``StoreMode/create`` (`init`, `import`, `demo`) makes a database of a missing or empty file; any other
+    /// command refuses one and leaves it as it is.
     static func open(_ location: String, mode: StoreMode) throws -> any TicketStore {
-        try SQLiteStore(path: location, mode: mode)
+        let store: SQLiteStore
+        do {
+            store = try SQLiteStore(path: location, mode: mode)
+        } catch {
+            guard case .missing = error, isEmptyFile(location) else { throw error }
+            throw CommandFailure(
+                "\(location) is an empty file, not a GapFlow database; it was left as it is",
+                hint: "create the database with `gapflow init` (or `gapflow import`), or point --db / GAPFLOW_DB at an existing one")
+        }
+        return store
+    }
+
+    /// Whether `path` is an existing file of 0 bytes (following a symbolic link).
+    static func isEmptyFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && info.st_size == 0
+    }
+
+    /// Whether anything, even a dangling symbolic link, is at `path`.
+    static func entryExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 }

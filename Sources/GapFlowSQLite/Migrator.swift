@@ -7,7 +7,7 @@ enum Migrator {
         let version: Int
         let name: String
         let sql: String
-        /// Work on the data that belongs to this step, run once in its transaction right after its SQL.
+        /// Work on the data that belongs to this step, run once in the migration's transaction after all pending steps' SQL.
         var data: (@Sendable (Connection) throws(StoreError) -> Void)? = nil
     }
 
@@ -109,31 +109,33 @@ enum Migrator {
 
     static var latest: Int { steps.last?.version ?? 0 }
 
-    /// Applies every step the database lacks, each in its own transaction.
+    /// Applies every step the database lacks, all in one transaction: a database is migrated completely or not at
+    /// all, and the steps' data work runs after all their SQL, on the schema as it ends up.
     static func migrate(_ connection: Connection) throws(StoreError) {
         let current = try version(of: connection)
         if current > latest {
             throw StoreError.newerSchema(path: connection.path, found: current, supported: latest)
         }
-        for step in steps where step.version > current {
-            try connection.execute("BEGIN IMMEDIATE")
-            do {
-                // Another process may have migrated while this one waited for the lock.
-                if try version(of: connection) >= step.version {
-                    try connection.execute("COMMIT")
-                    continue
-                }
+        guard current < latest else { return }
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            // Another process may have migrated while this one waited for the lock.
+            let now = try version(of: connection)
+            let pending = steps.filter { $0.version > now }
+            for step in pending {
                 try connection.execute(step.sql)
-                try step.data?(connection)
                 try connection.query(
                     "INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)",
                     [.integer(step.version), .text(step.name), .text(Timestamp.iso8601(Date()))])
-                try connection.execute("PRAGMA application_id=\(SQLiteStore.applicationID); PRAGMA user_version=\(step.version)")
-                try connection.execute("COMMIT")
-            } catch {
-                try? connection.execute("ROLLBACK")
-                throw error
             }
+            for step in pending { try step.data?(connection) }
+            if let last = pending.last {
+                try connection.execute("PRAGMA application_id=\(SQLiteStore.applicationID); PRAGMA user_version=\(last.version)")
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
         }
     }
 

@@ -21,11 +21,11 @@ public final class SQLiteStore: TicketStore {
     /// `busyTimeout` is how long a command waits for another process's write lock before it fails as busy.
     public init(path: String, mode: StoreMode = .readWrite, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
-        if !exists && mode != .create { throw StoreError.missing(path: path) }
+        try Self.prepareFile(path, mode: mode)
         let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        // The file exists now (``prepareFile(_:mode:)`` created it if asked to), so SQLite is never asked to create one.
         let connection = try Connection(
-            path: path, readOnly: mode == .readOnly, create: mode == .create, busyTimeout: Int32(clamping: milliseconds))
+            path: path, readOnly: mode == .readOnly, create: false, busyTimeout: Int32(clamping: milliseconds))
         try Self.checkOwnership(connection)
         if mode != .readOnly {
             if connection.isReadOnly { throw StoreError.readOnly(path: path) }
@@ -67,12 +67,97 @@ public final class SQLiteStore: TicketStore {
         }
     }
 
-    /// Writes a consistent copy of the database to `path` (which must not exist), while others may go on writing.
-    public func backup(to path: String) throws {
-        if FileManager.default.fileExists(atPath: path) {
-            throw StoreError.failed(path: path, message: "\(path) already exists; a backup never overwrites a file")
+    /// Checks the file before SQLite opens it, and creates it when `mode` is ``StoreMode/create``.
+    ///
+    /// Only creating may make a database of a file: opened otherwise, a missing or empty (0-byte) file is
+    /// ``StoreError/missing(path:)`` and stays as it is. A new file is created as a plain file, never through a
+    /// symbolic link (`O_EXCL | O_NOFOLLOW`); a link is followed only to a database that is already there.
+    static func prepareFile(_ path: String, mode: StoreMode) throws(StoreError) {
+        var entry = stat()
+        guard lstat(path, &entry) == 0 else {
+            guard errno == ENOENT else { throw .failed(path: path, message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+            guard mode == .create else { throw .missing(path: path) }
+            if let reason = createFile(path) {
+                if reason == EACCES || reason == EROFS { throw .readOnly(path: path) }
+                throw .failed(path: path, message: "cannot create \(path): \(String(cString: strerror(reason)))")
+            }
+            return
         }
-        try lock.withLock { _ in try connection.backup(to: path) }
+        var file = stat()
+        let isLink = entry.st_mode & S_IFMT == S_IFLNK
+        let target = stat(path, &file) == 0 ? file : nil
+        if mode == .create, isLink, (target?.st_size ?? 0) == 0 {
+            throw .failed(
+                path: path,
+                message: "\(path) is a symbolic link to \(target == nil ? "a file that does not exist" : "an empty file"); "
+                    + "a new database is created only as a plain file, never through a link")
+        }
+        if mode != .create, (target?.st_size ?? 0) == 0 { throw .missing(path: path) }
+    }
+
+    /// Creates an empty file at `path`, failing if anything (also a dangling symbolic link) is there; the `errno` if it fails.
+    private static func createFile(_ path: String) -> Int32? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return errno }
+        close(descriptor)
+        return nil
+    }
+
+    /// Writes a consistent copy of the database to `path` (which must not exist, not even as a dangling link), while
+    /// others may go on writing.
+    ///
+    /// The copy is written to a temporary file beside `path`, checked (`PRAGMA quick_check`), made self-contained
+    /// (rollback journal, so no `-wal` file belongs to it) and only then linked into place; a backup that fails,
+    /// e.g. on a full disk, removes its temporary file and leaves nothing at `path` that would block the next one.
+    public func backup(to path: String) throws {
+        var entry = stat()
+        if lstat(path, &entry) == 0 {
+            let kind = entry.st_mode & S_IFMT == S_IFLNK ? " as a symbolic link" : ""
+            throw StoreError.failed(path: path, message: "\(path) already exists\(kind); a backup never overwrites a file")
+        }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).part").path
+        if let reason = Self.createFile(temporary) {
+            throw StoreError.failed(path: path, message: "cannot write a backup there: \(String(cString: strerror(reason)))")
+        }
+        do {
+            try lock.withLock { _ in try connection.backup(to: temporary) }
+            try Self.checkCopy(temporary)
+            try Self.place(temporary, at: path)
+        } catch {
+            for suffix in ["", "-journal", "-wal", "-shm"] { unlink(temporary + suffix) }
+            var reason = "\(error)"
+            if case .failed(_, let message) = error as? StoreError { reason = message }
+            throw StoreError.failed(path: path, message: "the backup failed and was removed again: \(reason)")
+        }
+    }
+
+    /// Checks a finished backup copy and switches it to a rollback journal, so that it is one file on its own.
+    private static func checkCopy(_ path: String) throws(StoreError) {
+        let copy = try Connection(path: path, readOnly: false, create: false)
+        let check = try copy.query("PRAGMA quick_check").first?.first
+        guard case .text("ok") = check else {
+            throw StoreError.failed(path: path, message: "the backup copy does not pass SQLite's check: \(String(describing: check))")
+        }
+        try checkOwnership(copy)
+        try copy.execute("PRAGMA journal_mode=DELETE")
+    }
+
+    /// Moves the finished copy to `path` without overwriting anything that appeared there meanwhile: a hard link
+    /// fails if `path` exists; where the file system has no hard links, a rename after one more look.
+    private static func place(_ temporary: String, at path: String) throws(StoreError) {
+        if link(temporary, path) == 0 {
+            unlink(temporary)
+            return
+        }
+        let reason = errno
+        var entry = stat()
+        if reason == EEXIST || lstat(path, &entry) == 0 {
+            throw StoreError.failed(path: path, message: "\(path) appeared during the backup; a backup never overwrites a file")
+        }
+        guard rename(temporary, path) == 0 else {
+            throw StoreError.failed(path: path, message: "cannot move the backup into place: \(String(cString: strerror(errno)))")
+        }
     }
 
     private static func checkOwnership(_ connection: Connection) throws(StoreError) {

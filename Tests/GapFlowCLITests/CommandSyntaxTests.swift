@@ -100,8 +100,8 @@ import Testing
         let subject = Positional("SUBJECT")
         let more = VariadicPositional("MORE")
         let verbose = FlagOption("verbose", "say more")
-        let limit = ValueOption("limit", "N", "at most N")
-        let to = RequiredOption("to", "VERSION", "where to", hint: "see elsewhere")
+        let limit = IntegerOption("limit", "N", "at most N")
+        let to = RequiredIntegerOption("to", "VERSION", "where to", hint: "see elsewhere")
         let set = RepeatedOption.set
         let db = ValueOption.database
     }
@@ -117,17 +117,18 @@ import Testing
         #expect(arguments.positional(\.more) == ["b", "--verbose", "c"])
         #expect(arguments.positionals == ["a", "b", "--verbose", "c"])
         #expect(!arguments.flag(\.verbose))
-        #expect(try arguments.integer(\.limit) == 4)
-        #expect(try arguments.integer(\.to) == 7)
-        #expect(arguments.value(\.to) == "7")
+        #expect(arguments.integer(\.limit) == 4)
+        #expect(arguments.integer(\.to) == 7)
         #expect(arguments.all(\.set) == ["x=1", "y=2"])
         #expect(arguments.value(\.db) == nil)
         #expect(arguments.name(of: \.limit) == "limit")
         #expect(line.value(.database) == nil)
         #expect(line.all(.set) == ["x=1", "y=2"])
 
-        let bad = ParsedArguments<Sample>(try ParsedLine(["a", "b", "--to", "x"], declaration: declaration, command: "s", shownAs: "s"))
-        #expect(throws: UsageError.self) { try bad.integer(\.to) }
+        // A whole number is checked where it is declared: when the line is parsed.
+        for bad in [["a", "b", "--to", "x"], ["a", "b", "--to", "0"], ["a", "b", "--to", "1", "--limit", "-1"]] {
+            #expect(throws: UsageError.self) { try ParsedLine(bad, declaration: declaration, command: "s", shownAs: "s") }
+        }
     }
 
     @Test func mistakesInACommandLineAreUsageErrors() {
@@ -147,7 +148,10 @@ import Testing
             (["show", "A", "B"], "error: unexpected argument \"B\" for `gapflow show`", "hint: see `gapflow show --help`"),
             (["version", "now"], "error: unexpected argument \"now\" for `gapflow version`", "hint: see `gapflow version --help`"),
             (["migrate", "kim"], "error: migrate needs --to VERSION", "hint: see `gapflow workflows`"),
-            (["migrate", "kim", "--to", "two"], "error: option --to takes a whole number, not \"two\"", ""),
+            (
+                ["migrate", "kim", "--to", "two"], "error: option --to takes a whole number from 1, not \"two\"",
+                "hint: see `gapflow migrate --help`"
+            ),
             (["minutes"], "error: minutes needs --meeting ID", "hint: see `gapflow meeting list`"),
         ]
         for (arguments, message, hint) in cases {

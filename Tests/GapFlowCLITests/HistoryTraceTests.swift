@@ -20,3 +20,17 @@ import Testing
         #expect(reminder > 0 && lines[0].hasPrefix("#1"))
     }
 }
+
+/// Who did it: the CLI records the operating-system account that ran a command beside the actor it acted for.
+@Suite struct AccountRecordTests {
+    @Test func everyEntryNamesTheAccountThatRanTheCommand() throws {
+        let shell = Shell()
+        shell.accountName = "verwaltung01"
+        try shell.prepareKIM()
+        let id = try shell.openGap()
+        let history = try JSONParser.parse(shell.run("history", id, "--json").output)
+        #expect(history.elements?.compactMap { $0["account"]?.string } == ["verwaltung01"])
+        #expect(shell.run("history", id).output.contains("[verwaltung01]"))
+        #expect(shell.run("audit", "verify").status == 0)
+    }
+}

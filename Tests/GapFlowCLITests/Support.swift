@@ -14,6 +14,8 @@ final class Shell {
     let folder: URL
     let clock = ManualClock(Date(timeIntervalSince1970: 1_795_593_600))  // 2026-11-25 09:00 in Berlin
     var variables: [String: String] = ["USER": "koordination"]
+    /// The operating-system account the commands run as (recorded in history entries beside the actor).
+    var accountName: String? = "gapflow-test"
 
     struct Result {
         let status: Int32
@@ -37,7 +39,8 @@ final class Shell {
     func run(_ arguments: [String]) -> Result {
         let output = Output.capture()
         let errors = Output.capture()
-        let environment = Environment(variables: variables, workingDirectory: folder, clock: clock, output: output, errors: errors)
+        let environment = Environment(
+            variables: variables, workingDirectory: folder, clock: clock, output: output, errors: errors, accountName: accountName)
         let status = CLI.run(arguments, environment: environment)
         return Result(status: status, output: output.text, errors: errors.text)
     }

@@ -38,7 +38,7 @@ extension FieldType {
                     }
                     items = strings
                 } else if let text = node.string {
-                    items = text.split(separator: ",").map(String.init)
+                    items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 } else {
                     return .failure(.wrongKind(expected: "an array of strings", found: node.kindName))
                 }
@@ -67,7 +67,7 @@ extension FieldType {
             guard let value = choices.match(text) else { return .failure(.notAllowed(text, allowed: choices.values.map(\.id))) }
             return .success(.choice(value.id))
         case .choiceSet(let choices):
-            let items = text.split(separator: ",").map(String.init)
+            let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             return matchSet(items, choices)
         case .ticket:
             let id = text.trimmingCharacters(in: .whitespaces).uppercased()
@@ -78,7 +78,11 @@ extension FieldType {
 
     private func matchSet(_ items: [String], _ choices: Choices) -> Result<FieldValue, FieldValueError> {
         var ids: [String] = []
-        for item in items where !item.trimmingCharacters(in: .whitespaces).isEmpty {
+        // "a,,b", "a," or ",,," is a slip, not a set: refused rather than stored with the gaps dropped, or as an empty set.
+        if items.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            return .failure(.emptyElement(items.joined(separator: ",")))
+        }
+        for item in items {
             guard let value = choices.match(item) else { return .failure(.notAllowed(item, allowed: choices.values.map(\.id))) }
             if !ids.contains(value.id) { ids.append(value.id) }
         }
@@ -110,6 +114,7 @@ public enum FieldValueError: Error, Sendable, Equatable, CustomStringConvertible
     case tooLong(maximum: Int, actual: Int)
     case outOfRange(Int, minimum: Int?, maximum: Int?)
     case lineBreakInText
+    case emptyElement(String)
 
     public var description: String {
         switch self {
@@ -128,6 +133,7 @@ public enum FieldValueError: Error, Sendable, Equatable, CustomStringConvertible
             case (nil, nil): "\(number) is out of range"
             }
         case .lineBreakInText: "a one-line text field cannot hold line breaks"
+        case .emptyElement(let text): "\"\(text)\" has an empty element; separate the values by single commas"
         }
     }
 }

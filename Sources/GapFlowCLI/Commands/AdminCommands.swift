@@ -60,7 +60,7 @@ enum MigrateCommand: GapFlowCommand {
         """
     struct Syntax: CommandSyntax {
         let workflow = Positional("WORKFLOW")
-        let to = RequiredOption("to", "VERSION", "the version to move to", hint: "see `gapflow workflows`")
+        let to = RequiredIntegerOption("to", "VERSION", "the version to move to", hint: "see `gapflow workflows`")
         let map = RepeatedOption("map", "OLD=NEW", "map a state of the old version to one of the new")
         let check = FlagOption("check", "report what would happen, change nothing")
         let allowDroppedTimers = FlagOption("allow-dropped-timers", "accept timers the new version no longer has")
@@ -71,7 +71,7 @@ enum MigrateCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let workflow = arguments.positional(\.workflow)
-        let version = try arguments.integer(\.to)
+        let version = arguments.integer(\.to)
         var mapping: [String: String] = [:]
         for pair in arguments.all(\.map) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -216,7 +216,8 @@ enum ImportCommand: GapFlowCommand {
         let file = arguments.positional(\.file)
         let lines = try context.lines(of: file)
         let path = context.databasePath
-        let isNew = !FileManager.default.fileExists(atPath: path)
+        // Nothing at all there, not even a link: only then is a failed import's file this command's to remove.
+        let isNew = !StoreFactory.entryExists(path)
         do {
             try Engine(store: try StoreFactory.open(path, mode: .create), clock: context.environment.clock).importLines(lines)
         } catch {

@@ -14,7 +14,7 @@ enum FireCommand: GapFlowCommand {
         let set = RepeatedOption.set
         let fields = ValueOption.fields
         let comment = ValueOption("comment", "TEXT", "a comment for the history")
-        let revision = ValueOption("revision", "N", "the revision you last saw; a different one is a conflict")
+        let revision = IntegerOption("revision", "N", "the revision you last saw; a different one is a conflict")
         let strict = FlagOption.strict
         let actor = ValueOption.actor
         let role = ValueOption.role
@@ -28,7 +28,7 @@ enum FireCommand: GapFlowCommand {
         let engine = try context.engine()
         var command = Command(
             .fire(event: words[1]), actor: try context.actor(in: engine), role: arguments.value(\.role), values: values,
-            comment: arguments.value(\.comment), expectedRevision: try arguments.integer(\.revision))
+            comment: arguments.value(\.comment), expectedRevision: arguments.integer(\.revision))
         command.strict = arguments.flag(\.strict)
         let outcome = try engine.fire(words[0], command)
         context.warn(outcome.warnings)

@@ -4,21 +4,31 @@ import GapFlow
 /// `gapflow init`: creates the database and registers the workflow files.
 enum InitCommand: GapFlowCommand {
     static let name = "init"
-    static let summary = "Create the database (if needed) and register the workflows in Workflows/."
+    static let summary = "Create the database (if needed) and register the workflows in Workflows/ (or the files given)."
     static let discussion = """
-        Every *.json and *.json5 file in the folder is validated first; if any is invalid, none is registered.
-        Registering again is safe: unchanged files are skipped, a changed file needs a higher "version".
+        Every *.json and *.json5 file in the folder (or each file given with --workflow, which needs no folder) is
+        validated first; if any is invalid, none is registered. Registering again is safe: unchanged files are
+        skipped, a changed file needs a higher "version".
         """
     struct Syntax: CommandSyntax {
         let workflows = ValueOption("workflows", "DIR", "folder of definition files (default: ./Workflows)")
+        let workflow = RepeatedOption("workflow", "FILE", "register this definition file only, instead of a folder")
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
-        let folder = context.environment.url(arguments.value(\.workflows) ?? "Workflows")
-        let files = try definitionFiles(in: folder)
+        let given = arguments.all(\.workflow)
+        if !given.isEmpty, arguments.value(\.workflows) != nil {
+            throw UsageError("give --workflows DIR or --workflow FILE, not both", hint: "see `gapflow init --help`")
+        }
+        let files =
+            given.isEmpty
+            ? try definitionFiles(in: context.environment.url(arguments.value(\.workflows) ?? "Workflows"))
+            : given.map { context.environment.url($0) }
         let sources = try validated(files)
-        let engine = Engine(store: try StoreFactory.open(context.databasePath, mode: .create), clock: context.environment.clock)
+        let engine = Engine(
+            store: try StoreFactory.open(context.databasePath, mode: .create), clock: context.environment.clock,
+            account: context.environment.accountName)
         for (file, source) in sources {
             switch try engine.register(source: source, file: file.lastPathComponent) {
             case .registered(let workflow, let version):

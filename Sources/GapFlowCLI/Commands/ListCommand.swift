@@ -11,7 +11,7 @@ enum ListCommand: GapFlowCommand {
         let owner = ValueOption("owner", "ROLE", "only tickets in states this role owns")
         let conditions = RepeatedOption("where", "FIELD=VALUE", "only tickets with this value")
         let open = FlagOption("open", "only tickets not in a final state")
-        let limit = ValueOption("limit", "N", "at most N tickets")
+        let limit = IntegerOption("limit", "N", "at most N tickets")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -81,7 +81,7 @@ enum ListCommand: GapFlowCommand {
     /// The ticket filter the options describe, for one workflow; a usage error names what the workflow lacks.
     static func filter(for latest: Definition, _ arguments: ParsedArguments<Syntax>) throws -> TicketFilter {
         let workflow = latest.id
-        var filter = TicketFilter(workflow: workflow, limit: try arguments.integer(\.limit))
+        var filter = TicketFilter(workflow: workflow, limit: arguments.integer(\.limit))
         var states: Set<String>?
         if !arguments.all(\.state).isEmpty {
             for state in arguments.all(\.state) where latest.state(state) == nil {

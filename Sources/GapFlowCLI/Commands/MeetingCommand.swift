@@ -8,7 +8,8 @@ enum MeetingCommand: GapFlowCommand {
     static let summary = "Keep the meeting calendar: meeting add, list, show, and ics (iCalendar export)."
     static let discussion = """
         The submission deadline (Antragsfrist) defaults to the workflow's "submissionDays" before the meeting.
-        --workflow is needed only when several registered workflows have meetings.
+        A meeting id names its workflow; --workflow is needed only to add a meeting or to mean the next one when
+        several registered workflows have meetings. Without it, list and ics show the meetings of all of them.
         """
     struct Syntax: CommandSyntax {
         let subcommand = Positional("add|list|show|ics")
@@ -29,9 +30,9 @@ enum MeetingCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let words = arguments.positionals
         let engine = try context.engine(mode: words[0] == "add" ? .readWrite : .readOnly)
-        let workflow = try context.meetingWorkflow(engine)
         switch words[0] {
         case "add":
+            let workflow = try context.meetingWorkflow(engine)
             guard let dateText = arguments.value(\.date) else {
                 throw UsageError("meeting add needs --date", hint: "e.g. --date 2027-03-12")
             }
@@ -51,7 +52,8 @@ enum MeetingCommand: GapFlowCommand {
             context.output.line(
                 "meeting \(meeting.id): \(meeting.title), \(meeting.date.german) (Antragsfrist \(meeting.submissionDeadline.german))")
         case "list":
-            let meetings = try engine.meetings(workflow: workflow)
+            let meetings = try engine.meetings(workflow: arguments.value(\.workflow))
+            let severalWorkflows = Set(meetings.map(\.workflowID)).count > 1
             if arguments.flag(\.json) {
                 try context.printJSON(meetings)
             } else if meetings.isEmpty {
@@ -59,16 +61,17 @@ enum MeetingCommand: GapFlowCommand {
             } else {
                 context.output.write(
                     Presentation.table(
-                        ["ID", "DATE", "TIME", "DEADLINE", "TITLE", "PLACE"],
+                        ["ID", "DATE", "TIME", "DEADLINE", "TITLE", "PLACE"] + (severalWorkflows ? ["WORKFLOW"] : []),
                         meetings.map {
                             [String($0.id), $0.date.german, $0.time ?? "-", $0.submissionDeadline.german, $0.title, $0.place ?? "-"]
+                                + (severalWorkflows ? [$0.workflowID] : [])
                         }))
             }
         case "show":
             guard words.count == 2 else {
                 throw UsageError("missing ID for `gapflow meeting show`", hint: "an id from `meeting list`, or next")
             }
-            let meeting = try engine.meeting(words[1], workflow: workflow)
+            let meeting = try context.meeting(words[1], engine)
             let agenda = try engine.agenda(for: meeting)
             if arguments.flag(\.json) {
                 try context.printJSON(meeting)
@@ -80,8 +83,11 @@ enum MeetingCommand: GapFlowCommand {
             context.output.line("deadline  \(meeting.submissionDeadline.german)")
             context.output.line("items     \(agenda.items.count) (see `gapflow agenda --meeting \(meeting.id)`)")
         case "ics":
+            let meetings = try engine.meetings(workflow: arguments.value(\.workflow))
+            var workflows = Array(Set(meetings.map(\.workflowID))).sorted()
+            if workflows.isEmpty { workflows = [try context.meetingWorkflow(engine)] }
             let text = CalendarExport.icalendar(
-                try engine.meetings(workflow: workflow), calendarName: try engine.definition(workflow).title,
+                meetings, calendarName: try workflows.map { try engine.definition($0).title }.joined(separator: " / "),
                 now: context.environment.clock.now())
             try context.write(text, to: arguments.value(\.out))
         default:
@@ -111,7 +117,7 @@ enum AgendaCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let format = arguments.value(\.format) ?? "md"
         let engine = try context.engine(mode: .readOnly)
-        let meeting = try engine.meeting(arguments.value(\.meeting) ?? "next", workflow: try context.meetingWorkflow(engine))
+        let meeting = try context.meeting(arguments.value(\.meeting) ?? "next", engine)
         let agenda = try engine.agenda(for: meeting)
         let text: String
         switch format {
@@ -174,9 +180,8 @@ enum MinutesCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let reference = arguments.value(\.meeting)
         let engine = try context.engine(mode: .readOnly)
-        let workflow = try context.meetingWorkflow(engine)
-        let meeting = try engine.meeting(reference, workflow: workflow)
-        let definition = try engine.definition(workflow)
+        let meeting = try context.meeting(reference, engine)
+        let definition = try engine.definition(meeting.workflowID)
         let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
         let text: String
         switch arguments.value(\.format) ?? "md" {

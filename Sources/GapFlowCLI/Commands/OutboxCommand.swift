@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import GapFlow
 
@@ -17,7 +16,7 @@ enum OutboxCommand: GapFlowCommand {
         let pending = FlagOption("pending", "only notices not yet delivered (outbox list)")
         let exec = ValueOption("exec", "COMMAND", "the delivery command (outbox deliver: required)")
         let timeout = ValueOption("timeout", "SECONDS", "how long one delivery may take (default 30)")
-        let limit = ValueOption("limit", "N", "at most N notices (default 1000)")
+        let limit = IntegerOption("limit", "N", "at most N notices (default 1000)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -37,7 +36,7 @@ enum OutboxCommand: GapFlowCommand {
 
     static func list(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine(mode: .readOnly)
-        var notices = try engine.outbox(limit: try arguments.integer(\.limit) ?? 1000)
+        var notices = try engine.outbox(limit: arguments.integer(\.limit) ?? 1000)
         if arguments.flag(\.pending) { notices = notices.filter { $0.deliveredAt == nil } }
         if arguments.flag(\.json) {
             try context.printJSON(notices)
@@ -74,7 +73,7 @@ enum OutboxCommand: GapFlowCommand {
         let engine = try context.engine()
         signal(SIGPIPE, SIG_IGN)  // a command that does not read its input must not end gapflow
         var failed = 0
-        let notices = try engine.noticesToDeliver(limit: try arguments.integer(\.limit) ?? 1000)
+        let notices = try engine.noticesToDeliver(limit: arguments.integer(\.limit) ?? 1000)
         for notice in notices {
             let result = Delivery.run(command, input: notice.payload, noticeID: notice.id, timeout: timeout, in: context.environment)
             switch result {
@@ -93,48 +92,5 @@ enum OutboxCommand: GapFlowCommand {
             throw CommandFailure(
                 "\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")
         }
-    }
-}
-
-/// Runs the delivery command for one notice.
-enum Delivery {
-    enum Result: Equatable {
-        case success
-        case failure(String)
-    }
-
-    static func run(_ command: String, input: String, noticeID: String, timeout: TimeInterval, in environment: Environment) -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = environment.workingDirectory
-        var variables = environment.variables
-        variables["GAPFLOW_NOTICE_ID"] = noticeID
-        process.environment = variables
-        let stdin = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            return .failure("cannot start /bin/sh: \(error.localizedDescription)")
-        }
-        try? stdin.fileHandleForWriting.write(contentsOf: Data((input + "\n").utf8))
-        try? stdin.fileHandleForWriting.close()
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            if finished.wait(timeout: .now() + 2) == .timedOut { kill(process.processIdentifier, SIGKILL) }
-            return .failure("timed out after \(timeout) s")
-        }
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: stderr.fileHandleForReading.availableData, as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init)
-            return .failure("exit status \(process.terminationStatus)" + (message.map { ": \($0)" } ?? ""))
-        }
-        return .success
     }
 }

@@ -50,14 +50,14 @@ enum SimilarCommand: GapFlowCommand {
     static let summary = "List the open tickets most like one, with a score and the reason (to find duplicates to merge)."
     struct Syntax: CommandSyntax {
         let ticket = Positional("TICKET")
-        let limit = ValueOption("limit", "N", "at most N tickets (default 10)")
+        let limit = IntegerOption("limit", "N", "at most N tickets (default 10)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let id = arguments.positional(\.ticket)
-        let results = try context.engine(mode: .readOnly).similar(to: id, limit: try arguments.integer(\.limit) ?? 10)
+        let results = try context.engine(mode: .readOnly).similar(to: id, limit: arguments.integer(\.limit) ?? 10)
         if arguments.flag(\.json) {
             try context.printJSON(results)
             return

@@ -12,13 +12,12 @@ enum RunCommand: GapFlowCommand {
         SIGTERM stop it cleanly; SIGHUP makes it look for due timers at once.
         """
     struct Syntax: CommandSyntax {
-        let recheck = ValueOption("recheck", "SECONDS", "longest sleep before looking for timers armed elsewhere (default 60)")
+        let recheck = IntegerOption("recheck", "SECONDS", "longest sleep before looking for timers armed elsewhere (default 60)")
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
-        let recheck = try arguments.integer(\.recheck) ?? 60
-        guard recheck > 0 else { throw UsageError("--recheck takes a number of seconds above 0", hint: nil) }
+        let recheck = arguments.integer(\.recheck) ?? 60
         let engine = try context.engine()
         let output = context.output
         let clock = context.environment.clock

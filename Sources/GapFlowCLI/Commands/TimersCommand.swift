@@ -7,7 +7,7 @@ enum TimersCommand: GapFlowCommand {
     struct Syntax: CommandSyntax {
         let due = FlagOption("due", "only timers that are due now")
         let ticket = ValueOption("ticket", "TICKET", "only this ticket's timers")
-        let limit = ValueOption("limit", "N", "at most N timers (default 1000)")
+        let limit = IntegerOption("limit", "N", "at most N timers (default 1000)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -16,7 +16,7 @@ enum TimersCommand: GapFlowCommand {
         let engine = try context.engine(mode: .readOnly)
         let timers = try engine.pendingTimers(
             dueBy: arguments.flag(\.due) ? context.environment.clock.now() : nil, ticket: arguments.value(\.ticket),
-            limit: try arguments.integer(\.limit) ?? 1000)
+            limit: arguments.integer(\.limit) ?? 1000)
         var rows: [(TimerRecord, Definition?, TimerSpec?)] = []
         for timer in timers {
             let definition = try? engine.ticketWithDefinition(timer.ticketID).1
