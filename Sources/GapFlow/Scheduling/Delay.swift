@@ -63,17 +63,13 @@ public struct ISODuration: Sendable, Equatable {
     /// Whether it is no longer than a timer may wait (``Delay/maximumDays``).
     public var isWithinLimit: Bool { approximateDays <= Double(Delay.maximumDays) }
 
-    /// Each part cut down to the limit, so that arithmetic on it cannot overflow (only reachable for a definition the loader refused).
+    /// Itself when within the limit, else the limit (ten years as days), so arithmetic on it cannot overflow and no
+    /// timer lands further away (only reachable for a definition the loader refused).
     var clamped: ISODuration {
         guard !isWithinLimit else { return self }
         var result = self
-        result.years = min(years, 10)
-        result.months = min(months, 120)
-        result.weeks = min(weeks, 522)
-        result.days = min(days, Delay.maximumDays)
-        result.hours = min(hours, Delay.maximumDays * 24)
-        result.minutes = min(minutes, Delay.maximumDays * 1440)
-        result.seconds = min(seconds, Delay.maximumDays * 86_400)
+        (result.years, result.months, result.weeks, result.hours, result.minutes, result.seconds) = (0, 0, 0, 0, 0, 0)
+        result.days = Delay.maximumDays
         return result
     }
 
