@@ -49,16 +49,16 @@ public struct Environment: Sendable {
         return nil
     }
 
-    /// The environment of the running process, printing to standard output and standard error.
+    /// The environment of the running process, printing to standard output and standard error, on the system clock.
     ///
-    /// `GAPFLOW_NOW` (an ISO 8601 instant such as `2026-11-25T08:00:00.000Z`) fixes the clock, so that scripts such as
-    /// `samples/make-meeting-examples.sh` produce the same documents every time.
+    /// There is no clock override in the product: scripts and whole-binary tests that need another time run the
+    /// binary under `faketime` (see `samples/make-meeting-examples.sh`), so a history entry's time is always the
+    /// machine's.
     public static var process: Environment {
-        let variables = ProcessInfo.processInfo.environment
-        let fixed = variables["GAPFLOW_NOW"].flatMap(Timestamp.parse)
-        return Environment(
-            variables: variables, workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            clock: fixed.map { ManualClock($0) } ?? SystemClock(), output: .standardOutput, errors: .standardError)
+        Environment(
+            variables: ProcessInfo.processInfo.environment,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), clock: SystemClock(),
+            output: .standardOutput, errors: .standardError)
     }
 
     /// A path as the user wrote it, resolved against the working directory.
@@ -163,10 +163,6 @@ public enum CLI {
                 NameSuggestion.closest(to: name, among: commands.map(\.name)).map { "did you mean `gapflow \($0)`?" }
                 ?? "see `gapflow --help`"
             return report(UsageError("unknown command \"\(name)\"", hint: hint), environment)
-        }
-        if let now = environment.variables["GAPFLOW_NOW"], Timestamp.parse(now) == nil {
-            return report(
-                UsageError("GAPFLOW_NOW=\(now) is not an instant", hint: "write e.g. 2026-11-25T08:00:00.000Z, or unset it"), environment)
         }
         let rest = Array(arguments.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {
