@@ -96,8 +96,11 @@ public final class SQLiteStore: TicketStore {
     }
 
     /// Creates an empty file at `path`, failing if anything (also a dangling symbolic link) is there; the `errno` if it fails.
+    ///
+    /// Readable and writable by its owner only (0600): a database holds gap reports, and SQLite gives its `-wal` and
+    /// `-shm` files the database file's permissions.
     private static func createFile(_ path: String) -> Int32? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return errno }
         close(descriptor)
         return nil

@@ -151,3 +151,18 @@ import Testing
         #expect(report.overdue == [id])
     }
 }
+
+/// Database files hold gap reports: only their owner may read them.
+@Suite struct FilePermissionTests {
+    @Test func aNewDatabaseItsWALAndABackupAreReadableByTheOwnerOnly() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        _ = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues))
+        try engine.store.backup(to: folder.path("copy.sqlite"))
+        for name in ["test.sqlite", "test.sqlite-wal", "copy.sqlite"] {
+            var info = stat()
+            try #require(stat(folder.path(name), &info) == 0, "\(name) exists")
+            #expect(info.st_mode & 0o077 == 0, "\(name) has mode \(String(info.st_mode & 0o777, radix: 8))")
+        }
+    }
+}
