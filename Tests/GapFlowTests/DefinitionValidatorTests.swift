@@ -79,6 +79,45 @@ import Testing
         #expect(result.diagnostics.map(\.code) == [.fileUnreadable])
     }
 
+    /// A small valid workflow to break in one place: open ──finish──▶ done.
+    private static let small = """
+        {
+          "id": "small", "version": 1, "title": "Small", "ticketPrefix": "SM",
+          "roles": { "clerk": "Clerk" },
+          "fields": { "title": { "type": "text", "title": "Title" } },
+          "initial": { "state": "open", "roles": ["clerk"] },
+          "states": {
+            "open": { "title": "Open", "owner": "clerk" },
+            "done": { "title": "Done", "final": true }
+          },
+          "transitions": [
+            { "event": "finish", "title": "Finish", "from": "open", "to": "done", "roles": ["clerk", "system"] }
+          ]
+        }
+        """
+
+    private func load(_ text: String) -> LoadResult {
+        DefinitionLoader.load(source: Array(text.utf8), file: "test.json")
+    }
+
+    /// `severity CODE at path: message (hint)` for each diagnostic of a text.
+    private func report(_ text: String) -> [String] {
+        load(text).diagnostics.map {
+            "\($0.severity.rawValue) \($0.code.rawValue) at \($0.path): \($0.message)" + ($0.hint.map { " (\($0))" } ?? "")
+        }
+    }
+
+    @Test func anUnknownEventGetsNoSuggestionThatIsNotClose() {
+        let text = Self.small
+            .replacingOccurrences(of: #""event": "finish""#, with: #""event": "evaluate""#)
+            .replacingOccurrences(
+                of: #""owner": "clerk" }"#, with: #""owner": "clerk", "timers": [{ "id": "late", "after": "P1D", "fire": "escalate" }] }"#)
+        #expect(report(text) == [#"error UNKNOWN_EVENT at states.open.timers[0].fire: unknown event "escalate""#])
+        let typo = Self.small.replacingOccurrences(
+            of: #""owner": "clerk" }"#, with: #""owner": "clerk", "timers": [{ "id": "late", "after": "P1D", "fire": "finsh" }] }"#)
+        #expect(report(typo) == [#"error UNKNOWN_EVENT at states.open.timers[0].fire: unknown event "finsh" (did you mean "finish"?)"#])
+    }
+
     @Test func everyDiagnosticCodeIsStable() {
         #expect(Diagnostic.Code.unknownState.rawValue == "UNKNOWN_STATE")
         #expect(Diagnostic.Code.unreachableState.rawValue == "UNREACHABLE_STATE")
