@@ -107,6 +107,17 @@ import Testing
         }
     }
 
+    @Test func invalidUTF8IsRefusedWithItsByteOffsetLineAndColumn() {
+        let bytes = Array("{\n  \"id\": \"x".utf8) + [0xFF] + Array("\",\n}".utf8)
+        let result = DefinitionLoader.load(source: bytes, file: "latin1.json")
+        #expect(result.diagnostics.map { "\($0.code.rawValue)@\($0.position?.description ?? "-")" } == ["INVALID_UTF8@2:11"])
+        #expect(result.diagnostics.first?.message.contains("byte offset 12") == true)
+        // A byte order mark is part of the file: offsets count it, columns do not.
+        let marked = DefinitionLoader.load(source: [0xEF, 0xBB, 0xBF] + bytes, file: "latin1.json")
+        #expect(marked.diagnostics.map { "\($0.code.rawValue)@\($0.position?.description ?? "-")" } == ["INVALID_UTF8@2:11"])
+        #expect(marked.diagnostics.first?.message.contains("byte offset 15") == true)
+    }
+
     @Test func anUnknownEventGetsNoSuggestionThatIsNotClose() {
         let text = Self.small
             .replacingOccurrences(of: #""event": "finish""#, with: #""event": "evaluate""#)
@@ -124,5 +135,6 @@ import Testing
         #expect(Diagnostic.Code.noWayOut.rawValue == "NO_WAY_OUT")
         #expect(Diagnostic.Code.unknownKey.rawValue == "UNKNOWN_KEY")
         #expect(Diagnostic.Code.duplicateID.rawValue == "DUPLICATE_ID")
+        #expect(Diagnostic.Code.invalidUTF8.rawValue == "INVALID_UTF8")
     }
 }

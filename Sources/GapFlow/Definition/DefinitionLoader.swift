@@ -42,7 +42,9 @@ public enum DefinitionLoader {
             return LoadResult(
                 definition: nil,
                 diagnostics: [
-                    Diagnostic(.syntaxError, error.message, file: file, path: "", position: error.position)
+                    Diagnostic(
+                        error.invalidByteOffset == nil ? .syntaxError : .invalidUTF8, error.message, file: file, path: "",
+                        position: error.position)
                 ])
         }
         var decoder = DefinitionDecoder(file: file)

@@ -9,6 +9,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, CaseIterable {
         case fileUnreadable = "FILE_UNREADABLE"
         case syntaxError = "SYNTAX_ERROR"
+        case invalidUTF8 = "INVALID_UTF8"
         case unknownKey = "UNKNOWN_KEY"
         case missingKey = "MISSING_KEY"
         case duplicateKey = "DUPLICATE_KEY"
