@@ -107,6 +107,17 @@ import Testing
         }
     }
 
+    @Test func aFileWithThousandsOfProblemsKeepsTheFirstHundredInFileOrder() {
+        let keys = (0..<250).map { "  \"extra\($0)\": 1," }.joined(separator: "\n")
+        let text = Self.small.replacingOccurrences(of: "  \"transitions\"", with: keys + "\n  \"transitions\"")
+        let result = load(text)
+        #expect(result.definition == nil)
+        #expect(result.diagnostics.count == 100)
+        #expect(result.diagnostics.allSatisfy { $0.code == .unknownKey })
+        #expect(result.diagnostics.first?.message == "unknown key \"extra0\"")
+        #expect(result.diagnostics.last?.message == "unknown key \"extra99\"")
+    }
+
     @Test func invalidUTF8IsRefusedWithItsByteOffsetLineAndColumn() {
         let bytes = Array("{\n  \"id\": \"x".utf8) + [0xFF] + Array("\",\n}".utf8)
         let result = DefinitionLoader.load(source: bytes, file: "latin1.json")
