@@ -72,7 +72,8 @@ public enum DefinitionLoader {
         if let draft {
             // A graph with broken parts would only produce follow-up errors, so it is analysed only when whole.
             diagnostics += DefinitionValidator.validate(
-                draft, file: file, positions: decoder.positions, analyseGraph: diagnostics.isEmpty)
+                draft, file: file, positions: decoder.positions, analyseGraph: diagnostics.isEmpty,
+                ownerKeyMisspelt: decoder.ownerKeyMisspelt)
         }
         let hasErrors = diagnostics.contains { $0.severity == .error }
         let origin = SourcePosition(line: 0, column: 0)
@@ -93,6 +94,10 @@ struct DefinitionDecoder {
     private(set) var diagnostics: [Diagnostic] = []
     /// Where each JSON path stood in the file, for diagnostics raised later by the validator.
     private(set) var positions: [String: SourcePosition] = [:]
+    /// States without "owner" but with an unknown key that is a likely misspelling of it (reported as that key).
+    private(set) var ownerKeyMisspelt: Set<String> = []
+    /// The keys the last call of ``object(_:at:allowed:required:)`` did not know.
+    private var lastUnknownKeys: [String] = []
 
     /// The declared ids, and the same sorted as candidates for suggestions (sorted once, not per problem).
     private var stateIDs: Set<String> = []
@@ -139,6 +144,7 @@ struct DefinitionDecoder {
         }
         var result: [String: JSONNode] = [:]
         var firstPosition: [String: SourcePosition] = [:]
+        var unknown: [String] = []
         for member in members {
             let memberPath = Self.child(path, member.key)
             if let first = firstPosition[member.key] {
@@ -153,13 +159,17 @@ struct DefinitionDecoder {
                 report(
                     .unknownKey, "unknown key \"\(member.key)\"", at: memberPath, member.keyPosition, suggesting: member.key,
                     among: allowed)
+                unknown.append(member.key)
                 continue
             }
             result[member.key] = member.value
         }
+        // A missing key that an unknown one misspells ("businessdays") is said once, by the unknown key's hint.
         for key in required where result[key] == nil && firstPosition[key] == nil {
+            if unknown.contains(where: { NameSuggestion.isLikelyMisspelling($0, of: key, among: allowed) }) { continue }
             report(.missingKey, "missing required key \"\(key)\"", at: path, node.position)
         }
+        lastUnknownKeys = unknown
         return result
     }
 
@@ -403,6 +413,11 @@ struct DefinitionDecoder {
         guard let keys = object(node, at: path, allowed: allowed, required: ["title"]) else {
             return State(id: id, title: id, owner: nil, isFinal: false, description: nil, timers: [], onEnter: [], meetingSection: nil)
         }
+        if keys["owner"] == nil,
+            lastUnknownKeys.contains(where: { NameSuggestion.isLikelyMisspelling($0, of: "owner", among: allowed) })
+        {
+            ownerKeyMisspelt.insert(id)
+        }
         let owner = string(keys["owner"], at: Self.child(path, "owner"))
         if let owner {
             checkReferences(
@@ -479,6 +494,7 @@ struct DefinitionDecoder {
     mutating func timer(_ node: JSONNode, at path: String) -> TimerSpec? {
         let allowed = ["id", "after", "before", "relativeTo", "notify", "fire", "message", "whenLate", "description"]
         guard let keys = object(node, at: path, allowed: allowed, required: ["id"]) else { return nil }
+        let unknownKeys = lastUnknownKeys
         guard let id = string(keys["id"], at: Self.child(path, "id")) else { return nil }
         if let idNode = keys["id"] { checkIdentifier(id, kind: "timer", at: Self.child(path, "id"), idNode.position) }
         _ = string(keys["description"], at: Self.child(path, "description"))
@@ -497,7 +513,10 @@ struct DefinitionDecoder {
             return nil
         }
         guard let delay = delay(delayNode, at: Self.child(path, delayKey)) else { return nil }
-        if keys["notify"] == nil && keys["fire"] == nil {
+        let misspelt = unknownKeys.contains { key in
+            ["notify", "fire"].contains { NameSuggestion.isLikelyMisspelling(key, of: $0, among: allowed) }
+        }
+        if keys["notify"] == nil && keys["fire"] == nil && !misspelt {
             report(.missingKey, "a timer needs \"notify\" (a role), \"fire\" (an event), or both", at: path, node.position)
         }
         var whenLate = TimerSpec.LatePolicy.fire

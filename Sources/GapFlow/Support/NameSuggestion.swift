@@ -34,6 +34,16 @@ public enum NameSuggestion {
         return best
     }
 
+    /// Whether `name` is close to `intended` and no other candidate is closer: then it is likely a misspelling of it.
+    public static func isLikelyMisspelling(_ name: String, of intended: String, among candidates: [String]) -> Bool {
+        let length = name.count
+        let limit = tolerance(forLength: length)
+        guard length <= maximumNameLength, abs(length - intended.count) <= limit,
+            editDistance(Array(name.lowercased()), Array(intended.lowercased()), atMost: limit) != nil
+        else { return false }
+        return closest(to: name, among: candidates) == intended
+    }
+
     /// `did you mean "x"?`, or nil.
     public static func hint(for name: String, among candidates: [String]) -> String? {
         closest(to: name, among: candidates).map { "did you mean \"\($0)\"?" }

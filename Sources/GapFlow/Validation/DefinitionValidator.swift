@@ -26,8 +26,10 @@ enum DefinitionValidator {
         }
     }
 
+    /// `ownerKeyMisspelt`: states whose missing "owner" was already reported as a misspelt key.
     static func validate(
-        _ definition: Definition, file: String, positions: [String: SourcePosition], analyseGraph: Bool
+        _ definition: Definition, file: String, positions: [String: SourcePosition], analyseGraph: Bool,
+        ownerKeyMisspelt: Set<String> = []
     ) -> [Diagnostic] {
         var reporter = Reporter(file: file, positions: positions)
         let stateIDs = Set(definition.states.map(\.id))
@@ -36,7 +38,7 @@ enum DefinitionValidator {
             reporter.report(.noFinalState, "no state is marked \"final\": true; tickets could never end", at: "states")
         }
         for state in definition.states {
-            if !state.isFinal && state.owner == nil {
+            if !state.isFinal && state.owner == nil && !ownerKeyMisspelt.contains(state.id) {
                 reporter.report(
                     .missingOwner, "state \"\(state.id)\" is not final but has no \"owner\" role", at: "states.\(state.id)",
                     hint: "name the role responsible for tickets in this state")
