@@ -126,6 +126,25 @@ import Testing
         #expect(marked.diagnostics.first?.message.contains("byte offset 15") == true)
     }
 
+    @Test func aMisspeltStateKeyIsReportedOnceAtTheKeyNotAtEveryCorrectReference() {
+        let result = DefinitionLoader.load(contentsOf: Repository.fixtures.appendingPathComponent("invalid/misspelt-state-key.json"))
+        #expect(diagnostics("misspelt-state-key.json") == ["UNKNOWN_STATE@11:5"])
+        let diagnostic = result.diagnostics.first
+        #expect(diagnostic?.path == "states.awaiting_steerng")
+        #expect(
+            diagnostic?.message
+                == "state \"awaiting_steerng\" is never referenced; did you mean \"awaiting_steering\", which 4 places refer to?")
+        #expect(diagnostic?.hint == "rename the key to \"awaiting_steering\", the name used on lines 15, 16, 17, 18")
+    }
+
+    @Test func aMisspeltReferenceIsStillReportedAtTheReference() {
+        // "done" is referred to elsewhere, so the reference is the typo, not the key.
+        let text = Self.small.replacingOccurrences(
+            of: #"{ "event": "finish""#,
+            with: #"{ "event": "drop", "title": "Drop", "from": "open", "to": "dnoe", "roles": ["clerk"] },\#n    { "event": "finish""#)
+        #expect(report(text) == [#"error UNKNOWN_STATE at transitions[0].to: unknown state "dnoe" (did you mean "done"?)"#])
+    }
+
     @Test func anUnknownEventGetsNoSuggestionThatIsNotClose() {
         let text = Self.small
             .replacingOccurrences(of: #""event": "finish""#, with: #""event": "evaluate""#)

@@ -98,13 +98,23 @@ struct DefinitionDecoder {
     private(set) var ownerKeyMisspelt: Set<String> = []
     /// The keys the last call of ``object(_:at:allowed:required:)`` did not know.
     private var lastUnknownKeys: [String] = []
+    /// Every place that names a state, checked once all are known (see ``checkStateReferences(declared:)``).
+    private var stateReferences: [StateReference] = []
 
     /// The declared ids, and the same sorted as candidates for suggestions (sorted once, not per problem).
-    private var stateIDs: Set<String> = []
-    private var stateCandidates: [String] = []
     private var roleCandidates: [String] = []
     private var fieldIDs: Set<String> = []
     private var fieldCandidates: [String] = []
+
+    /// A place that names a state.
+    struct StateReference {
+        var name: String
+        var path: String
+        var position: SourcePosition?
+    }
+
+    /// Above this many different unknown state names, references are not matched against misspelt keys.
+    static let misspeltKeyAnalysisLimit = 100
 
     init(file: String) {
         self.file = file
@@ -275,6 +285,62 @@ struct DefinitionDecoder {
         }
     }
 
+    /// Notes names of states, checked by ``checkStateReferences(declared:)`` once every reference is known.
+    mutating func referStates(_ names: [String], at path: String, isList: Bool = true) {
+        for (i, name) in names.enumerated() {
+            let itemPath = isList ? Self.index(path, i) : path
+            stateReferences.append(StateReference(name: name, path: itemPath, position: positions[itemPath] ?? positions[path]))
+        }
+    }
+
+    /// Reports references to states that do not exist.
+    ///
+    /// When several places name the same missing state and a declared state nobody refers to has a close name, the
+    /// key is the likely typo ("awaiting_steerng" declared, "awaiting_steering" used four times): that is reported
+    /// once, at the key, instead of a "did you mean" for the typo at every correct reference.
+    mutating func checkStateReferences(declared states: [State]) {
+        let declared = Set(states.map(\.id))
+        var referenced: Set<String> = []
+        var missing: [String: [StateReference]] = [:]
+        var missingOrder: [String] = []
+        for reference in stateReferences {
+            referenced.insert(reference.name)
+            guard !declared.contains(reference.name) else { continue }
+            if missing[reference.name] == nil { missingOrder.append(reference.name) }
+            missing[reference.name, default: []].append(reference)
+        }
+        guard !missingOrder.isEmpty else { return }
+        var renamed: [String: String] = [:]  // missing name → the declared key that misspells it
+        if missingOrder.count <= Self.misspeltKeyAnalysisLimit {
+            let unreferenced = states.map(\.id).filter { !referenced.contains($0) }
+            var claims: [String: [String]] = [:]
+            for name in missingOrder where (missing[name]?.count ?? 0) >= 2 {
+                if let key = NameSuggestion.closest(to: name, among: unreferenced) { claims[key, default: []].append(name) }
+            }
+            for (key, names) in claims where names.count == 1 { renamed[names[0]] = key }
+        }
+        let candidates = declared.sorted()
+        for name in missingOrder {
+            let references = missing[name] ?? []
+            if let key = renamed[name] {
+                let lines = Set(references.compactMap { $0.position?.line }).sorted()
+                let shown = lines.prefix(10).map(String.init).joined(separator: ", ") + (lines.count > 10 ? ", …" : "")
+                report(
+                    .unknownState,
+                    "state \"\(key)\" is never referenced; did you mean \"\(name)\", which \(references.count) places refer to?",
+                    at: Self.child("states", key), positions[Self.child("states", key)],
+                    hint: "rename the key to \"\(name)\""
+                        + (lines.isEmpty ? "" : ", the name used on line\(lines.count == 1 ? "" : "s") \(shown)"))
+                continue
+            }
+            for reference in references {
+                report(
+                    .unknownState, "unknown state \"\(name)\"", at: reference.path, reference.position, suggesting: name,
+                    among: candidates)
+            }
+        }
+    }
+
     // MARK: - The definition
 
     mutating func decode(_ root: JSONNode) -> Definition? {
@@ -325,8 +391,6 @@ struct DefinitionDecoder {
         let states = idMap(top["states"], at: "states", kind: "state") { decoder, id, node, path in
             decoder.state(id, node, at: path, roles: roleIDs)
         }
-        stateIDs = Set(states.map(\.id))
-        stateCandidates = stateIDs.sorted()
 
         let opening = top["initial"].flatMap { self.opening($0, roles: roleIDs, fields: fieldsByID) }
         var transitions: [Transition] = []
@@ -369,6 +433,7 @@ struct DefinitionDecoder {
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
         let meetings = top["meetings"].flatMap { self.meetingRules($0) }
+        checkStateReferences(declared: states)
         var retention: ISODuration?
         if let node = top["retention"], let keys = object(node, at: "retention", allowed: ["anonymiseAfter"], required: ["anonymiseAfter"]),
             let text = string(keys["anonymiseAfter"], at: "retention.anonymiseAfter")
@@ -454,6 +519,7 @@ struct DefinitionDecoder {
             let title = string(status["title"], at: "meetings.statusItem.title"),
             let state = string(status["state"], at: "meetings.statusItem.state")
         {
+            referStates([state], at: "meetings.statusItem.state", isList: false)
             statusItem = MeetingRules.StatusItem(
                 title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
         }
@@ -470,6 +536,7 @@ struct DefinitionDecoder {
             let feedbackKeys = object(node, at: "meetings.feedback", allowed: ["state", "outcome"], required: ["state", "outcome"]),
             let state = string(feedbackKeys["state"], at: "meetings.feedback.state")
         {
+            referStates([state], at: "meetings.feedback.state", isList: false)
             feedback = MeetingRules.Feedback(state: state, outcome: strings(feedbackKeys["outcome"], at: "meetings.feedback.outcome"))
         }
         return MeetingRules(
@@ -745,9 +812,7 @@ struct DefinitionDecoder {
         else { return nil }
         let state = string(keys["state"], at: "initial.state") ?? ""
         if keys["state"] != nil && !state.isEmpty {
-            checkReferences(
-                [state], at: "initial.state", known: stateIDs, candidates: stateCandidates, kind: "state", code: .unknownState,
-                isList: false)
+            referStates([state], at: "initial.state", isList: false)
         }
         let roleNames = strings(keys["roles"], at: "initial.roles")
         checkReferences(
@@ -773,18 +838,12 @@ struct DefinitionDecoder {
         }
         let fromPath = Self.child(path, "from")
         let from = strings(keys["from"], at: fromPath)
-        checkReferences(
-            from, at: fromPath, known: stateIDs, candidates: stateCandidates, kind: "state", code: .unknownState,
-            isList: keys["from"]?.elements != nil)
+        referStates(from, at: fromPath, isList: keys["from"]?.elements != nil)
         if from.isEmpty, let fromNode = keys["from"] {
             report(.invalidValue, "a transition needs at least one source state", at: fromPath, fromNode.position)
         }
         let to = string(keys["to"], at: Self.child(path, "to"))
-        if let to {
-            checkReferences(
-                [to], at: Self.child(path, "to"), known: stateIDs, candidates: stateCandidates, kind: "state", code: .unknownState,
-                isList: false)
-        }
+        if let to { referStates([to], at: Self.child(path, "to"), isList: false) }
         let rolesPath = Self.child(path, "roles")
         let roleNames = strings(keys["roles"], at: rolesPath)
         checkReferences(
@@ -950,11 +1009,8 @@ struct DefinitionDecoder {
         guard let into = string(keys["into"], at: Self.child(path, "into")),
             let through = string(keys["through"], at: Self.child(path, "through"))
         else { return nil }
-        for (key, name) in [("into", into), ("through", through)] {
-            checkReferences(
-                [name], at: Self.child(path, key), known: stateIDs, candidates: stateCandidates, kind: "state", code: .unknownState,
-                isList: false)
-        }
+        referStates([into], at: Self.child(path, "into"), isList: false)
+        referStates([through], at: Self.child(path, "through"), isList: false)
         return PathRule(into: into, through: through, description: string(keys["description"], at: Self.child(path, "description")))
     }
 

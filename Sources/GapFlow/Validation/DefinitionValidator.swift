@@ -171,7 +171,8 @@ enum DefinitionValidator {
         }
     }
 
-    /// Meeting sections, the status item and the item fields must name what the workflow has.
+    /// Meeting sections and the item fields must name what the workflow has (the states meetings name are checked
+    /// with every other reference to a state, by the decoder).
     static func checkMeetings(_ definition: Definition, _ reporter: inout Reporter) {
         let sections = definition.meetings?.sections.map(\.id) ?? []
         let sectionSet = Set(sections)
@@ -195,12 +196,6 @@ enum DefinitionValidator {
         for (path, names) in fieldLists {
             for (i, name) in names.enumerated() where definition.field(name) == nil {
                 reporter.report(.unknownField, "unknown field \"\(name)\"", at: "\(path)[\(i)]", suggesting: name, among: fieldCandidates)
-            }
-        }
-        let stateCandidates = definition.states.map(\.id)
-        for (path, state) in [("meetings.feedback.state", rules.feedback?.state), ("meetings.statusItem.state", rules.statusItem?.state)] {
-            if let state, definition.state(state) == nil {
-                reporter.report(.unknownState, "unknown state \"\(state)\"", at: path, suggesting: state, among: stateCandidates)
             }
         }
     }
