@@ -180,6 +180,17 @@ import Testing
             ])
     }
 
+    @Test func anOwnerOnAFinalStateIsAWarning() {
+        let text = Self.small.replacingOccurrences(of: #""final": true }"#, with: #""final": true, "owner": "clerk" }"#)
+        let result = load(text)
+        #expect(result.definition != nil)
+        #expect(
+            report(text) == [
+                #"warning FINAL_STATE_HAS_OWNER at states.done.owner: final state "done" has an owner; its tickets are finished and nobody is responsible for them (remove "owner" from the state)"#
+            ])
+        #expect(result.diagnostics.first?.position == SourcePosition(line: 8, column: 56))
+    }
+
     @Test func everyDiagnosticCodeIsStable() {
         #expect(Diagnostic.Code.unknownState.rawValue == "UNKNOWN_STATE")
         #expect(Diagnostic.Code.unreachableState.rawValue == "UNREACHABLE_STATE")
@@ -187,5 +198,6 @@ import Testing
         #expect(Diagnostic.Code.unknownKey.rawValue == "UNKNOWN_KEY")
         #expect(Diagnostic.Code.duplicateID.rawValue == "DUPLICATE_ID")
         #expect(Diagnostic.Code.invalidUTF8.rawValue == "INVALID_UTF8")
+        #expect(Diagnostic.Code.finalStateHasOwner.rawValue == "FINAL_STATE_HAS_OWNER")
     }
 }

@@ -1,7 +1,7 @@
 /// Checks the meaning of a decoded definition on its graph of states and transitions.
 ///
 /// Reported: transitions leaving final states, duplicate (event, state) pairs, non-final states
-/// without an owner, states unreachable from the initial state, states from which
+/// without an owner, final states with one (a warning), states unreachable from the initial state, states from which
 /// no final state can be reached, and path rules that a path through the graph breaks (with that path as proof).
 /// Lookups go through tables built once, so the time grows with the size of the definition, not with its square.
 enum DefinitionValidator {
@@ -38,7 +38,12 @@ enum DefinitionValidator {
             reporter.report(.noFinalState, "no state is marked \"final\": true; tickets could never end", at: "states")
         }
         for state in definition.states {
-            if !state.isFinal && state.owner == nil && !ownerKeyMisspelt.contains(state.id) {
+            if state.isFinal && state.owner != nil {
+                reporter.report(
+                    .finalStateHasOwner,
+                    "final state \"\(state.id)\" has an owner; its tickets are finished and nobody is responsible for them",
+                    at: "states.\(state.id).owner", hint: "remove \"owner\" from the state", severity: .warning)
+            } else if !state.isFinal && state.owner == nil && !ownerKeyMisspelt.contains(state.id) {
                 reporter.report(
                     .missingOwner, "state \"\(state.id)\" is not final but has no \"owner\" role", at: "states.\(state.id)",
                     hint: "name the role responsible for tickets in this state")

@@ -22,6 +22,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case unknownGroup = "UNKNOWN_GROUP"
         case missingOwner = "MISSING_OWNER"
         case finalStateHasTransitions = "FINAL_STATE_HAS_TRANSITIONS"
+        case finalStateHasOwner = "FINAL_STATE_HAS_OWNER"
         case duplicateTransition = "DUPLICATE_TRANSITION"
         case noFinalState = "NO_FINAL_STATE"
         case unreachableState = "UNREACHABLE_STATE"
