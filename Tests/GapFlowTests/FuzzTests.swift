@@ -84,4 +84,33 @@ import Testing
         #expect(HostileText.icalendarProblems(ics) == [])
         #expect(ics.components(separatedBy: "BEGIN:VEVENT").count == cases + 1)
     }
+
+    @Test func bytesThatAreNotUTF8AreRefusedAtTheFirstSuchByteAndNeverReplaced() throws {
+        let original = Array(try Data(contentsOf: Repository.kimFile))
+        var random = SeededRandom(seed: 8)
+        func isUTF8(_ bytes: ArraySlice<UInt8>) -> Bool { String(validating: bytes, as: UTF8.self) != nil }
+        for round in 0..<400 {
+            var input = original
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                input[Int.random(in: 0..<input.count, using: &random)] = UInt8.random(in: 0x80...0xFF, using: &random)
+            }
+            let result = DefinitionLoader.load(source: input, file: "fuzz-\(round).json")
+            let refusal = result.diagnostics.first { $0.code.rawValue == "INVALID_UTF8" }
+            guard !isUTF8(input[...]) else {
+                #expect(refusal == nil, "round \(round)")
+                continue
+            }
+            let diagnostic = try #require(refusal, "round \(round): \(result.diagnostics.first?.description ?? "accepted")")
+            #expect(result.diagnostics.count == 1)
+            // The first invalid byte: everything before it is UTF-8, and no character can be read from it.
+            let offset = try #require(
+                diagnostic.message.split(separator: " ").drop { $0 != "offset" }.dropFirst().first.flatMap { Int($0) },
+                "round \(round): \(diagnostic.message)")
+            #expect(isUTF8(input[..<offset]), "round \(round)")
+            #expect(!(1...4).contains { offset + $0 <= input.count && isUTF8(input[..<(offset + $0)]) }, "round \(round)")
+            let lineStart = input[..<offset].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            #expect(diagnostic.position?.line == 1 + input[..<offset].count { $0 == 0x0A }, "round \(round)")
+            #expect(diagnostic.position?.column == 1 + input[lineStart..<offset].count { $0 & 0xC0 != 0x80 }, "round \(round)")
+        }
+    }
 }

@@ -61,6 +61,33 @@ import Testing
         #expect(error?.message.contains("UTF-8") == true)
     }
 
+    @Test func theFirstInvalidUTF8ByteIsReportedWithItsOffsetLineAndColumn() {
+        func failure(_ bytes: [UInt8]) -> JSONSyntaxError? {
+            do {
+                _ = try JSONParser.parse(bytes)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let quote = UInt8(ascii: "\"")
+        let cases: [(bytes: [UInt8], offset: Int, line: Int, column: Int)] = [
+            ([quote, 0x61, 0xC3, 0x28, quote], 2, 1, 3),  // a lead byte without its continuation
+            ([quote, 0xC0, 0xAF, quote], 1, 1, 2),  // an overlong encoding of "/"
+            ([quote, 0xED, 0xA0, 0x80, quote], 1, 1, 2),  // an encoded surrogate
+            ([quote, 0x61, 0xE2, 0x82], 2, 1, 3),  // cut off at the end of the file
+            ([0x5B, 0x31, 0x2C, 0x80, 0x5D], 3, 1, 4),  // a stray continuation byte
+            ([0x5B, 0x0A, quote, 0xC3, 0xA4, 0xFF, quote, 0x5D], 5, 2, 3),  // after a valid "ä" on the second line
+            ([quote, 0xF5, 0x80, 0x80, 0x80, quote], 1, 1, 2),  // beyond U+10FFFF
+        ]
+        for (bytes, offset, line, column) in cases {
+            let error = failure(bytes)
+            #expect(error?.position == SourcePosition(line: line, column: column), "\(bytes)")
+            #expect(error?.message.contains("byte offset \(offset)") == true, "\(bytes): \(error?.message ?? "accepted")")
+            #expect(error?.message.contains("not valid UTF-8") == true, "\(bytes)")
+        }
+    }
+
     @Test func deepNestingIsRefusedInsteadOfOverflowingTheStack() {
         let deep = String(repeating: "[", count: 100_000)
         #expect(syntaxError(deep)?.message == "nesting deeper than \(JSONParser.maximumDepth) levels")

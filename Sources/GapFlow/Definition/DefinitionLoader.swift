@@ -1,13 +1,27 @@
 import Foundation
 
-/// The result of reading a definition file: the definition if it is valid, and every problem found.
+/// The result of reading a definition file: the definition if it is valid, and the problems found.
 public struct LoadResult: Sendable {
     /// The definition, present only when no diagnostic is an error.
     public let definition: Definition?
+    /// The first problems in file order, at most ``DefinitionLoader/diagnosticLimit`` (or the limit asked for).
     public let diagnostics: [Diagnostic]
+    /// How many further problems were found but not kept, after ``diagnostics``.
+    public let omittedCount: Int
+    /// How many of the omitted problems are errors.
+    public let omittedErrorCount: Int
 
-    /// The diagnostics that stop the definition from being used.
+    init(definition: Definition?, diagnostics: [Diagnostic], omittedCount: Int = 0, omittedErrorCount: Int = 0) {
+        self.definition = definition
+        self.diagnostics = diagnostics
+        self.omittedCount = omittedCount
+        self.omittedErrorCount = omittedErrorCount
+    }
+
+    /// The kept diagnostics that stop the definition from being used.
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// The number of errors found, kept or omitted.
+    public var errorCount: Int { errors.count + omittedErrorCount }
 }
 
 /// Reads workflow definition files (JSON or JSON5) into checked ``Definition`` values.
@@ -16,9 +30,14 @@ public struct LoadResult: Sendable {
 /// but every structural, reference and graph problem after a successful parse is reported at once.
 ///
 /// The file format, key by key, and every diagnostic code: <doc:DefinitionFormat>.
+/// A file with very many problems keeps the first ``diagnosticLimit`` in file order and counts the rest; "did you
+/// mean" hints are worked out only for those kept, so reading stays proportional to the size of the file.
 public enum DefinitionLoader {
+    /// How many diagnostics a load keeps; the rest are counted in ``LoadResult/omittedCount``.
+    public static let diagnosticLimit = 100
+
     /// Reads and checks a definition file.
-    public static func load(contentsOf url: URL) -> LoadResult {
+    public static func load(contentsOf url: URL, limit: Int = diagnosticLimit) -> LoadResult {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -32,11 +51,11 @@ public enum DefinitionLoader {
                         hint: "check the path and the file's permissions")
                 ])
         }
-        return load(source: Array(data), file: url.path)
+        return load(source: Array(data), file: url.path, limit: limit)
     }
 
     /// Reads and checks a definition from its bytes; `file` names it in diagnostics.
-    public static func load(source: [UInt8], file: String) -> LoadResult {
+    public static func load(source: [UInt8], file: String, limit: Int = diagnosticLimit) -> LoadResult {
         let root: JSONNode
         do {
             root = try JSONParser.parse(source)
@@ -44,7 +63,9 @@ public enum DefinitionLoader {
             return LoadResult(
                 definition: nil,
                 diagnostics: [
-                    Diagnostic(.syntaxError, error.message, file: file, path: "", position: error.position)
+                    Diagnostic(
+                        error.invalidByteOffset == nil ? .syntaxError : .invalidUTF8, error.message, file: file, path: "",
+                        position: error.position)
                 ])
         }
         var decoder = DefinitionDecoder(file: file)
@@ -53,14 +74,19 @@ public enum DefinitionLoader {
         if let draft {
             // A graph with broken parts would only produce follow-up errors, so it is analysed only when whole.
             diagnostics += DefinitionValidator.validate(
-                draft, file: file, positions: decoder.positions, analyseGraph: diagnostics.isEmpty)
+                draft, file: file, positions: decoder.positions, analyseGraph: diagnostics.isEmpty,
+                ownerKeyMisspelt: decoder.ownerKeyMisspelt)
         }
+        let hasErrors = diagnostics.contains { $0.severity == .error }
         let origin = SourcePosition(line: 0, column: 0)
-        diagnostics = diagnostics.enumerated().sorted {
+        let sorted = diagnostics.enumerated().sorted {
             ($0.element.position ?? origin, $0.offset) < ($1.element.position ?? origin, $1.offset)
         }.map(\.element)
-        let hasErrors = diagnostics.contains { $0.severity == .error }
-        return LoadResult(definition: hasErrors ? nil : draft, diagnostics: diagnostics)
+        let kept = sorted.prefix(max(0, limit))
+        let omitted = sorted.dropFirst(kept.count)
+        return LoadResult(
+            definition: hasErrors ? nil : draft, diagnostics: kept.map { $0.resolved() }, omittedCount: omitted.count,
+            omittedErrorCount: omitted.count(where: { $0.severity == .error }))
     }
 }
 
@@ -70,6 +96,27 @@ struct DefinitionDecoder {
     private(set) var diagnostics: [Diagnostic] = []
     /// Where each JSON path stood in the file, for diagnostics raised later by the validator.
     private(set) var positions: [String: SourcePosition] = [:]
+    /// States without "owner" but with an unknown key that is a likely misspelling of it (reported as that key).
+    private(set) var ownerKeyMisspelt: Set<String> = []
+    /// The keys the last call of ``object(_:at:allowed:required:)`` did not know.
+    private var lastUnknownKeys: [String] = []
+    /// Every place that names a state, checked once all are known (see ``checkStateReferences(declared:)``).
+    private var stateReferences: [StateReference] = []
+
+    /// The declared ids, and the same sorted as candidates for suggestions (sorted once, not per problem).
+    private var roleCandidates: [String] = []
+    private var fieldIDs: Set<String> = []
+    private var fieldCandidates: [String] = []
+
+    /// A place that names a state.
+    struct StateReference {
+        var name: String
+        var path: String
+        var position: SourcePosition?
+    }
+
+    /// Above this many different unknown state names, references are not matched against misspelt keys.
+    static let misspeltKeyAnalysisLimit = 100
 
     init(file: String) {
         self.file = file
@@ -81,6 +128,16 @@ struct DefinitionDecoder {
         _ code: Diagnostic.Code, _ message: String, at path: String, _ position: SourcePosition?, hint: String? = nil
     ) {
         diagnostics.append(Diagnostic(code, message, file: file, path: path, position: position, hint: hint))
+    }
+
+    /// Reports a problem whose hint suggests the candidate closest to `name`, if one is close (worked out later,
+    /// only if the diagnostic is kept); `hint` stands when none is.
+    mutating func report(
+        _ code: Diagnostic.Code, _ message: String, at path: String, _ position: SourcePosition?, suggesting name: String,
+        among candidates: [String], otherwise hint: String? = nil
+    ) {
+        diagnostics.append(
+            Diagnostic(code, message, file: file, path: path, position: position, suggesting: name, among: candidates, otherwise: hint))
     }
 
     static func child(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -99,6 +156,7 @@ struct DefinitionDecoder {
         }
         var result: [String: JSONNode] = [:]
         var firstPosition: [String: SourcePosition] = [:]
+        var unknown: [String] = []
         for member in members {
             let memberPath = Self.child(path, member.key)
             if let first = firstPosition[member.key] {
@@ -111,15 +169,19 @@ struct DefinitionDecoder {
             if member.key == "$comment" || member.key == "$schema" { continue }
             guard allowed.contains(member.key) else {
                 report(
-                    .unknownKey, "unknown key \"\(member.key)\"", at: memberPath, member.keyPosition,
-                    hint: NameSuggestion.hint(for: member.key, among: allowed))
+                    .unknownKey, "unknown key \"\(member.key)\"", at: memberPath, member.keyPosition, suggesting: member.key,
+                    among: allowed)
+                unknown.append(member.key)
                 continue
             }
             result[member.key] = member.value
         }
+        // A missing key that an unknown one misspells ("businessdays") is said once, by the unknown key's hint.
         for key in required where result[key] == nil && firstPosition[key] == nil {
+            if unknown.contains(where: { NameSuggestion.isLikelyMisspelling($0, of: key, among: allowed) }) { continue }
             report(.missingKey, "missing required key \"\(key)\"", at: path, node.position)
         }
+        lastUnknownKeys = unknown
         return result
     }
 
@@ -215,12 +277,69 @@ struct DefinitionDecoder {
 
     /// Checks that every name refers to a known id, reporting `code` for each that does not.
     mutating func checkReferences(
-        _ names: [String], at path: String, known: Set<String>, kind: String, code: Diagnostic.Code, isList: Bool = true
+        _ names: [String], at path: String, known: Set<String>, candidates: [String], kind: String, code: Diagnostic.Code,
+        isList: Bool = true
     ) {
         for (i, name) in names.enumerated() where !known.contains(name) {
             let itemPath = isList ? Self.index(path, i) : path
             let position = positions[itemPath] ?? positions[path]
-            report(code, "unknown \(kind) \"\(name)\"", at: itemPath, position, hint: NameSuggestion.hint(for: name, among: known.sorted()))
+            report(code, "unknown \(kind) \"\(name)\"", at: itemPath, position, suggesting: name, among: candidates)
+        }
+    }
+
+    /// Notes names of states, checked by ``checkStateReferences(declared:)`` once every reference is known.
+    mutating func referStates(_ names: [String], at path: String, isList: Bool = true) {
+        for (i, name) in names.enumerated() {
+            let itemPath = isList ? Self.index(path, i) : path
+            stateReferences.append(StateReference(name: name, path: itemPath, position: positions[itemPath] ?? positions[path]))
+        }
+    }
+
+    /// Reports references to states that do not exist.
+    ///
+    /// When several places name the same missing state and a declared state nobody refers to has a close name, the
+    /// key is the likely typo ("awaiting_steerng" declared, "awaiting_steering" used four times): that is reported
+    /// once, at the key, instead of a "did you mean" for the typo at every correct reference.
+    mutating func checkStateReferences(declared states: [State]) {
+        let declared = Set(states.map(\.id))
+        var referenced: Set<String> = []
+        var missing: [String: [StateReference]] = [:]
+        var missingOrder: [String] = []
+        for reference in stateReferences {
+            referenced.insert(reference.name)
+            guard !declared.contains(reference.name) else { continue }
+            if missing[reference.name] == nil { missingOrder.append(reference.name) }
+            missing[reference.name, default: []].append(reference)
+        }
+        guard !missingOrder.isEmpty else { return }
+        var renamed: [String: String] = [:]  // missing name → the declared key that misspells it
+        if missingOrder.count <= Self.misspeltKeyAnalysisLimit {
+            let unreferenced = states.map(\.id).filter { !referenced.contains($0) }
+            var claims: [String: [String]] = [:]
+            for name in missingOrder where (missing[name]?.count ?? 0) >= 2 {
+                if let key = NameSuggestion.closest(to: name, among: unreferenced) { claims[key, default: []].append(name) }
+            }
+            for (key, names) in claims where names.count == 1 { renamed[names[0]] = key }
+        }
+        let candidates = declared.sorted()
+        for name in missingOrder {
+            let references = missing[name] ?? []
+            if let key = renamed[name] {
+                let lines = Set(references.compactMap { $0.position?.line }).sorted()
+                let shown = lines.prefix(10).map(String.init).joined(separator: ", ") + (lines.count > 10 ? ", …" : "")
+                report(
+                    .unknownState,
+                    "state \"\(key)\" is never referenced; did you mean \"\(name)\", which \(references.count) places refer to?",
+                    at: Self.child("states", key), positions[Self.child("states", key)],
+                    hint: "rename the key to \"\(name)\""
+                        + (lines.isEmpty ? "" : ", the name used on line\(lines.count == 1 ? "" : "s") \(shown)"))
+                continue
+            }
+            for reference in references {
+                report(
+                    .unknownState, "unknown state \"\(name)\"", at: reference.path, reference.position, suggesting: name,
+                    among: candidates)
+            }
         }
     }
 
@@ -264,23 +383,25 @@ struct DefinitionDecoder {
             decoder.role(id, node, at: path)
         }
         let roleIDs = Set(roles.map(\.id)).union([Definition.systemRole])
+        roleCandidates = roleIDs.sorted()
         let fields = idMap(top["fields"], at: "fields", kind: "field") { decoder, id, node, path in
             decoder.field(id, node, at: path)
         }
         let fieldsByID = Dictionary(fields.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        fieldIDs = Set(fieldsByID.keys)
+        fieldCandidates = fieldIDs.sorted()
         let states = idMap(top["states"], at: "states", kind: "state") { decoder, id, node, path in
             decoder.state(id, node, at: path, roles: roleIDs)
         }
-        let stateIDs = Set(states.map(\.id))
 
-        let opening = top["initial"].flatMap { self.opening($0, states: stateIDs, roles: roleIDs, fields: fieldsByID) }
+        let opening = top["initial"].flatMap { self.opening($0, roles: roleIDs, fields: fieldsByID) }
         var transitions: [Transition] = []
         if let node = top["transitions"] {
             positions["transitions"] = node.position
             if let elements = node.elements {
                 for (i, element) in elements.enumerated() {
                     let path = Self.index("transitions", i)
-                    if let transition = transition(element, at: path, states: stateIDs, roles: roleIDs, fields: fieldsByID) {
+                    if let transition = transition(element, at: path, roles: roleIDs, fields: fieldsByID) {
                         transitions.append(transition)
                     }
                 }
@@ -293,7 +414,7 @@ struct DefinitionDecoder {
             positions["rules"] = node.position
             if let elements = node.elements {
                 for (i, element) in elements.enumerated() {
-                    if let rule = pathRule(element, at: Self.index("rules", i), states: stateIDs) { pathRules.append(rule) }
+                    if let rule = pathRule(element, at: Self.index("rules", i)) { pathRules.append(rule) }
                 }
             } else {
                 report(.typeMismatch, "expected an array of rules, found \(node.kindName)", at: "rules", node.position)
@@ -308,12 +429,13 @@ struct DefinitionDecoder {
                 }
             } else {
                 report(
-                    .unknownField, "unknown field \"\(scopeField)\"", at: "scopeField", node.position,
-                    hint: NameSuggestion.hint(for: scopeField, among: fields.map(\.id)))
+                    .unknownField, "unknown field \"\(scopeField)\"", at: "scopeField", node.position, suggesting: scopeField,
+                    among: fieldCandidates)
             }
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
         let meetings = top["meetings"].flatMap { self.meetingRules($0) }
+        checkStateReferences(declared: states)
         var retention: ISODuration?
         if let node = top["retention"], let keys = object(node, at: "retention", allowed: ["anonymiseAfter"], required: ["anonymiseAfter"]),
             let text = string(keys["anonymiseAfter"], at: "retention.anonymiseAfter")
@@ -354,16 +476,20 @@ struct DefinitionDecoder {
     }
 
     mutating func state(_ id: String, _ node: JSONNode, at path: String, roles: Set<String>) -> State? {
-        guard
-            let keys = object(
-                node, at: path, allowed: ["title", "owner", "final", "description", "timers", "onEnter", "meeting"],
-                required: ["title"])
-        else {
+        let allowed = ["title", "owner", "final", "description", "timers", "onEnter", "meeting"]
+        guard let keys = object(node, at: path, allowed: allowed, required: ["title"]) else {
             return State(id: id, title: id, owner: nil, isFinal: false, description: nil, timers: [], onEnter: [], meetingSection: nil)
+        }
+        if keys["owner"] == nil,
+            lastUnknownKeys.contains(where: { NameSuggestion.isLikelyMisspelling($0, of: "owner", among: allowed) })
+        {
+            ownerKeyMisspelt.insert(id)
         }
         let owner = string(keys["owner"], at: Self.child(path, "owner"))
         if let owner {
-            checkReferences([owner], at: Self.child(path, "owner"), known: roles, kind: "role", code: .unknownRole, isList: false)
+            checkReferences(
+                [owner], at: Self.child(path, "owner"), known: roles, candidates: roleCandidates, kind: "role", code: .unknownRole,
+                isList: false)
         }
         return State(
             id: id, title: string(keys["title"], at: Self.child(path, "title")) ?? id, owner: owner,
@@ -395,6 +521,7 @@ struct DefinitionDecoder {
             let title = string(status["title"], at: "meetings.statusItem.title"),
             let state = string(status["state"], at: "meetings.statusItem.state")
         {
+            referStates([state], at: "meetings.statusItem.state", isList: false)
             statusItem = MeetingRules.StatusItem(
                 title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
         }
@@ -411,6 +538,7 @@ struct DefinitionDecoder {
             let feedbackKeys = object(node, at: "meetings.feedback", allowed: ["state", "outcome"], required: ["state", "outcome"]),
             let state = string(feedbackKeys["state"], at: "meetings.feedback.state")
         {
+            referStates([state], at: "meetings.feedback.state", isList: false)
             feedback = MeetingRules.Feedback(state: state, outcome: strings(feedbackKeys["outcome"], at: "meetings.feedback.outcome"))
         }
         return MeetingRules(
@@ -435,6 +563,7 @@ struct DefinitionDecoder {
     mutating func timer(_ node: JSONNode, at path: String) -> TimerSpec? {
         let allowed = ["id", "after", "before", "relativeTo", "notify", "fire", "message", "whenLate", "description"]
         guard let keys = object(node, at: path, allowed: allowed, required: ["id"]) else { return nil }
+        let unknownKeys = lastUnknownKeys
         guard let id = string(keys["id"], at: Self.child(path, "id")) else { return nil }
         if let idNode = keys["id"] { checkIdentifier(id, kind: "timer", at: Self.child(path, "id"), idNode.position) }
         _ = string(keys["description"], at: Self.child(path, "description"))
@@ -453,7 +582,10 @@ struct DefinitionDecoder {
             return nil
         }
         guard let delay = delay(delayNode, at: Self.child(path, delayKey)) else { return nil }
-        if keys["notify"] == nil && keys["fire"] == nil {
+        let misspelt = unknownKeys.contains { key in
+            ["notify", "fire"].contains { NameSuggestion.isLikelyMisspelling(key, of: $0, among: allowed) }
+        }
+        if keys["notify"] == nil && keys["fire"] == nil && !misspelt {
             report(.missingKey, "a timer needs \"notify\" (a role), \"fire\" (an event), or both", at: path, node.position)
         }
         var whenLate = TimerSpec.LatePolicy.fire
@@ -617,6 +749,7 @@ struct DefinitionDecoder {
             }
         }
         let groupIDs = Set(groups.map(\.id))
+        let groupCandidates = groupIDs.sorted()
         let valuesPath = Self.child(path, "values")
         guard let node = keys["values"] else {
             report(.missingKey, "missing required key \"values\" (the allowed values)", at: path, positions[path])
@@ -643,7 +776,7 @@ struct DefinitionDecoder {
                 if let group, !groupIDs.contains(group) {
                     report(
                         .unknownGroup, "unknown group \"\(group)\"", at: Self.child(itemPath, "group"), entry["group"]?.position,
-                        hint: groups.isEmpty ? "declare it under \"groups\"" : NameSuggestion.hint(for: group, among: groupIDs.sorted()))
+                        suggesting: group, among: groupCandidates, otherwise: groups.isEmpty ? "declare it under \"groups\"" : nil)
                 }
                 value = Choices.Value(id: id, title: string(entry["title"], at: Self.child(itemPath, "title")) ?? id, group: group)
             } else {
@@ -670,20 +803,23 @@ struct DefinitionDecoder {
     /// Checks a list of field names and returns them.
     mutating func fieldList(_ node: JSONNode?, at path: String, fields: [String: Field]) -> [String] {
         let names = strings(node, at: path)
-        checkReferences(names, at: path, known: Set(fields.keys), kind: "field", code: .unknownField, isList: node?.elements != nil)
+        checkReferences(
+            names, at: path, known: fieldIDs, candidates: fieldCandidates, kind: "field", code: .unknownField,
+            isList: node?.elements != nil)
         return names
     }
 
-    mutating func opening(_ node: JSONNode, states: Set<String>, roles: Set<String>, fields: [String: Field]) -> Opening? {
+    mutating func opening(_ node: JSONNode, roles: Set<String>, fields: [String: Field]) -> Opening? {
         guard let keys = object(node, at: "initial", allowed: ["state", "roles", "requires", "sets"], required: ["state", "roles"])
         else { return nil }
         let state = string(keys["state"], at: "initial.state") ?? ""
         if keys["state"] != nil && !state.isEmpty {
-            checkReferences([state], at: "initial.state", known: states, kind: "state", code: .unknownState, isList: false)
+            referStates([state], at: "initial.state", isList: false)
         }
         let roleNames = strings(keys["roles"], at: "initial.roles")
         checkReferences(
-            roleNames, at: "initial.roles", known: roles, kind: "role", code: .unknownRole, isList: keys["roles"]?.elements != nil)
+            roleNames, at: "initial.roles", known: roles, candidates: roleCandidates, kind: "role", code: .unknownRole,
+            isList: keys["roles"]?.elements != nil)
         if roleNames.isEmpty, let node = keys["roles"] {
             report(.invalidValue, "at least one role must be allowed to open tickets", at: "initial.roles", node.position)
         }
@@ -694,7 +830,7 @@ struct DefinitionDecoder {
     }
 
     mutating func transition(
-        _ node: JSONNode, at path: String, states: Set<String>, roles: Set<String>, fields: [String: Field]
+        _ node: JSONNode, at path: String, roles: Set<String>, fields: [String: Field]
     ) -> Transition? {
         let allowed = ["event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description"]
         guard let keys = object(node, at: path, allowed: allowed, required: ["event", "title", "from", "roles"]) else { return nil }
@@ -704,15 +840,17 @@ struct DefinitionDecoder {
         }
         let fromPath = Self.child(path, "from")
         let from = strings(keys["from"], at: fromPath)
-        checkReferences(from, at: fromPath, known: states, kind: "state", code: .unknownState, isList: keys["from"]?.elements != nil)
+        referStates(from, at: fromPath, isList: keys["from"]?.elements != nil)
         if from.isEmpty, let fromNode = keys["from"] {
             report(.invalidValue, "a transition needs at least one source state", at: fromPath, fromNode.position)
         }
         let to = string(keys["to"], at: Self.child(path, "to"))
-        if let to { checkReferences([to], at: Self.child(path, "to"), known: states, kind: "state", code: .unknownState, isList: false) }
+        if let to { referStates([to], at: Self.child(path, "to"), isList: false) }
         let rolesPath = Self.child(path, "roles")
         let roleNames = strings(keys["roles"], at: rolesPath)
-        checkReferences(roleNames, at: rolesPath, known: roles, kind: "role", code: .unknownRole, isList: keys["roles"]?.elements != nil)
+        checkReferences(
+            roleNames, at: rolesPath, known: roles, candidates: roleCandidates, kind: "role", code: .unknownRole,
+            isList: keys["roles"]?.elements != nil)
         if roleNames.isEmpty, let rolesNode = keys["roles"] {
             report(.invalidValue, "at least one role must be allowed to fire \"\(event)\"", at: rolesPath, rolesNode.position)
         }
@@ -764,7 +902,7 @@ struct DefinitionDecoder {
         guard let field = fields[fieldName] else {
             report(
                 .unknownField, "unknown field \"\(fieldName)\"", at: fieldPath, keys["field"]?.position,
-                hint: NameSuggestion.hint(for: fieldName, among: fields.keys.sorted()))
+                suggesting: fieldName, among: fieldCandidates)
             return nil
         }
         guard let opNode = keys["op"] else {
@@ -859,7 +997,7 @@ struct DefinitionDecoder {
         return nil
     }
 
-    mutating func pathRule(_ node: JSONNode, at path: String, states: Set<String>) -> PathRule? {
+    mutating func pathRule(_ node: JSONNode, at path: String) -> PathRule? {
         guard
             let keys = object(
                 node, at: path, allowed: ["kind", "into", "through", "description"], required: ["kind", "into", "through"])
@@ -873,8 +1011,8 @@ struct DefinitionDecoder {
         guard let into = string(keys["into"], at: Self.child(path, "into")),
             let through = string(keys["through"], at: Self.child(path, "through"))
         else { return nil }
-        checkReferences([into], at: Self.child(path, "into"), known: states, kind: "state", code: .unknownState, isList: false)
-        checkReferences([through], at: Self.child(path, "through"), known: states, kind: "state", code: .unknownState, isList: false)
+        referStates([into], at: Self.child(path, "into"), isList: false)
+        referStates([through], at: Self.child(path, "through"), isList: false)
         return PathRule(into: into, through: through, description: string(keys["description"], at: Self.child(path, "description")))
     }
 

@@ -4,6 +4,8 @@ import Foundation
 public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var message: String
     public var position: SourcePosition
+    /// When the text is not UTF-8: the offset of the first byte that is not, counted from the start of the input.
+    public var invalidByteOffset: Int? = nil
 }
 
 /// A JSON5 reader that keeps the source position of every value.
@@ -29,7 +31,8 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
-    /// Parses UTF-8 bytes; a byte sequence that is not UTF-8 is reported with its position.
+    /// Parses UTF-8 bytes; a byte sequence that is not UTF-8 is refused with its byte offset, line and column (never
+    /// replaced by U+FFFD).
     public static func parse(_ data: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
         var parser = JSONParser(bytes: data)
         if data.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -107,7 +110,11 @@ public struct JSONParser {
                 line = scanLine
                 lineStart = scanLineStart
                 index = offset
-                throw error("the file is not valid UTF-8 (save it as UTF-8)")
+                let byte = offset < bytes.count ? " 0x\(String(bytes[offset], radix: 16, uppercase: true))" : ""
+                throw JSONSyntaxError(
+                    message: "not valid UTF-8: no character can be read from byte\(byte) at byte offset \(offset) "
+                        + "(save the file as UTF-8)",
+                    position: position, invalidByteOffset: offset)
             }
         }
     }

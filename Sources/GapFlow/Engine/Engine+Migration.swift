@@ -12,11 +12,14 @@ public struct MigrationStep: Sendable, Equatable {
     public let problems: [String]
 }
 
-/// A migration was refused: at least one ticket cannot move. Nothing was changed.
+/// A migration was refused: the state mapping does not fit, or at least one ticket cannot move. Nothing was changed.
 public struct MigrationRefused: Error, Sendable, Equatable, CustomStringConvertible {
     public let steps: [MigrationStep]
+    /// What is wrong with the mapping, one line per problem of a `--map OLD=NEW`; when not empty, no ticket was checked.
+    public var mappingProblems: [String] = []
 
     public var description: String {
+        if !mappingProblems.isEmpty { return "the state mapping does not fit the versions; nothing was changed" }
         let blocked = steps.filter { !$0.problems.isEmpty }.count
         return "\(blocked) ticket\(blocked == 1 ? "" : "s") cannot be migrated; nothing was changed"
     }
@@ -42,13 +45,7 @@ extension Engine {
                 throw EngineError.roleRequired(actor: actor.name, role: Self.adminRole, action: "migrate tickets")
             }
             let target = try definition(workflow, version: version, in: tx)
-            for (old, new) in mapping where target.state(new) == nil {
-                throw MigrationRefused(steps: [
-                    MigrationStep(
-                        ticket: "-", fromVersion: 0, fromState: old, toState: new, timers: [],
-                        problems: ["--map \(old)=\(new): version \(version) has no state \"\(new)\""])
-                ])
-            }
+            try checkMapping(mapping, workflow: workflow, target: target, in: tx)
             let role = Self.adminRole
             var steps: [MigrationStep] = []
             var moves: [(Ticket, Ticket, Definition, [PlannedTimer])] = []
@@ -139,10 +136,54 @@ extension JSONNode {
     }
 }
 
+extension Engine {
+    /// Refuses a mapping whose old state is a state of none of the versions the tickets move from (of any other
+    /// registered version when no ticket moves), or whose new state the target version does not have; each such
+    /// `--map OLD=NEW` is named with the version that lacks the state and, if there is one, a close name.
+    func checkMapping(_ mapping: [String: String], workflow: String, target: Definition, in tx: any StoreTransaction) throws {
+        guard !mapping.isEmpty else { return }
+        var versions: Set<Int> = []
+        for ticket in try tx.tickets(TicketFilter(workflow: workflow)) where ticket.version != target.version {
+            if try definition(workflow, version: ticket.version, in: tx).state(ticket.state)?.isFinal != true {
+                versions.insert(ticket.version)
+            }
+        }
+        if versions.isEmpty {
+            versions = Set(try tx.definitionRecords().filter { $0.workflowID == workflow && $0.version != target.version }.map(\.version))
+        }
+        let sources = try versions.sorted().map { try definition(workflow, version: $0, in: tx) }
+        var sourceStates: [String] = []
+        var seen: Set<String> = []
+        for source in sources { for state in source.states where seen.insert(state.id).inserted { sourceStates.append(state.id) } }
+        let numbers = sources.map { String($0.version) }
+        let sourceVersions =
+            numbers.count == 1
+            ? "version \(numbers[0]) has" : "versions \(numbers.dropLast().joined(separator: ", ")) and \(numbers.last ?? "") have"
+        func suggestion(_ name: String, _ candidates: [String]) -> String {
+            NameSuggestion.hint(for: name, among: candidates).map { " (\($0))" } ?? ""
+        }
+        var problems: [String] = []
+        for (old, new) in mapping.sorted(by: { $0.key < $1.key }) {
+            if !sources.isEmpty && !seen.contains(old) {
+                problems.append("--map \(old)=\(new): \(sourceVersions) no state \"\(old)\"" + suggestion(old, sourceStates))
+            }
+            if target.state(new) == nil {
+                problems.append(
+                    "--map \(old)=\(new): version \(target.version) has no state \"\(new)\"" + suggestion(new, target.states.map(\.id)))
+            }
+        }
+        if !problems.isEmpty { throw MigrationRefused(steps: [], mappingProblems: problems) }
+    }
+}
+
 extension MigrationRefused: ExplainedError {
     public var summary: String { description }
     public var details: [String] {
-        steps.flatMap { step in step.problems.map { "- \(step.ticket): \($0)" } }
+        mappingProblems + steps.flatMap { step in step.problems.map { "- \(step.ticket): \($0)" } }
     }
-    public var hint: String? { "fix the mapping or the new version and check again" }
+    public var hint: String? {
+        mappingProblems.isEmpty
+            ? "fix the mapping or the new version and check again"
+            : "--map OLD=NEW takes a state of the tickets' current version and one of the version they move to"
+    }
 }

@@ -11,6 +11,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable, CaseIterable {
         case fileUnreadable = "FILE_UNREADABLE"
         case syntaxError = "SYNTAX_ERROR"
+        case invalidUTF8 = "INVALID_UTF8"
         case unknownKey = "UNKNOWN_KEY"
         case missingKey = "MISSING_KEY"
         case duplicateKey = "DUPLICATE_KEY"
@@ -23,6 +24,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case unknownGroup = "UNKNOWN_GROUP"
         case missingOwner = "MISSING_OWNER"
         case finalStateHasTransitions = "FINAL_STATE_HAS_TRANSITIONS"
+        case finalStateHasOwner = "FINAL_STATE_HAS_OWNER"
         case duplicateTransition = "DUPLICATE_TRANSITION"
         case noFinalState = "NO_FINAL_STATE"
         case unreachableState = "UNREACHABLE_STATE"
@@ -42,6 +44,15 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var position: SourcePosition?
     public var hint: String?
+    /// A "did you mean" still to be worked out: done by the loader only for the diagnostics it keeps, since comparing
+    /// names costs time and a file may have hundreds of thousands of problems.
+    var suggestion: Suggestion?
+
+    /// A name to suggest a replacement for, among candidates; the hint stays as it is when none is close.
+    struct Suggestion: Sendable, Equatable {
+        var name: String
+        var candidates: [String]
+    }
 
     public init(
         _ code: Code, _ message: String, file: String, path: String, position: SourcePosition?,
@@ -54,6 +65,24 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         self.path = path
         self.position = position
         self.hint = hint
+    }
+
+    /// A diagnostic whose hint is "did you mean" a candidate close to `name`, worked out when the diagnostic is kept.
+    init(
+        _ code: Code, _ message: String, file: String, path: String, position: SourcePosition?, suggesting name: String,
+        among candidates: [String], otherwise hint: String? = nil, severity: Severity = .error
+    ) {
+        self.init(code, message, file: file, path: path, position: position, hint: hint, severity: severity)
+        suggestion = Suggestion(name: name, candidates: candidates)
+    }
+
+    /// The diagnostic with its suggestion worked out into the hint.
+    func resolved() -> Diagnostic {
+        guard let suggestion else { return self }
+        var copy = self
+        copy.suggestion = nil
+        if let text = NameSuggestion.hint(for: suggestion.name, among: suggestion.candidates) { copy.hint = text }
+        return copy
     }
 
     /// `file:line:column: error: CODE at path: message (hint: …)`, the way compilers print it.

@@ -78,6 +78,11 @@ enum MigrateCommand: GapFlowCommand {
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
                 throw UsageError("--map takes OLD=NEW, not \"\(pair)\"", hint: nil)
             }
+            if let earlier = mapping[parts[0]], earlier != parts[1] {
+                throw UsageError(
+                    "--map names state \"\(parts[0])\" twice (\(parts[0])=\(earlier) and \(pair))",
+                    hint: "map each state of the old version once")
+            }
             mapping[parts[0]] = parts[1]
         }
         let engine = try context.engine()

@@ -14,7 +14,7 @@ enum ValidateCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let files = arguments.positional(\.files)
         var errorCount = 0
-        var reports: [ValidationView] = []
+        var reports: [FileReport] = []
         for file in files {
             let result = DefinitionLoader.load(contentsOf: context.environment.url(file))
             let diagnostics = result.diagnostics.map { diagnostic in
@@ -22,15 +22,19 @@ enum ValidateCommand: GapFlowCommand {
                 shown.file = file
                 return shown
             }
-            errorCount += result.errors.count
+            errorCount += result.errorCount
             if arguments.flag(\.json) {
-                reports.append(ValidationView(file: file, valid: result.definition != nil, diagnostics: diagnostics))
+                reports.append(
+                    FileReport(
+                        file: file, valid: result.definition != nil, errors: result.errorCount, diagnostics: diagnostics,
+                        omitted: result.omittedCount))
             } else if let definition = result.definition, diagnostics.isEmpty {
                 context.output.line(
                     "ok: \(file) (\(definition.id) version \(definition.version): \(definition.states.count) states, "
                         + "\(definition.transitions.count) transitions, \(definition.fields.count) fields)")
             } else {
                 for diagnostic in diagnostics { context.output.line(diagnostic.description) }
+                if result.omittedCount > 0 { context.output.line("\(file): and \(result.omittedCount) more") }
             }
         }
         if arguments.flag(\.json) {
@@ -39,6 +43,18 @@ enum ValidateCommand: GapFlowCommand {
             context.output.line("\(errorCount) error\(errorCount == 1 ? "" : "s") in \(files.count) file\(files.count == 1 ? "" : "s")")
         }
         if errorCount > 0 { throw ValidationFailed() }
+    }
+
+    /// One file's result in `--json`: at most ``DefinitionLoader/diagnosticLimit`` diagnostics, and how many more
+    /// there were (documented in docs/definition-format.md).
+    struct FileReport: Encodable {
+        let file: String
+        let valid: Bool
+        /// Errors found, shown or not.
+        let errors: Int
+        let diagnostics: [Diagnostic]
+        /// Diagnostics found but not listed.
+        let omitted: Int
     }
 }
 
