@@ -7,6 +7,7 @@ import GapFlowSQLite
 ///
 ///     swift run -c release gapflow-bench timers [--pending 1000000] [--due 100000] [--dir DIR] [--json]
 ///     swift run -c release gapflow-bench export [--pending 1000000] [--dir DIR]
+///     swift run -c release gapflow-bench guard
 ///
 /// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
 
@@ -367,6 +368,7 @@ do {
     case "populate" where arguments.count == 4:
         // For profiling by hand: populate PATH PENDING DUE, then `_catchup PATH` under a profiler.
         try populate(arguments[1], workflow: Options().workflow, pending: Int(arguments[2]) ?? 0, due: Int(arguments[3]) ?? 0)
+    case "guard": GuardBench.run()
     case "export":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench export [--pending N] [--dir DIR]")

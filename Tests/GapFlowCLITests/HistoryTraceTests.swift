@@ -34,3 +34,21 @@ import Testing
         #expect(shell.run("audit", "verify").status == 0)
     }
 }
+
+/// Listing reads definitions inside its own read transaction: a ticket on an older version lists without a crash.
+@Suite struct ListOlderVersionTests {
+    @Test func aTicketOnAnOlderDefinitionVersionIsListed() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let id = try shell.openGap()
+        let source = try String(contentsOfFile: Shell.workflows + "/systemic-gap-escalation.json", encoding: .utf8)
+        try source.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,").write(
+            to: shell.folder.appendingPathComponent("kim-v2.json"), atomically: true, encoding: .utf8)
+        #expect(shell.run("deploy", "kim-v2.json").status == 0)
+        let listed = shell.run("list", "--json")
+        #expect(listed.status == 0, "\(listed.errors)")
+        let tickets = try JSONParser.parse(listed.output)
+        #expect(tickets.elements?.compactMap { $0["id"]?.string } == [id])
+        #expect(tickets.elements?.first?["version"]?.integer == 1)
+    }
+}

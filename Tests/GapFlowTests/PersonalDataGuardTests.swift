@@ -71,3 +71,20 @@ import Testing
         }
     }
 }
+
+/// The guard looks for a name only just before a date of birth, so long texts cost no more than short ones.
+@Suite struct PersonalDataGuardLongTextTests {
+    @Test func aNameBeforeABirthDateIsFoundFarIntoALongTextOfCapitalisedNouns() {
+        let nouns = String(repeating: "Mütter Kinder Kurse Träger ", count: 400)
+        #expect(PersonalDataGuard.scan(nouns, field: "description").isEmpty)
+        let findings = PersonalDataGuard.scan(nouns + "und Max Mustermann, geb. 01.02.1980, fehlt.", field: "description")
+        #expect(findings.map(\.pattern) == ["a name with a date of birth"])
+        #expect(findings.first?.excerpt.hasPrefix("Max Mustermann") == true)
+    }
+
+    @Test func anEMailAddressIsFoundAndARunOfAtSignsIsNot() {
+        #expect(
+            PersonalDataGuard.scan("Bitte an max.muster@example.org schreiben.", field: "d").map(\.excerpt) == ["max.muster@example.org"])
+        #expect(PersonalDataGuard.scan(String(repeating: "a@", count: 5000), field: "d").isEmpty)
+    }
+}

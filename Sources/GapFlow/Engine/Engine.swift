@@ -280,9 +280,14 @@ public final class Engine: Sendable {
         try store.read { tx in try tx.tickets(filter) }
     }
 
-    /// Calls `visit` with every ticket the filter matches, oldest first, read through a cursor: memory stays flat.
-    public func forEachTicket(_ filter: TicketFilter, _ visit: (Ticket) throws -> Void) throws {
-        try store.read { tx in try tx.forEachTicket(filter, visit) }
+    /// Calls `visit` with every ticket the filter matches and the definition version it is pinned to, oldest first,
+    /// read through a cursor: memory stays flat. `visit` must not call the engine (the read transaction is open).
+    public func forEachTicket(_ filter: TicketFilter, _ visit: (Ticket, Definition) throws -> Void) throws {
+        try store.read { tx in
+            try tx.forEachTicket(filter) { ticket in
+                try visit(ticket, try definition(ticket.workflowID, version: ticket.version, in: tx))
+            }
+        }
     }
 
     /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).

@@ -14,18 +14,15 @@ public enum PersonalDataGuard {
         public var description: String { "field \"\(field)\" seems to contain \(pattern) (\"\(excerpt)\")" }
     }
 
-    /// (what it looks like, regular expression). Ordered from the most specific.
+    /// (what it looks like, regular expression). Ordered from the most specific. Each is linear in the length of the
+    /// text: a match can start only where the run it belongs to starts (look-behind) and never backtracks into it
+    /// (possessive quantifiers); a name is looked for only just before a date of birth (``nameBeforeBirthDate``).
     static let patterns: [(String, String)] = [
-        // Two or more capitalised words (not starting with an article: German capitalises every noun) before a birth date.
-        (
-            "a name with a date of birth",
-            #"\b(?!(?:Der|Die|Das|Dem|Den|Des|Ein|Eine|Einem|Einen|Einer|Eines)\b)\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)+,?\s*\(?\s*(?:geb\.|geboren(?: am)?|\*)\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"#
-        ),
         (
             "a date of birth",
             #"(?i:\bgeb\.|\bgeboren(?: am)?|\bgeburtsdatum:?|\bgeb\.-datum:?)\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\*\s?\d{1,2}\.\d{1,2}\.\d{4}"#
         ),
-        ("an e-mail address", #"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#),
+        ("an e-mail address", #"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*+(?<=\.[A-Za-z]{2,63})"#),
         ("an IBAN", #"\b[A-Z]{2}\d{2}(?:\s?[0-9A-Z]{4}){4,7}(?:\s?[0-9A-Z]{1,3})?\b"#),
         ("a social insurance number", #"\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b"#),
         (
@@ -43,17 +40,40 @@ public enum PersonalDataGuard {
         (try? NSRegularExpression(pattern: pattern)).map { (name, $0) }
     }
 
+    /// Two or more capitalised words (not starting with an article: German capitalises every noun) that end right
+    /// before a date of birth: looked for only in the few characters before each date of birth, so a long text of
+    /// capitalised nouns costs no more than any other.
+    static let nameBeforeBirthDate = try? NSRegularExpression(
+        pattern:
+            #"\b(?!(?:Der|Die|Das|Dem|Den|Des|Ein|Eine|Einem|Einen|Einer|Eines)\b)\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)+,?\s*\(?\s*$"#)
+    static let birthMarker = try? NSRegularExpression(
+        pattern: #"(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"#)
+
+    /// The stretches of `text` that are a name followed by a date of birth.
+    static func namesWithBirthDates(in text: String) -> [NSRange] {
+        guard let marker = birthMarker, let name = nameBeforeBirthDate else { return [] }
+        let utf16 = text.utf16.count
+        return marker.matches(in: text, range: NSRange(location: 0, length: utf16)).compactMap { date in
+            let start = max(0, date.range.location - 80)
+            let window = NSRange(location: start, length: date.range.location - start)
+            guard let found = name.firstMatch(in: text, options: [.withTransparentBounds], range: window) else { return nil }
+            return NSRange(location: found.range.location, length: NSMaxRange(date.range) - found.range.location)
+        }
+    }
+
     /// What in `text` looks like personal data; each stretch of text is reported once, by its most specific pattern.
     public static func scan(_ text: String, field: String) -> [Finding] {
         let whole = NSRange(text.startIndex..., in: text)
         var taken: [NSRange] = []
         var findings: [Finding] = []
-        for (name, expression) in expressions {
-            for match in expression.matches(in: text, range: whole)
-            where !taken.contains(where: { NSIntersectionRange($0, match.range).length > 0 }) {
-                taken.append(match.range)
-                guard let range = Range(match.range, in: text) else { continue }
-                let excerpt = String(text[range])
+        let found: [(String, [NSRange])] =
+            [("a name with a date of birth", namesWithBirthDates(in: text))]
+            + expressions.map { name, expression in (name, expression.matches(in: text, range: whole).map(\.range)) }
+        for (name, ranges) in found {
+            for range in ranges where !taken.contains(where: { NSIntersectionRange($0, range).length > 0 }) {
+                taken.append(range)
+                guard let bounds = Range(range, in: text) else { continue }
+                let excerpt = String(text[bounds])
                 findings.append(
                     Finding(field: field, pattern: name, excerpt: excerpt.count > 40 ? String(excerpt.prefix(39)) + "…" : excerpt))
             }

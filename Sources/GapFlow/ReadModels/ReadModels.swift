@@ -284,16 +284,3 @@ extension Diagnostic: Encodable {
         try container.encodeIfPresent(hint, forKey: .hint)
     }
 }
-
-/// The result of validating one definition file.
-public struct ValidationView: Encodable, Sendable {
-    public let file: String
-    public let valid: Bool
-    public let diagnostics: [Diagnostic]
-
-    public init(file: String, valid: Bool, diagnostics: [Diagnostic]) {
-        self.file = file
-        self.valid = valid
-        self.diagnostics = diagnostics
-    }
-}

@@ -35,11 +35,11 @@ enum ListCommand: GapFlowCommand {
         /// Every matching ticket with its pinned definition, read through a cursor.
         func forEachRow(_ visit: (Ticket, Definition) throws -> Void) throws {
             var remaining = filters.first?.filter.limit ?? .max
-            for (workflow, latest, var filter) in filters where remaining > 0 {
+            for (_, _, var filter) in filters where remaining > 0 {
                 filter.limit = remaining
-                try engine.forEachTicket(filter) { ticket in
+                try engine.forEachTicket(filter) { ticket, definition in
                     remaining -= 1
-                    try visit(ticket, ticket.version == latest.version ? latest : try engine.definition(workflow, version: ticket.version))
+                    try visit(ticket, definition)
                 }
             }
         }
