@@ -52,12 +52,15 @@ public enum PersonalDataGuard {
     /// The stretches of `text` that are a name followed by a date of birth.
     static func namesWithBirthDates(in text: String) -> [NSRange] {
         guard let marker = birthMarker, let name = nameBeforeBirthDate else { return [] }
-        let utf16 = text.utf16.count
-        return marker.matches(in: text, range: NSRange(location: 0, length: utf16)).compactMap { date in
+        let units = Array(text.utf16)
+        return marker.matches(in: text, range: NSRange(location: 0, length: units.count)).compactMap { date in
+            // The 80 UTF-16 units before the date, as a string of their own: matching in a range of the whole text
+            // would hand all of it to ICU again for every date.
             let start = max(0, date.range.location - 80)
-            let window = NSRange(location: start, length: date.range.location - start)
-            guard let found = name.firstMatch(in: text, options: [.withTransparentBounds], range: window) else { return nil }
-            return NSRange(location: found.range.location, length: NSMaxRange(date.range) - found.range.location)
+            let window = String(decoding: units[start..<date.range.location], as: UTF16.self)
+            guard let found = name.firstMatch(in: window, range: NSRange(location: 0, length: window.utf16.count)) else { return nil }
+            let location = start + found.range.location
+            return NSRange(location: location, length: NSMaxRange(date.range) - location)
         }
     }
 
