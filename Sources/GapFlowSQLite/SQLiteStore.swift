@@ -42,8 +42,10 @@ public final class SQLiteStore: TicketStore {
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try lock.withLock { _ in
             // A read transaction cannot write: the port promises a snapshot, not a side door.
-            try connection.execute("PRAGMA query_only=ON; BEGIN DEFERRED")
-            defer { try? connection.execute("COMMIT; PRAGMA query_only=OFF") }
+            try connection.execute("PRAGMA query_only=ON")
+            defer { try? connection.execute("PRAGMA query_only=OFF") }  // also when BEGIN fails (busy)
+            try connection.execute("BEGIN DEFERRED")
+            defer { try? connection.execute("COMMIT") }
             return try body(SQLiteTransaction(connection: connection))
         }
     }
