@@ -14,8 +14,8 @@ gapflow="${GAPFLOW:-$root/.build/debug/gapflow}"
 [ -x "$gapflow" ] || { echo "build gapflow first (swift build), or set GAPFLOW=path/to/gapflow" >&2; exit 1; }
 command -v faketime >/dev/null || { echo "needs faketime (apt-get install faketime)" >&2; exit 1; }
 export TZ=UTC
-# gapflow at a frozen instant (UTC): faketime fixes the system clock for that process only.
-at() { local instant="$1"; shift; faketime "$instant" "$gapflow" "$@"; }
+# gapflow at a frozen instant (UTC): faketime -f stops the system clock there, for that process only.
+at() { local instant="$1"; shift; faketime -f "$instant" "$gapflow" "$@"; }
 now="2026-11-25 08:00:00"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
