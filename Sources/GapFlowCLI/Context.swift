@@ -50,12 +50,6 @@ struct Context {
             guard let members = root.members else {
                 throw CommandFailure("\(file) must hold a JSON object of field names and values, not \(root.kindName)")
             }
-            if let (repeated, first) = Self.repeatedKey(in: members) {
-                throw CommandFailure(
-                    "\(file):\(repeated.keyPosition.line):\(repeated.keyPosition.column): \"\(repeated.key)\" is given twice "
-                        + "(first at \(first.line):\(first.column))",
-                    hint: "give each field once; nothing was changed")
-            }
             for member in members { inputs[member.key] = .json(member.value) }
         }
         for assignment in arguments.all(.set) {
@@ -69,15 +63,24 @@ struct Context {
         return inputs
     }
 
-    /// The first key of an object given a second time, with where it was first given: JSON leaves it open which
-    /// one counts, so input files refuse it instead of silently keeping one.
-    static func repeatedKey(in members: [JSONNode.Member]) -> (repeated: JSONNode.Member, first: SourcePosition)? {
-        var seen: [String: SourcePosition] = [:]
-        for member in members {
-            if let first = seen[member.key] { return (member, first) }
-            seen[member.key] = member.keyPosition
+    /// The first key of any object in the tree given a second time, with where it was first given: JSON leaves it
+    /// open which one counts, so input files refuse it instead of silently keeping one.
+    static func repeatedKey(in node: JSONNode) -> (repeated: JSONNode.Member, first: SourcePosition)? {
+        switch node.value {
+        case .object(let members):
+            var seen: [String: SourcePosition] = [:]
+            for member in members {
+                if let first = seen[member.key] { return (member, first) }
+                seen[member.key] = member.keyPosition
+            }
+            for member in members { if let found = repeatedKey(in: member.value) { return found } }
+            return nil
+        case .array(let elements):
+            for element in elements { if let found = repeatedKey(in: element) { return found } }
+            return nil
+        default:
+            return nil
         }
-        return nil
     }
 
     /// Reads a JSON (or JSON5) input file; a syntax error names the file, line and column.
@@ -85,11 +88,19 @@ struct Context {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CommandFailure("cannot read \(name)", hint: hint ?? "check the path")
         }
+        let root: JSONNode
         do {
-            return try JSONParser.parse(Array(data))
+            root = try JSONParser.parse(Array(data))
         } catch {
             throw CommandFailure("\(name):\(error.position.line):\(error.position.column): \(error.message)", hint: hint)
         }
+        if let (repeated, first) = repeatedKey(in: root) {
+            throw CommandFailure(
+                "\(name):\(repeated.keyPosition.line):\(repeated.keyPosition.column): \"\(repeated.key)\" is given twice "
+                    + "(first at \(first.line):\(first.column))",
+                hint: "give each key once; nothing was changed")
+        }
+        return root
     }
 
     /// The meeting a command means: an id, which names its workflow whatever else has meetings (a `--workflow` that

@@ -114,6 +114,12 @@ import Testing
             shell, "nomeeting.json",
             "{\"meeting\": 9, \"decisions\": [{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"x\"}}]}")
         #expect(shell.run("decisions", "apply", noMeeting, "--as", "geschaeftsstelle").errors.contains("there is no meeting 9"))
+        let twice = write(
+            shell, "twice.json",
+            "{\"meeting\": 1, \"decisions\": [{\"ticket\": \"\(ids[0])\", \"event\": \"defer\",\n \"event\": \"reject\"}]}")
+        let repeated = shell.run("decisions", "apply", twice, "--as", "geschaeftsstelle")
+        #expect(repeated.status == 1)
+        #expect(repeated.errors.contains("twice.json:2:2: \"event\" is given twice (first at 1:"), "\(repeated.errors)")
         #expect(shell.snapshot() == before)
     }
 
