@@ -209,7 +209,8 @@ struct Context {
         if subject.hasSuffix(".json") || subject.hasSuffix(".json5") || FileManager.default.fileExists(atPath: url.path) {
             let result = DefinitionLoader.load(contentsOf: url)
             guard let definition = result.definition else {
-                throw EngineError.invalidDefinition(file: subject, diagnostics: result.diagnostics)
+                throw EngineError.invalidDefinition(
+                    file: subject, diagnostics: result.diagnostics, omitted: result.omittedCount, omittedErrors: result.omittedErrorCount)
             }
             return definition
         }

@@ -25,6 +25,16 @@ import Testing
         return path
     }
 
+    @Test func deployingAFileWithManyProblemsCountsEveryErrorAndSaysHowManyMore() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let file = try fileWithUnknownKeys(250, in: shell)
+        let result = shell.run("deploy", file)
+        #expect(result.status == 1)
+        #expect(result.errors.contains("is not a valid definition (250 errors)"), "\(result.errors)")
+        #expect(result.errors.contains("  and 150 more\n"))
+    }
+
     @Test func aFileWithManyProblemsShowsTheFirstHundredAndCountsTheRest() throws {
         let shell = Shell()
         let file = try fileWithUnknownKeys(250, in: shell)

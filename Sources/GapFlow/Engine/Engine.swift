@@ -9,8 +9,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownActor(String)
     case unknownRole(String, known: [String])
     case unknownMunicipality(String, known: [String])
-    /// The definition file is not valid; every problem is listed.
-    case invalidDefinition(file: String, diagnostics: [Diagnostic])
+    /// The definition file is not valid; its problems are listed (the first ones, when there are very many:
+    /// `omitted` counts the rest, `omittedErrors` the errors among them).
+    case invalidDefinition(file: String, diagnostics: [Diagnostic], omitted: Int = 0, omittedErrors: Int = 0)
     /// A file with other content was registered before under the same id and version.
     case definitionChanged(workflow: String, version: Int, file: String)
     /// The actor lacks the role an administrative act needs.
@@ -26,8 +27,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownRole(let role, let known): "no workflow has a role \"\(role)\" (roles: \(known.joined(separator: ", ")))"
         case .unknownMunicipality(let name, let known):
             "\"\(name)\" is not a municipality of any workflow (known: \(known.joined(separator: ", ")))"
-        case .invalidDefinition(let file, let diagnostics):
-            "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count) errors)"
+        case .invalidDefinition(let file, let diagnostics, _, let omittedErrors):
+            "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count + omittedErrors) errors)"
         case .definitionChanged(let workflow, let version, let file):
             "\(file) differs from the registered version \(version) of \"\(workflow)\""
         case .roleRequired(let actor, let role, let action):
@@ -43,7 +44,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownVersion: "see `gapflow workflows`"
         case .unknownActor(let name): "register it with `gapflow actor add \(name) --role ROLE`, or act as another with --as"
         case .unknownRole, .unknownMunicipality: nil
-        case .invalidDefinition(let file, _): "run `gapflow validate \(file)` and fix what it lists"
+        case .invalidDefinition(let file, _, _, _): "run `gapflow validate \(file)` and fix what it lists"
         case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
         case .roleRequired(_, let role, _): "act as an actor with the role \"\(role)\" (--as)"
         }
@@ -95,7 +96,8 @@ public final class Engine: Sendable {
     public func register(source: [UInt8], file: String) throws -> Registration {
         let result = DefinitionLoader.load(source: source, file: file)
         guard let definition = result.definition else {
-            throw EngineError.invalidDefinition(file: file, diagnostics: result.diagnostics)
+            throw EngineError.invalidDefinition(
+                file: file, diagnostics: result.diagnostics, omitted: result.omittedCount, omittedErrors: result.omittedErrorCount)
         }
         let hash = SHA256.hex(source)
         let text = String(decoding: source, as: UTF8.self)
@@ -320,8 +322,8 @@ public final class Engine: Sendable {
 extension EngineError: ExplainedError {
     public var summary: String { description }
     public var details: [String] {
-        guard case .invalidDefinition(_, let diagnostics) = self else { return [] }
-        return diagnostics.filter { $0.severity == .error }.map(\.description)
+        guard case .invalidDefinition(_, let diagnostics, let omitted, _) = self else { return [] }
+        return diagnostics.filter { $0.severity == .error }.map(\.description) + (omitted > 0 ? ["and \(omitted) more"] : [])
     }
     public var kind: ErrorKind {
         switch self {
