@@ -52,3 +52,19 @@ import Testing
         #expect(tickets.elements?.first?["version"]?.integer == 1)
     }
 }
+
+/// Anyone is not anyone: once an admin is registered, only an admin may add or change actors.
+@Suite struct ActorAdminTests {
+    @Test func onlyAnAdminMayAddActorsOnceThereIsOne() throws {
+        let shell = Shell()
+        try shell.prepareKIM()  // set-up as koordination: no admin yet
+        #expect(shell.run("actor", "add", "admin", "--role", "admin").status == 0)
+        let refused = shell.run("actor", "add", "cm.much", "--role", "cm", "--municipality", "Much")
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("koordination may not add or change actors: that needs the role \"admin\""), "\(refused.errors)")
+        let promoted = shell.run("actor", "add", "koordination", "--role", "admin")
+        #expect(promoted.status == 1)
+        #expect(shell.run("actor", "list", "--json").output.contains("cm.much") == false)
+        #expect(shell.run("actor", "add", "cm.much", "--role", "cm", "--municipality", "Much", "--as", "admin").status == 0)
+    }
+}

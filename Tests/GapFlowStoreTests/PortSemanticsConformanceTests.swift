@@ -205,8 +205,9 @@ import Testing
 
         let created = harness.clock.now()
         harness.clock.advance(by: Fixtures.day)
-        try harness.engine.saveActor(Actor(name: "koordination", roles: ["steering_office", "cm_coordination"]))
-        try harness.engine.saveActor(Actor(name: "aa", roles: ["cm"], municipality: "Troisdorf"))
+        // The fixtures include an admin, so changes to actors are made as that admin.
+        try harness.engine.saveActor(Actor(name: "koordination", roles: ["steering_office", "cm_coordination"]), by: Fixtures.admin)
+        try harness.engine.saveActor(Actor(name: "aa", roles: ["cm"], municipality: "Troisdorf"), by: Fixtures.admin)
         let actors = try harness.engine.actors()
         #expect(actors.map(\.name) == ["aa", "admin", "cm.siegburg", "geschaeftsstelle", "ki.leitung", "koordination", "pg.sprache"])
         #expect(try harness.engine.actor(named: "koordination").roles == ["steering_office", "cm_coordination"])

@@ -161,9 +161,18 @@ public final class Engine: Sendable {
 
     /// Registers an actor (or updates one). Every role must exist in some registered workflow, and a
     /// municipality must be a value of some workflow's scope field (stored as that value, so "siegburg" becomes "Siegburg").
-    public func saveActor(_ actor: Actor) throws {
+    ///
+    /// Once an actor with the `admin` role is registered, only an admin may add or change actors: `acting` must be
+    /// registered with that role. Until then (setting up a new database) anyone who can write the store may, so
+    /// that the first admin can be registered.
+    public func saveActor(_ actor: Actor, by acting: Actor? = nil) throws {
         try store.write { tx in
             let now = self.now()
+            let admins = try tx.actors().filter { $0.roles.contains(Self.adminRole) }.map(\.name)
+            if !admins.isEmpty && !(acting.map { admins.contains($0.name) } ?? false) {
+                throw EngineError.roleRequired(
+                    actor: acting?.name ?? "an unregistered user", role: Self.adminRole, action: "add or change actors")
+            }
             var known: Set<String> = []
             var scopes: [Choices] = []
             for record in try tx.definitionRecords() {

@@ -13,6 +13,7 @@ enum ActorCommand: GapFlowCommand {
         let actorName = OptionalPositional("NAME")
         let role = RepeatedOption("role", "ROLE", "a role the actor holds (actor add: at least one)")
         let municipality = ValueOption("municipality", "M", "restrict the actor to one municipality")
+        let actor = ValueOption("as", "ACTOR", "act as this admin (needed once an admin is registered)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -31,7 +32,9 @@ enum ActorCommand: GapFlowCommand {
             let roles = arguments.all(\.role)
             if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
             let engine = try context.engine()
-            try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)))
+            // Who acts: needed once an admin is registered; setting up, the acting person need not be registered yet.
+            let acting = try? context.actor(in: engine)
+            try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)), by: acting)
             let saved = try engine.actor(named: words[1])
             context.output.line(
                 "actor \(saved.name): \(saved.roles.joined(separator: ", "))" + (saved.municipality.map { " (\($0))" } ?? ""))
