@@ -99,6 +99,7 @@ struct ValueOption: DeclaredOption {
     static let actor = ValueOption("as", "ACTOR", "act as this actor (default: $GAPFLOW_ACTOR, else your login name)")
     static let role = ValueOption("role", "ROLE", "act in this one of the actor's roles")
     static let fields = ValueOption("fields", "FILE", "field values from a JSON file")
+    static let comment = ValueOption("comment", "TEXT", "a comment for the history")
     static let meetingWorkflow = ValueOption("workflow", "W", "the workflow (default: the only one with meetings)")
     static let out = ValueOption("out", "FILE", "write to a file instead of standard output")
 }

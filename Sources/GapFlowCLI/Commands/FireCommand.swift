@@ -13,7 +13,7 @@ enum FireCommand: GapFlowCommand {
         let event = Positional("EVENT")
         let set = RepeatedOption.set
         let fields = ValueOption.fields
-        let comment = ValueOption("comment", "TEXT", "a comment for the history")
+        let comment = ValueOption.comment
         let revision = IntegerOption("revision", "N", "the revision you last saw; a different one is a conflict")
         let strict = FlagOption.strict
         let actor = ValueOption.actor

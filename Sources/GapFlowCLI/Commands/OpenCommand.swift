@@ -12,7 +12,7 @@ enum OpenCommand: GapFlowCommand {
         let workflow = Positional("WORKFLOW")
         let set = RepeatedOption.set
         let fields = ValueOption.fields
-        let comment = ValueOption("comment", "TEXT", "a comment for the history")
+        let comment = ValueOption.comment
         let strict = FlagOption.strict
         let actor = ValueOption.actor
         let role = ValueOption.role
