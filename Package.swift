@@ -21,19 +21,28 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"]), .brew(["libmicrohttpd"])]
+        ),
         // The engine: definitions, the pure step, the store port, the scheduler, read models. No store, no door.
         .target(name: "GapFlow", dependencies: ["CCrypto"]),
         // The embedded store, the only importer of SQLite.
         .target(name: "GapFlowSQLite", dependencies: ["GapFlow", "CSQLite"]),
         // Agendas, papers, minutes, reports, diagrams, calendars: built from read models, never from a store.
         .target(name: "GapFlowDocuments", dependencies: ["GapFlow"]),
+        // The web door: `gapflow serve`, HTTP on libmicrohttpd, sessions, pages and the JSON API.
+        .target(name: "GapFlowWeb", dependencies: ["GapFlow", "GapFlowDocuments", "CMicroHTTPD", "CCrypto"]),
         // The command-line door.
         .target(name: "GapFlowCLI", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
-        .executableTarget(name: "gapflow", dependencies: ["GapFlowCLI"]),
+        // The binary joins the two doors: `gapflow serve` hands the CLI's store and settings to the web front.
+        .executableTarget(name: "gapflow", dependencies: ["GapFlow", "GapFlowCLI", "GapFlowWeb"]),
         .executableTarget(name: "gapflow-bench", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments", "CSQLite"]),
         .testTarget(name: "GapFlowTests", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"], exclude: ["Fixtures"]),
         .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
         // The store conformance suite: every contract test runs against every store.
+        .testTarget(name: "GapFlowWebTests", dependencies: ["GapFlowWeb", "GapFlow", "GapFlowSQLite"]),
         .testTarget(name: "GapFlowStoreTests", dependencies: ["GapFlow", "GapFlowSQLite"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,11 +14,16 @@ public struct Environment: Sendable {
     /// The name of the operating system account the process runs as (the acting person when neither `--as`,
     /// `$GAPFLOW_ACTOR`, `$USER` nor `$LOGNAME` says), or nil when the account has no name.
     public var accountName: String?
+    /// The web front `gapflow serve` starts; nil in a build without it.
+    public var webDoor: (any WebDoor)?
+    /// Where secrets are read from (`actor password`): standard input, or a pipe in tests.
+    public var input: FileHandle = .standardInput
 
     public init(
         variables: [String: String], workingDirectory: URL, clock: any WallClock, output: Output, errors: Output,
-        accountName: String? = Environment.operatingSystemAccount()
+        accountName: String? = Environment.operatingSystemAccount(), webDoor: (any WebDoor)? = nil
     ) {
+        self.webDoor = webDoor
         self.variables = variables
         self.workingDirectory = workingDirectory
         self.clock = clock
@@ -128,7 +133,7 @@ public enum CLI {
         CommandEntry(ListCommand.self), CommandEntry(QueueCommand.self), CommandEntry(SimilarCommand.self),
         CommandEntry(ReportCommand.self),
         CommandEntry(TimersCommand.self), CommandEntry(TickCommand.self),
-        CommandEntry(RunCommand.self),
+        CommandEntry(RunCommand.self), CommandEntry(ServeCommand.self),
         CommandEntry(OutboxCommand.self), CommandEntry(MeetingCommand.self), CommandEntry(AgendaCommand.self),
         CommandEntry(DecisionsCommand.self), CommandEntry(MinutesCommand.self), CommandEntry(PaperCommand.self),
         CommandEntry(FeedbackReportCommand.self), CommandEntry(DiagramCommand.self),

@@ -3,7 +3,7 @@ import GapFlow
 /// Small helpers for self-contained, accessible HTML pages (WCAG 2.1 AA: `lang`, semantic headings and tables,
 /// header cells with scope, contrast well above 4.5:1, readable when printed).
 public enum HTML {
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         // Most texts need no escaping; checking the bytes is far cheaper than rebuilding the string.
         guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
         var out = ""

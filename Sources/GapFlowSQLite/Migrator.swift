@@ -105,6 +105,16 @@ enum Migrator {
             sql: """
                 ALTER TABLE history ADD COLUMN account TEXT;
                 """),
+        Step(
+            version: 10, name: "logins: password hashes and API token digests per actor, and the web front's sessions",
+            sql: """
+                CREATE TABLE credentials(
+                    actor TEXT PRIMARY KEY REFERENCES actors(name), password TEXT, api_token TEXT UNIQUE) STRICT;
+                CREATE TABLE web_sessions(
+                    digest TEXT PRIMARY KEY, actor TEXT NOT NULL, csrf_token TEXT NOT NULL,
+                    created_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL) STRICT;
+                CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -31,6 +31,8 @@ public struct Definition: Sendable {
     public let retention: ISODuration?
     /// Whether text that looks like personal data is refused (`"personalData": "refuse"`) rather than warned about.
     public let refusesPersonalData: Bool
+    /// Who may read which tickets (`"readers"`); nil: every actor holding one of the workflow's roles reads all.
+    public internal(set) var readers: [ReadRule]?
 
     private let stateIndex: [String: Int]
     private let fieldIndex: [String: Int]
@@ -166,4 +168,44 @@ public struct PathRule: Sendable, Equatable {
     public let into: String
     public let through: String
     public let description: String?
+}
+
+/// One rule of a workflow's `"readers"`: actors with one of `roles` may read the tickets it names.
+public struct ReadRule: Sendable, Equatable {
+    /// Which tickets.
+    public enum Tickets: String, Sendable {
+        /// Every ticket.
+        case all
+        /// Tickets whose scope field is the actor's municipality.
+        case scope
+        /// Tickets the actor reported.
+        case own
+    }
+
+    public let roles: [String]
+    public let tickets: Tickets
+    /// Only tickets in these states; nil: in any state.
+    public let states: [String]?
+}
+
+extension Definition {
+    /// Whether `actor` may read `ticket`: a page or API call for a ticket the actor may not read answers as if it did
+    /// not exist. Actors holding none of the workflow's roles read nothing.
+    public func mayRead(_ ticket: Ticket, actor: Actor) -> Bool {
+        guard let readers else { return actor.roles.contains { role($0) != nil } }
+        return readers.contains { rule in
+            guard rule.roles.contains(where: actor.roles.contains), rule.states.map({ $0.contains(ticket.state) }) ?? true else {
+                return false
+            }
+            switch rule.tickets {
+            case .all: return true
+            case .own: return ticket.openedBy.lowercased() == actor.name.lowercased()
+            case .scope:
+                guard let field = scopeField, let municipality = actor.municipality, case .choice(let value)? = ticket.fields[field] else {
+                    return false
+                }
+                return value == municipality
+            }
+        }
+    }
 }

@@ -348,7 +348,7 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention", "reportBreakdowns",
+            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention", "reportBreakdowns", "readers",
         ]
         guard
             let top = object(
@@ -435,6 +435,7 @@ struct DefinitionDecoder {
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
         let meetings = top["meetings"].flatMap { self.meetingRules($0) }
+        let readers = top["readers"].map { readRules($0, roles: roles.map(\.id)) }
         checkStateReferences(declared: states)
         var retention: ISODuration?
         if let node = top["retention"], let keys = object(node, at: "retention", allowed: ["anonymiseAfter"], required: ["anonymiseAfter"]),
@@ -460,12 +461,43 @@ struct DefinitionDecoder {
                 top["personalData"]?.position)
         }
         guard let opening else { return nil }
-        return Definition(
+        var definition = Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
             scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse",
             retention: retention,
             reportBreakdowns: top["reportBreakdowns"].map { fieldList($0, at: "reportBreakdowns", fields: fieldsByID) })
+        definition.readers = readers
+        return definition
+    }
+
+    /// `"readers"`: which roles may read which tickets (`"tickets"`: `all`, `scope` — of the actor's municipality —
+    /// or `own` — reported by the actor; optionally only in `"states"`).
+    mutating func readRules(_ node: JSONNode, roles: [String]) -> [ReadRule] {
+        guard let items = node.elements else {
+            report(.typeMismatch, "expected an array of read rules, found \(node.kindName)", at: "readers", node.position)
+            return []
+        }
+        var rules: [ReadRule] = []
+        for (i, item) in items.enumerated() {
+            let path = Self.index("readers", i)
+            guard let keys = object(item, at: path, allowed: ["roles", "tickets", "states", "$comment"], required: ["roles", "tickets"])
+            else { continue }
+            let ruleRoles = strings(keys["roles"], at: Self.child(path, "roles"))
+            checkReferences(
+                ruleRoles, at: Self.child(path, "roles"), known: Set(roles), candidates: roles, kind: "role", code: .unknownRole)
+            let states = keys["states"].map { strings($0, at: Self.child(path, "states")) }
+            if let states { referStates(states, at: Self.child(path, "states")) }
+            guard let text = string(keys["tickets"], at: Self.child(path, "tickets")) else { continue }
+            guard let tickets = ReadRule.Tickets(rawValue: text) else {
+                report(
+                    .invalidValue, "\"tickets\" is \"all\", \"scope\" or \"own\", not \"\(text)\"", at: Self.child(path, "tickets"),
+                    keys["tickets"]?.position)
+                continue
+            }
+            rules.append(ReadRule(roles: ruleRoles, tickets: tickets, states: states))
+        }
+        return rules
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {

@@ -89,3 +89,12 @@ extension Engine {
         }
     }
 }
+
+extension Engine {
+    /// When the ticket entered its state, its next deadline there, and whether a deadline of this stay fell due.
+    public func standing(of ticketID: String) throws -> (entered: Date, nextDeadline: Date?, overdue: Bool) {
+        let now = now()
+        let standing = try store.read { tx in try deadlines(of: try ticket(ticketID, in: tx), now: now, in: tx) }
+        return (standing.entered, standing.next, standing.overdue)
+    }
+}

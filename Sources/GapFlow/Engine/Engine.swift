@@ -168,11 +168,7 @@ public final class Engine: Sendable {
     public func saveActor(_ actor: Actor, by acting: Actor? = nil) throws {
         try store.write { tx in
             let now = self.now()
-            let admins = try tx.actors().filter { $0.roles.contains(Self.adminRole) }.map(\.name)
-            if !admins.isEmpty && !(acting.map { admins.contains($0.name) } ?? false) {
-                throw EngineError.roleRequired(
-                    actor: acting?.name ?? "an unregistered user", role: Self.adminRole, action: "add or change actors")
-            }
+            try requireAdmin(acting, in: tx, action: "add or change actors")
             var known: Set<String> = []
             var scopes: [Choices] = []
             for record in try tx.definitionRecords() {

@@ -154,6 +154,71 @@ final class MemoryTransaction: StoreTransaction {
         }
     }
 
+    // MARK: Accounts
+
+    func setPassword(_ encoded: String?, actor: String) throws {
+        try writing()
+        try tables.updateCredential(actor: actor) { $0.password = encoded }
+    }
+
+    func password(actor: String) throws -> String? {
+        tables.credentials.first { $0.actor.same(actor) }?.password
+    }
+
+    func setAPIToken(digest: String?, actor: String) throws {
+        try writing()
+        if let digest, tables.credentials.contains(where: { $0.apiToken.map { $0.same(digest) } ?? false && !$0.actor.same(actor) }) {
+            throw MemoryTables.unique("credentials", ["api_token"])
+        }
+        try tables.updateCredential(actor: actor) { $0.apiToken = digest }
+    }
+
+    func actor(apiTokenDigest: String) throws -> String? {
+        tables.credentials.first { $0.apiToken.map { $0.same(apiTokenDigest) } ?? false }?.actor
+    }
+
+    func insertSession(_ session: WebSession) throws {
+        try writing()
+        if tables.sessions[session.digest] != nil { throw MemoryTables.unique("web_sessions", ["digest"]) }
+        tables.sessions[session.digest] = session
+    }
+
+    func session(digest: String) throws -> WebSession? {
+        tables.sessions[digest].map { stored in
+            // As SQLite keeps them: whole milliseconds.
+            WebSession(
+                digest: stored.digest, actor: stored.actor, csrfToken: stored.csrfToken,
+                createdAt: MemoryTables.roundedToMilliseconds(stored.createdAt),
+                lastSeenAt: MemoryTables.roundedToMilliseconds(stored.lastSeenAt))
+        }
+    }
+
+    func touchSession(digest: String, at: Date) throws {
+        try writing()
+        tables.sessions[digest]?.lastSeenAt = at
+    }
+
+    func deleteSession(digest: String) throws {
+        try writing()
+        tables.sessions[digest] = nil
+    }
+
+    func deleteSessions(actor: String) throws {
+        try writing()
+        tables.sessions = tables.sessions.filter { !$0.value.actor.same(actor) }
+    }
+
+    func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int {
+        try writing()
+        let idle = MemoryTables.milliseconds(idleBefore)
+        let created = MemoryTables.milliseconds(createdBefore)
+        let before = tables.sessions.count
+        tables.sessions = tables.sessions.filter {
+            MemoryTables.milliseconds($0.value.lastSeenAt) >= idle && MemoryTables.milliseconds($0.value.createdAt) >= created
+        }
+        return before - tables.sessions.count
+    }
+
     // MARK: Tickets
 
     func nextTicketNumber(prefix: String, year: Int) throws -> Int {
@@ -540,6 +605,23 @@ struct MemoryTables: Sendable {
     /// By id.
     var timers: [TimerRow] = []
     var outbox: [OutboxRow] = []
+    var credentials: [CredentialRow] = []
+    /// By digest; not exported (a restored database starts without logins in progress).
+    var sessions: [String: WebSession] = [:]
+
+    /// Changes the actor's credentials row, making it first if there is none.
+    mutating func updateCredential(actor: String, _ change: (inout CredentialRow) -> Void) throws(StoreError) {
+        if let position = credentials.firstIndex(where: { $0.actor.same(actor) }) {
+            change(&credentials[position])
+        } else {
+            guard actors.contains(where: { $0.name.same(actor) }) else { throw Self.foreignKey }
+            var row = CredentialRow(actor: actor, password: nil, apiToken: nil)
+            change(&row)
+            credentials.append(row)
+        }
+    }
+
+    static func roundedToMilliseconds(_ date: Date) -> Date { Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000) }
 
     // MARK: Errors, worded as SQLite words them
 
@@ -639,6 +721,15 @@ struct MemoryTables: Sendable {
         actorRoles.append(row)
     }
 
+    mutating func insert(_ row: CredentialRow) throws(StoreError) {
+        if credentials.contains(where: { $0.actor.same(row.actor) }) { throw Self.unique("credentials", ["actor"]) }
+        if let token = row.apiToken, credentials.contains(where: { $0.apiToken.map { $0.same(token) } ?? false }) {
+            throw Self.unique("credentials", ["api_token"])
+        }
+        guard actors.contains(where: { $0.name.same(row.actor) }) else { throw Self.foreignKey }
+        credentials.append(row)
+    }
+
     mutating func insert(_ row: SequenceRow) throws(StoreError) {
         if sequences.contains(where: { $0.prefix.same(row.prefix) && $0.year == row.year }) {
             throw Self.unique("ticket_sequences", ["prefix", "year"])
@@ -716,6 +807,7 @@ struct MemoryTables: Sendable {
         ],
         "actors": [.text("name"), .text("municipality", notNull: false), .text("created_at")],
         "actor_roles": [.text("actor"), .text("role")],
+        "credentials": [.text("actor"), .text("password", notNull: false), .text("api_token", notNull: false)],
         "ticket_sequences": [.text("prefix"), .integer("year"), .integer("last")],
         "meetings": [
             .integer("id", notNull: false, rowID: true), .text("workflow_id"), .text("date"), .text("time", notNull: false),
@@ -750,6 +842,7 @@ struct MemoryTables: Sendable {
         case "definitions": definitions.map(\.values)
         case "actors": actors.map(\.values)
         case "actor_roles": actorRoles.map(\.values)
+        case "credentials": credentials.map(\.values)
         case "ticket_sequences": sequences.map(\.values)
         case "meetings": meetings.map(\.values)
         case "tickets": tickets.map(\.values)
@@ -790,6 +883,7 @@ struct MemoryTables: Sendable {
         case "definitions": try insert(DefinitionRow(&reader))
         case "actors": try insert(ActorRow(&reader))
         case "actor_roles": try insert(ActorRoleRow(&reader))
+        case "credentials": try insert(CredentialRow(&reader))
         case "ticket_sequences": try insert(SequenceRow(&reader))
         case "meetings": try insert(MeetingRow(&reader))
         case "tickets": try insert(TicketRow(&reader))
@@ -906,6 +1000,24 @@ struct ActorRow: Sendable {
     }
 
     var values: [ExportRow.Value] { [.text(name), .init(municipality), .text(createdAt)] }
+}
+
+struct CredentialRow: Sendable {
+    var actor: String
+    var password: String?
+    var apiToken: String?
+
+    init(actor: String, password: String?, apiToken: String?) {
+        self.actor = actor
+        self.password = password
+        self.apiToken = apiToken
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(actor: try reader.text(), password: try reader.optionalText(), apiToken: try reader.optionalText())
+    }
+
+    var values: [ExportRow.Value] { [.text(actor), .init(password), .init(apiToken)] }
 }
 
 struct ActorRoleRow: Sendable {

@@ -53,6 +53,24 @@ public protocol StoreTransaction {
     /// Every actor with its roles, by name.
     func actors() throws -> [Actor]
 
+    // MARK: Accounts: the web front's logins
+
+    /// Sets the actor's password (a ``PasswordHash`` as text), or with nil removes it.
+    func setPassword(_ encoded: String?, actor: String) throws
+    func password(actor: String) throws -> String?
+    /// Sets the digest of the actor's API token, or with nil revokes it.
+    func setAPIToken(digest: String?, actor: String) throws
+    /// The actor whose API token has this digest.
+    func actor(apiTokenDigest: String) throws -> String?
+    func insertSession(_ session: WebSession) throws
+    func session(digest: String) throws -> WebSession?
+    func touchSession(digest: String, at: Date) throws
+    func deleteSession(digest: String) throws
+    /// Ends every session of the actor (a new password, a removed account).
+    func deleteSessions(actor: String) throws
+    /// Removes sessions idle since `idleBefore` or begun before `createdBefore`; returns how many.
+    func deleteExpiredSessions(idleBefore: Date, createdBefore: Date) throws -> Int
+
     // MARK: Tickets
 
     /// The next number for `prefix` in `year`, counted in the same transaction as the ticket it names.

@@ -100,6 +100,10 @@ enum Script {
     static func lifecycle(_ harness: Harness) throws -> [String] {
         let engine = harness.engine
         let clock = harness.clock
+        // A login and an API token (their digests travel in the export; web sessions do not).
+        try engine.setPassword(
+            "ein-langes-passwort", for: Fixtures.coordinator.name, by: Fixtures.admin, parameters: .init(logN: 10, r: 8, p: 1))
+        _ = try engine.issueAPIToken(for: Fixtures.kiLead.name, by: Fixtures.admin)
         let a = try harness.open("Kinderbetreuung fehlt")
         try engine.fire(a, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")]))
         try engine.fire(a, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
