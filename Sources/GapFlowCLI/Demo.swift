@@ -120,6 +120,38 @@ struct Demo {
               gapflow timers --db \(quoted)
               gapflow outbox list --db \(quoted)
             """)
+        if arguments.flag(\.serve) { try serve(path: path, actors: actors) }
+    }
+
+    /// Gives the first actor of each role a fresh password, prints the logins, and serves the database on the real clock.
+    private func serve(path: String, actors: [Actor]) throws {
+        let (host, port) = try ServeCommand.address(arguments.value(\.listen) ?? ServeCommand.defaultAddress)
+        let engine = Engine(store: try StoreFactory.open(path, mode: .readWrite), clock: context.environment.clock)
+        let admin = actors.first { $0.roles.contains(Engine.adminRole) }
+        var logins: [[String]] = []
+        var covered: Set<String> = []
+        for actor in actors where !actor.roles.allSatisfy(covered.contains) {
+            covered.formUnion(actor.roles)
+            let password = Self.readablePassword()
+            try engine.setPassword(password, for: actor.name, by: admin)
+            logins.append([actor.roles.joined(separator: ", "), actor.name, password])
+        }
+        let settings = ServeSettings(
+            host: host, port: port, texts: context.environment.url("Workflows/texts/web.de.json"), trustedHeader: nil, trustedProxy: nil)
+        try ServeCommand.serve(engine, settings: settings, timers: true, context: context) { address in
+            output.line("\nThe web front is at \(address) — log in with one of these (new passwords on every run):\n")
+            output.write(Presentation.table(["ROLE", "LOGIN", "PASSWORD"], logins))
+            output.line("\nStop it with Ctrl-C.")
+        }
+    }
+
+    /// 16 letters and digits without look-alikes (0/O, 1/l/I), in groups of four: easy to type from a screen.
+    static func readablePassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        let letters = SecureRandom.bytes(64).filter { Int($0) < 256 - 256 % alphabet.count }.prefix(16).map {
+            alphabet[Int($0) % alphabet.count]
+        }
+        return stride(from: 0, to: letters.count, by: 4).map { String(letters[$0..<min($0 + 4, letters.count)]) }.joined(separator: "-")
     }
 
     private func databasePath() throws -> String {

@@ -21,10 +21,7 @@ enum ServeCommand: GapFlowCommand {
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
-        guard let door = context.environment.webDoor else {
-            throw CommandFailure("this gapflow was built without the web front")
-        }
-        let (host, port) = try address(arguments.value(\.listen) ?? "127.0.0.1:8080")
+        let (host, port) = try address(arguments.value(\.listen) ?? defaultAddress)
         let header = arguments.value(\.trustedHeader)
         let proxy = arguments.value(\.trustedProxy)
         if (header == nil) != (proxy == nil) {
@@ -34,10 +31,22 @@ enum ServeCommand: GapFlowCommand {
         let settings = ServeSettings(
             host: host, port: port, texts: context.environment.url(arguments.value(\.texts) ?? "Workflows/texts/web.de.json"),
             trustedHeader: header, trustedProxy: proxy)
-        let engine = try context.engine()
+        try serve(try context.engine(), settings: settings, timers: arguments.flag(\.timers), context: context) { _ in }
+    }
+
+    static let defaultAddress = "127.0.0.1:8080"
+
+    /// Serves `engine` until SIGINT or SIGTERM; `started` is told the address once the server listens.
+    static func serve(
+        _ engine: Engine, settings: ServeSettings, timers: Bool, context: Context, started: (String) -> Void
+    ) throws {
+        guard let door = context.environment.webDoor else {
+            throw CommandFailure("this gapflow was built without the web front")
+        }
         let output = context.output
         let clock = context.environment.clock
         let log: @Sendable (String) -> Void = { output.line("\(Timestamp.iso8601(clock.now()))  \($0)") }
+        let host = settings.host
 
         let stopped = DispatchSemaphore(value: 0)
         let signals = DispatchQueue(label: "gapflow.signals")
@@ -50,9 +59,11 @@ enum ServeCommand: GapFlowCommand {
             sources.append(source)
         }
         let server = try door.start(settings, engine: engine, log: log)
-        let scheduler = arguments.flag(\.timers) ? Scheduler(engine: engine, log: log) : nil
+        let scheduler = timers ? Scheduler(engine: engine, log: log) : nil
         scheduler?.start()
-        log("serving \(context.databasePath) on http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/")
+        let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(server.port)/"
+        log("serving \(engine.store.location) on \(address)")
+        started(address)
         stopped.wait()
         log("stopping: answering the requests in flight")
         server.stop()
