@@ -89,6 +89,12 @@ public final class WebFront: Sendable {
             try allow("GET")
             return HTTPResponse(
                 status: 200, headers: [("Content-Type", "text/css; charset=utf-8")], body: Array(Stylesheet.css.utf8))
+        case 1... where segments[0] == "api":
+            do {
+                return try api(request, segments: Array(segments.dropFirst()))
+            } catch {
+                return apiError(error, request: request)
+            }
         case 1 where segments[0] == "login":
             try allow("GET", "POST")
             return method == "GET" ? loginForm(request) : try login(request)
