@@ -36,11 +36,17 @@ final class Shell {
     func run(_ arguments: String...) -> Result { run(arguments) }
 
     @discardableResult
-    func run(_ arguments: [String]) -> Result {
+    func run(_ arguments: [String], input: String? = nil) -> Result {
         let output = Output.capture()
         let errors = Output.capture()
-        let environment = Environment(
+        var environment = Environment(
             variables: variables, workingDirectory: folder, clock: clock, output: output, errors: errors, accountName: accountName)
+        if let input {
+            let pipe = Pipe()
+            pipe.fileHandleForWriting.write(Data(input.utf8))
+            try? pipe.fileHandleForWriting.close()
+            environment.input = pipe.fileHandleForReading
+        }
         let status = CLI.run(arguments, environment: environment)
         return Result(status: status, output: output.text, errors: errors.text)
     }
