@@ -50,6 +50,8 @@ public struct PageTexts: Sendable {
         case listPage = "list.page", listNext = "list.next", listPrevious = "list.previous", listNone = "list.none"
         case listPagination = "list.pagination", listOpenOnly = "list.openOnly"
         case reportTitle = "report.title"
+        case similarTitle = "similar.title", similarScore = "similar.score", similarWording = "similar.wording"
+        case similarNone = "similar.none", similarAction = "similar.action"
     }
 
     public let language: String

@@ -56,6 +56,10 @@ enum Stylesheet {
         button { font: inherit; font-weight: 700; padding: 0.5rem 1.25rem; border: 2px solid var(--accent); background: var(--accent);
           color: #fff; cursor: pointer; }
         button.secondary { background: #fff; color: var(--accent); border-color: #fff; }
+        ul.similar { list-style: none; padding: 0; }
+        ul.similar li { border-left: 3px solid var(--line); padding: 0.25rem 0 0.25rem 1rem; margin-bottom: 1rem; }
+        ul.similar p { margin: 0.1rem 0; }
+        button.secondary-action { background: #fff; color: var(--accent); }
         section.action { border: 1px solid var(--line); padding: 1rem 1.25rem; margin: 0 0 1rem; background: #fff; }
         ol.timeline { list-style: none; padding: 0; margin: 0; border-left: 3px solid var(--line); }
         ol.timeline li { padding: 0 0 1rem 1rem; }

@@ -220,4 +220,25 @@ struct TicketPageTests {
         #expect(first.text.contains("href=\"/tickets?state=reported&amp;page=2\""))
         #expect(browser.get("/tickets?state=closed").mainText.contains("Keine Vorgänge gefunden."))
     }
+
+    @Test func coordinationSeesSimilarTicketsAndMergesWithOneButton() throws {
+        let fixture = try WebFixture()
+        let first = try fixture.openGap(title: "Keine Kinderbetreuung während der Integrationskurse")
+        let second = try fixture.openGap(title: "Kinderbetreuung während der Integrationskurse fehlt")
+        try fixture.openGap(title: "Wohnungsmarkt")
+        let browser = fixture.browser()
+        browser.logIn("koordination")
+        let page = browser.get("/tickets/\(second)")
+        #expect(page.mainText.contains("Ähnliche offene Vorgänge"))
+        #expect(page.text.contains("name=\"field.merged_into\" value=\"\(first)\""))
+        #expect(page.mainText.contains("gleiche Wörter"), "why it is similar, in German")
+        let merged = browser.post("/tickets/\(second)/events/merge", [("revision", "1"), ("field.merged_into", first)])
+        #expect(merged.status == 303)
+        #expect(try fixture.engine.ticket(second).state == "merged")
+        #expect(try fixture.engine.ticket(second).fields["merged_into"] == .ticket(first))
+
+        let caseManager = fixture.browser()
+        caseManager.logIn("cm.siegburg")
+        #expect(!caseManager.get("/tickets/\(first)").mainText.contains("Ähnliche offene Vorgänge"), "only for who may merge")
+    }
 }

@@ -5,8 +5,30 @@ public struct SimilarTicket: Sendable {
     public let ticket: Ticket
     /// 0 … 1: the weighted share of matching fields and wording.
     public let score: Double
-    /// What matched, e.g. "Rechtskreise: SGB VIII", "same Kommune", "wording 42 %".
-    public let reasons: [String]
+    /// What matched, best reason first.
+    public let matches: [Match]
+
+    /// One thing two tickets share.
+    public enum Match: Sendable, Equatable, CustomStringConvertible {
+        /// Values of a set field both hold (their titles).
+        case sharedValues(field: String, values: [String])
+        /// The same value of an enum field (its title).
+        case sameValue(field: String, value: String)
+        /// Words both texts use: their share of all words, and the first few.
+        case wording(percent: Int, words: [String])
+
+        /// As the CLI prints it, e.g. "Rechtskreise: SGB VIII" or "wording 42 %: kinderbetreuung".
+        public var description: String {
+            switch self {
+            case .sharedValues(let field, let values): "\(field): \(values.joined(separator: ", "))"
+            case .sameValue(let field, let value): "\(field): \(value)"
+            case .wording(let percent, let words): "wording \(percent) %: " + words.joined(separator: ", ")
+            }
+        }
+    }
+
+    /// The matches as the CLI prints them.
+    public var reasons: [String] { matches.map(\.description) }
 }
 
 extension Engine {
@@ -25,7 +47,7 @@ extension Engine {
     static func similarity(_ a: Ticket, _ b: Ticket, _ definition: Definition) -> SimilarTicket {
         var score = 0.0
         var weight = 0.0
-        var reasons: [String] = []
+        var reasons: [SimilarTicket.Match] = []
         var wordsA: Set<String> = []
         var wordsB: Set<String> = []
         for field in definition.fields {
@@ -37,14 +59,15 @@ extension Engine {
                 let shared = Set(x).intersection(y)
                 if !shared.isEmpty {
                     score += 3 * Double(shared.count) / Double(Set(x).union(y).count)
-                    reasons.append("\(field.title): \(x.filter(shared.contains).joined(separator: ", "))")
+                    let titles = x.filter(shared.contains).map { field.type.choices?.value($0)?.title ?? $0 }
+                    reasons.append(.sharedValues(field: field.title, values: titles))
                 }
             case .choice:
                 guard let x = a.fields[field.id] else { continue }
                 weight += 1
                 if x == b.fields[field.id] {
                     score += 1
-                    reasons.append("\(field.title): \(field.type.choices?.value(x.plainText)?.title ?? x.plainText)")
+                    reasons.append(.sameValue(field: field.title, value: field.type.choices?.value(x.plainText)?.title ?? x.plainText))
                 }
             case .text, .longText:
                 wordsA.formUnion(words(a.fields[field.id]?.plainText ?? ""))
@@ -59,11 +82,10 @@ extension Engine {
             if overlap > 0 {
                 score += 4 * overlap
                 reasons.append(
-                    "wording \(Int((overlap * 100).rounded())) %: " + wordsA.intersection(wordsB).sorted().prefix(5).joined(separator: ", ")
-                )
+                    .wording(percent: Int((overlap * 100).rounded()), words: Array(wordsA.intersection(wordsB).sorted().prefix(5))))
             }
         }
-        return SimilarTicket(ticket: b, score: weight > 0 ? score / weight : 0, reasons: reasons)
+        return SimilarTicket(ticket: b, score: weight > 0 ? score / weight : 0, matches: reasons)
     }
 
     /// Lowercased words of four letters or more, without the commonest German and English ones.

@@ -64,7 +64,12 @@ extension WebFront {
             ticket.fields[field.id].map { (field.title, FieldForm.display($0, field: field)) }
         }
         body += "<h2>\(escape(texts[.ticketFields]))</h2>" + definitionList(shownFields, multiline: true)
-        body += try actionsSection(visit, ticket: ticket, definition: definition, submission: submission)
+        let options = try engine.options(ticket.id, actor: visit.actor).filter { option in
+            // Events refused for who the actor is (role, scope) are not offered; missing fields are asked for.
+            !option.blockers.contains { [.roleNotAllowed, .outOfScope, .notInSourceState].contains($0.code) }
+        }
+        body += try similarSection(visit, ticket: ticket, definition: definition, options: options)
+        body += actionsSection(visit, ticket: ticket, definition: definition, options: options, submission: submission)
         body += try historySection(ticket: ticket, definition: definition)
         return visit.respond(status, page(title: "\(ticket.id) \(headline(ticket, definition))", visit: visit, body: body))
     }
@@ -75,12 +80,52 @@ extension WebFront {
         return "<dl class=\"facts\">\(items.joined())</dl>"
     }
 
-    private func actionsSection(_ visit: Visit, ticket: Ticket, definition: Definition, submission: Submission?) throws -> String {
+    /// For an actor who may join this ticket to another (an event that needs a ticket reference, like "merge"):
+    /// the open tickets most like it, why, and a button that fires that event with the reference filled in.
+    private func similarSection(_ visit: Visit, ticket: Ticket, definition: Definition, options: [EventOption]) throws -> String {
         let escape = HTML.escape
-        let options = try engine.options(ticket.id, actor: visit.actor).filter { option in
-            // Events refused for who the actor is (role, scope) are not offered; missing fields are asked for.
-            !option.blockers.contains { [.roleNotAllowed, .outOfScope, .notInSourceState].contains($0.code) }
+        let joining = options.compactMap { option -> (Transition, String)? in
+            let field = option.transition.needs.first {
+                definition.field($0).map { if case .ticket = $0.type { true } else { false } } ?? false
+            }
+            return field.map { (option.transition, $0) }
         }
+        guard let (transition, field) = joining.first else { return "" }
+        let similar = try engine.similar(to: ticket.id, limit: 5).filter {
+            definition.mayRead($0.ticket, actor: visit.actor) && $0.score > 0
+        }
+        var html = "<h2>\(escape(texts[.similarTitle]))</h2>"
+        guard !similar.isEmpty else { return html + "<p>\(escape(texts[.similarNone]))</p>" }
+        html += "<ul class=\"similar\">"
+        for candidate in similar {
+            let other = candidate.ticket
+            let reasons = candidate.matches.map { match -> String in
+                switch match {
+                case .sharedValues(let field, let values): "\(field): \(values.joined(separator: ", "))"
+                case .sameValue(let field, let value): "\(field): \(value)"
+                case .wording(let percent, let words):
+                    texts(.similarWording, ["percent": String(percent), "words": words.joined(separator: ", ")])
+                }
+            }
+            let score = texts(.similarScore, ["percent": String(Int((candidate.score * 100).rounded()))])
+            html += """
+                <li><p><a href="/tickets/\(escape(other.id.urlEncoded))">\(escape(other.id))</a> \(escape(headline(other, definition))) \
+                (\(escape(definition.stateTitle(other.state)))) – \(escape(score))</p>
+                <p class="hint">\(escape(reasons.joined(separator: " · ")))</p>
+                <form method="post" action="/tickets/\(escape(ticket.id.urlEncoded))/events/\(escape(transition.event.urlEncoded))">
+                \(csrfField(visit))<input type="hidden" name="revision" value="\(ticket.revision)">
+                <input type="hidden" name="field.\(escape(field))" value="\(escape(other.id))">
+                <button type="submit" class="secondary-action">\(escape(texts(.similarAction, ["event": transition.title, "id": other.id])))</button>
+                </form></li>
+                """
+        }
+        return html + "</ul>"
+    }
+
+    private func actionsSection(
+        _ visit: Visit, ticket: Ticket, definition: Definition, options: [EventOption], submission: Submission?
+    ) -> String {
+        let escape = HTML.escape
         var html = "<h2>\(escape(texts[.ticketActions]))</h2>"
         guard !options.isEmpty else { return html + "<p>\(escape(texts[.ticketNoActions]))</p>" }
         for option in options {
