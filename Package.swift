@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "GapFlowCLI", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
         // The binary joins the two doors: `gapflow serve` hands the CLI's store and settings to the web front.
         .executableTarget(name: "gapflow", dependencies: ["GapFlow", "GapFlowCLI", "GapFlowWeb"]),
-        .executableTarget(name: "gapflow-bench", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments", "CSQLite"]),
+        .executableTarget(
+            name: "gapflow-bench", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments", "GapFlowWeb", "CSQLite"]),
         .testTarget(name: "GapFlowTests", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"], exclude: ["Fixtures"]),
         .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
         // The store conformance suite: every contract test runs against every store.

@@ -8,6 +8,7 @@ import GapFlowSQLite
 ///     swift run -c release gapflow-bench timers [--pending 1000000] [--due 100000] [--dir DIR] [--json]
 ///     swift run -c release gapflow-bench export [--pending 1000000] [--dir DIR]
 ///     swift run -c release gapflow-bench guard
+///     swift run -c release gapflow-bench web [--pending 100000]
 ///
 /// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
 
@@ -369,6 +370,12 @@ do {
         // For profiling by hand: populate PATH PENDING DUE, then `_catchup PATH` under a profiler.
         try populate(arguments[1], workflow: Options().workflow, pending: Int(arguments[2]) ?? 0, due: Int(arguments[3]) ?? 0)
     case "guard": GuardBench.run()
+    case "web":
+        guard let options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench web [--pending TICKETS] [--dir DIR]   (run from the repository: it reads Workflows/)")
+            exit(2)
+        }
+        try WebBench.run(options)
     case "export":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench export [--pending N] [--dir DIR]")

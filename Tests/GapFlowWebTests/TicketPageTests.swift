@@ -242,3 +242,21 @@ struct TicketPageTests {
         #expect(!caseManager.get("/tickets/\(first)").mainText.contains("Ähnliche offene Vorgänge"), "only for who may merge")
     }
 }
+
+@Suite("Paging the queue")
+struct QueuePagingTests {
+    @Test func aLongQueueIsShownAPageAtATime() throws {
+        let fixture = try WebFixture { $0.pageSize = 2 }
+        for index in 1...5 { try fixture.openGap(title: "Meldung \(index)") }
+        let browser = fixture.browser()
+        browser.logIn("koordination")
+        let first = browser.get("/queue")
+        #expect(first.mainText.contains("5 Vorgänge warten auf Sie"))
+        #expect(first.text.components(separatedBy: "<tr").count - 2 == 2, "two rows and the header")
+        #expect(first.text.contains("href=\"/queue?page=2\""))
+        let last = browser.get("/queue?page=3")
+        #expect(last.mainText.contains("Seite 3 von 3"))
+        #expect(last.text.components(separatedBy: "<tr").count - 2 == 1)
+        #expect(browser.get("/queue?page=99").mainText.contains("Seite 3 von 3"), "past the end shows the last page")
+    }
+}

@@ -15,7 +15,10 @@ extension WebFront {
             return visit.respond(200, page(title: texts[.queueTitle], visit: visit, body: body))
         }
         body += "<p>\(escape(texts(.queueCount, ["count": String(entries.count), "overdue": String(overdue)])))</p>"
-        let rows = entries.map { entry -> String in
+        let pageSize = configuration.pageSize
+        let pages = max(1, (entries.count + pageSize - 1) / pageSize)
+        let pageNumber = min(max(1, Int(try visit.query()["page"] ?? "1") ?? 1), pages)
+        let rows = entries.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize).map { entry -> String in
             let definition = entry.definition
             let events = entry.events.compactMap { event in definition.transitions.first { $0.event == event }?.title }
             let deadline = entry.nextDeadline.map(date) ?? texts[.none]
@@ -36,7 +39,24 @@ extension WebFront {
             <th scope="col">\(escape(texts[.columnWaiting]))</th><th scope="col">\(escape(texts[.columnEvents]))</th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody></table>
             """
+        body += pagination(path: "/queue", query: try visit.query(), page: pageNumber, pages: pages)
         return visit.respond(200, page(title: texts[.queueTitle], visit: visit, body: body))
+    }
+
+    /// Links to the previous and next page, keeping the other parameters of the query.
+    func pagination(path: String, query: FormData, page pageNumber: Int, pages: Int) -> String {
+        guard pages > 1 else { return "" }
+        let escape = HTML.escape
+        func link(_ number: Int, _ label: PageTexts.Key, _ rel: String) -> String {
+            var parameters = query.pairs.filter { $0.name != "page" }
+            parameters.append(("page", String(number)))
+            let href = path + "?" + parameters.map { "\($0.name.urlEncoded)=\($0.value.urlEncoded)" }.joined(separator: "&")
+            return "<a href=\"\(escape(href))\" rel=\"\(rel)\">\(escape(texts[label]))</a>"
+        }
+        return "<nav class=\"pagination\" aria-label=\"\(escape(texts[.listPagination]))\"><p>"
+            + (pageNumber > 1 ? link(pageNumber - 1, .listPrevious, "prev") + " " : "")
+            + escape(texts(.listPage, ["page": String(pageNumber), "pages": String(pages)]))
+            + (pageNumber < pages ? " " + link(pageNumber + 1, .listNext, "next") : "") + "</p></nav>"
     }
 
     func ticketListPage(_ visit: Visit) throws -> HTTPResponse {
@@ -117,19 +137,7 @@ extension WebFront {
             <th scope="col">\(escape(texts[.columnOpened]))</th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody></table>
             """
-        if pages > 1 {
-            func link(_ number: Int, _ label: PageTexts.Key, _ rel: String) -> String {
-                var parameters = query.pairs.filter { $0.name != "page" }
-                parameters.append(("page", String(number)))
-                let href = "/tickets?" + parameters.map { "\($0.name.urlEncoded)=\($0.value.urlEncoded)" }.joined(separator: "&")
-                return "<a href=\"\(escape(href))\" rel=\"\(rel)\">\(escape(texts[label]))</a>"
-            }
-            body +=
-                "<nav class=\"pagination\" aria-label=\"\(escape(texts[.listPagination]))\"><p>"
-                + (pageNumber > 1 ? link(pageNumber - 1, .listPrevious, "prev") + " " : "")
-                + escape(texts(.listPage, ["page": String(pageNumber), "pages": String(pages)]))
-                + (pageNumber < pages ? " " + link(pageNumber + 1, .listNext, "next") : "") + "</p></nav>"
-        }
+        body += pagination(path: "/tickets", query: query, page: pageNumber, pages: pages)
         return visit.respond(200, page(title: texts[.listTitle], visit: visit, body: body))
     }
 
