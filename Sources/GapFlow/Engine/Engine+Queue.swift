@@ -27,7 +27,10 @@ extension Engine {
                 let latest = try definition(workflow, version: nil, in: tx)
                 let owned = latest.states.filter { !$0.isFinal && $0.owner.map(actor.roles.contains) == true }.map(\.id)
                 guard !owned.isEmpty else { continue }
-                for ticket in try tx.tickets(TicketFilter(workflow: workflow, states: owned)) {
+                // An actor restricted to a municipality: only its tickets are read (the store filters, not Swift).
+                var filter = TicketFilter(workflow: workflow, states: owned)
+                if let scope = latest.scopeField, let own = actor.municipality { filter.fields[scope] = .choice(own) }
+                for ticket in try tx.tickets(filter) {
                     let definition =
                         ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
                     if let scope = definition.scopeField {
