@@ -219,6 +219,10 @@ struct TicketPageTests {
         #expect(first.mainText.contains("Seite 1 von 3"))
         #expect(first.text.contains("href=\"/tickets?state=reported&amp;page=2\""))
         #expect(browser.get("/tickets?state=closed").mainText.contains("Keine Vorgänge gefunden."))
+        try fixture.openGap(by: "cm.troisdorf", municipality: "Troisdorf", title: "Aus Troisdorf")
+        let troisdorf = browser.get("/tickets?scope=Troisdorf")
+        #expect(troisdorf.mainText.contains("1 Vorgänge gefunden.") && troisdorf.mainText.contains("Aus Troisdorf"))
+        #expect(troisdorf.text.contains("<label for=\"filter-scope\">Kommune</label>"), "the filter is titled by the workflow's field")
     }
 
     @Test func coordinationSeesSimilarTicketsAndMergesWithOneButton() throws {

@@ -64,6 +64,7 @@ extension WebFront {
         let query = try visit.query()
         let state = query["state"].flatMap { $0.isEmpty ? nil : $0 }
         let owner = query["owner"].flatMap { $0.isEmpty ? nil : $0 }
+        let scope = query["scope"].flatMap { $0.isEmpty ? nil : $0 }
         let search = (query["q"] ?? "").trimmingCharacters(in: .whitespaces)
         let openOnly = query["open"] == "1"
         let requestedPage = max(1, Int(query["page"] ?? "1") ?? 1)
@@ -75,6 +76,9 @@ extension WebFront {
             let current = definition.state(ticket.state)
             if openOnly, current?.isFinal == true { return }
             if let owner, current?.owner != owner { return }
+            if let scope {
+                guard let field = definition.scopeField, ticket.fields[field]?.plainText == scope else { return }
+            }
             if !words.isEmpty {
                 let text = ([ticket.id] + ticket.fields.values.map { FieldForm.display($0, field: nil) }).joined(separator: " ")
                     .lowercased()
@@ -100,16 +104,20 @@ extension WebFront {
                 owners.append((role.id, role.title))
             }
         }
-        func select(_ name: String, _ label: PageTexts.Key, _ options: [(String, String)], _ selected: String?) -> String {
+        // The scope field (the municipality, in the KIM file) of the first workflow that has one, by its own title.
+        let scopeField = definitions.lazy.compactMap { definition in definition.scopeField.flatMap { definition.field($0) } }.first
+        let scopes = scopeField?.type.choices?.values.map { ($0.id, $0.title) } ?? []
+        func select(_ name: String, _ label: String, _ options: [(String, String)], _ selected: String?) -> String {
             let items = options.map { "<option value=\"\(escape($0.0))\"\($0.0 == selected ? " selected" : "")>\(escape($0.1))</option>" }
-            return "<div class=\"field\"><label for=\"filter-\(name)\">\(escape(texts[label]))</label>"
+            return "<div class=\"field\"><label for=\"filter-\(name)\">\(escape(label))</label>"
                 + "<select id=\"filter-\(name)\" name=\"\(name)\"><option value=\"\">\(escape(texts[.listAny]))</option>\(items.joined())</select></div>"
         }
         var body = """
             <h1>\(escape(texts[.listTitle]))</h1>
             <form method="get" action="/tickets" class="filters" role="search" aria-label="\(escape(texts[.listFilter]))">
-            \(select("state", .listState, states, state))
-            \(select("owner", .listOwner, owners, owner))
+            \(select("state", texts[.listState], states, state))
+            \(select("owner", texts[.listOwner], owners, owner))
+            \(scopeField.map { select("scope", $0.title, scopes, scope) } ?? "")
             <div class="field"><label for="filter-q">\(escape(texts[.listSearch]))</label>
             <input type="search" id="filter-q" name="q" value="\(escape(search))"></div>
             <div class="checkbox"><input type="checkbox" id="filter-open" name="open" value="1"\(openOnly ? " checked" : "")>
