@@ -105,6 +105,14 @@ enum Migrator {
             sql: """
                 ALTER TABLE history ADD COLUMN account TEXT;
                 """),
+        // Version 8 belongs to another branch of work; the steps apply in order of their numbers, gaps allowed.
+        Step(
+            version: 9, name: "redaction: per-value content digests, the digests of redacted values, and a redaction's record",
+            sql: """
+                ALTER TABLE history ADD COLUMN chain_format INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE history ADD COLUMN redacted_digests TEXT;
+                ALTER TABLE history ADD COLUMN redaction TEXT;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -74,7 +74,7 @@ extension Engine {
                 opened[String(day.iso8601.prefix(7)), default: 0] += 1
                 var enteredAt: Date?
                 var current: String?
-                for entry in history {
+                for entry in history where entry.redaction == nil {
                     if entry.from == entry.to {
                         if meetingStates.contains(entry.to) { deferrals += 1 }
                         continue
