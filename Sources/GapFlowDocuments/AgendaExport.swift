@@ -64,7 +64,7 @@ public enum AgendaExport {
     /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ agenda: Agenda) -> String {
         let definition = agenda.definition
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.agenda): \(md(agenda.meeting.title))\n\n"
         out += "**\(words.meetingOn)** \(md(when(agenda.meeting, definition, words)))"
@@ -118,7 +118,7 @@ public enum AgendaExport {
     /// (``CSV/cell(_:)`` neutralises cells a spreadsheet would run).
     public static func csv(_ agenda: Agenda) -> String {
         let definition = agenda.definition
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let header =
             [words.item, words.ticket, words.section, words.title] + agenda.rules.itemFields.map { definition.field($0)?.title ?? $0 }
             + [words.entered, words.waitingDays, words.deferrals]
@@ -225,7 +225,7 @@ extension AgendaExport {
                     ("name", .string(value(item.ticket, "title", definition))),
                     ("reference", .string(item.ticket.id)),
                     ("date", .string(LocalDate(item.entered, in: definition.calendar.timeZone).iso8601)),
-                    ("paperType", .string(Vocabulary.forLanguage(definition.language).paper)),
+                    ("paperType", .string(definition.words.paper)),
                 ])
                 items.append(
                     .object([

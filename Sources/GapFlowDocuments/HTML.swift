@@ -68,7 +68,7 @@ extension AgendaExport {
     /// One self-contained, printable page.
     public static func html(_ agenda: Agenda) -> String {
         let definition = agenda.definition
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let meeting = agenda.meeting
         var body = "<header>\n<h1>\(HTML.escape("\(words.agenda): \(meeting.title)"))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(when(meeting, definition, words))")

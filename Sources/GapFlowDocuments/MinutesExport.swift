@@ -42,7 +42,7 @@ public enum MinutesExport {
     /// The minutes as Markdown; every text from the meeting, the tickets and the decisions is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(meeting: Meeting, definition: Definition, resolutions: [Resolution]) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.minutes): \(md(meeting.title))\n\n"
         out += "**\(words.meetingOn)** \(md(AgendaExport.when(meeting, definition, words)))"
@@ -66,7 +66,7 @@ public enum MinutesExport {
     }
 
     public static func html(meeting: Meeting, definition: Definition, resolutions: [Resolution]) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         var body = "<header>\n<h1>\(HTML.escape("\(words.minutes): \(meeting.title)"))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(AgendaExport.when(meeting, definition, words))")
         if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }
@@ -87,7 +87,7 @@ public enum MinutesExport {
 
     /// The resolution list for Excel: semicolons, CRLF, UTF-8 with byte-order mark.
     public static func csv(definition: Definition, resolutions: [Resolution]) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         var rows = [[words.number, words.ticket, words.title, words.decision, words.responsible, words.dueDate]]
         rows += resolutions.map { [$0.number, $0.ticket.id, $0.title, $0.text, $0.responsible, $0.due] }
         return CSV.document(rows)

@@ -25,7 +25,7 @@ public enum PaperExport {
     /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ ticket: Ticket, _ definition: Definition) throws -> String {
         let paper = try rules(definition)
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let subject = Markdown.escape(AgendaExport.value(ticket, "title", definition), atLineStart: true)
         var out = "# \(words.paper) \(Markdown.escape(ticket.id))\n\n## \(words.subject)\n\n\(subject)\n\n## \(words.facts)\n\n"
         for (label, text) in facts(ticket, definition, paper) { out += "- **\(Markdown.escape(label)):** \(Markdown.escape(text))\n" }
@@ -35,7 +35,7 @@ public enum PaperExport {
 
     public static func html(_ ticket: Ticket, _ definition: Definition) throws -> String {
         let paper = try rules(definition)
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         var body = "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
         body +=
             "<section>\n<h2>\(HTML.escape(words.subject))</h2>\n<p>\(HTML.escape(AgendaExport.value(ticket, "title", definition)))</p>\n</section>\n"
@@ -89,7 +89,7 @@ public enum FeedbackExport {
     /// The feedback as Markdown; every text from the tickets and the workflow file is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ entries: [Entry], _ definition: Definition) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.feedback)\n"
         if entries.isEmpty { out += "\n\(words.noItems)\n" }
@@ -109,7 +109,7 @@ public enum FeedbackExport {
     }
 
     public static func html(_ entries: [Entry], _ definition: Definition) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         var body = "<main>\n<h1>\(HTML.escape(words.feedback))</h1>\n"
         if entries.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
         for entry in entries {

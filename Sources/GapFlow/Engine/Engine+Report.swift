@@ -132,7 +132,7 @@ extension Engine {
                 if let fieldGroups = groups[field.id], !fieldGroups.isEmpty, let choices = field.type.choices {
                     breakdowns.append(
                         (
-                            "\(field.title): \(Vocabulary.forLanguage(definition.language).area)",
+                            "\(field.title): \(definition.words.area)",
                             choices.groups.compactMap { group in fieldGroups[group.title].map { (group.title, $0) } }
                         ))
                 }
