@@ -81,7 +81,9 @@ public struct Vocabulary: Sendable, Equatable {
         .percentile90: "90. Perzentil", .overdue: "Überfällige Vorgänge",
         .breakdowns: "Aufschlüsselung der im Zeitraum eröffneten Vorgänge", .value: "Wert",
         .chartNote: "Die Zahlen stehen in der Tabelle neben dem Diagramm.", .flow: "Bestand je Stufe am Monatsende",
-        .smallNumbersNote: "Werte unter 5 werden als „<5“ angegeben.", .withheld: "k. A.", .otherValues: "weitere Angaben",
+        .smallNumbersNote:
+            "Werte unter 5 werden als „<5“ angegeben, Median und Perzentil von weniger als 5 Durchläufen als „k. A.“, Freitexte zu weniger als 5 Vorgängen unter „weitere Angaben“.",
+        .withheld: "k. A.", .otherValues: "weitere Angaben",
         .internalNote: "Nur für den internen Gebrauch: kleine Zahlen sind nicht verdeckt.", .openTickets: "offen",
         .overdueTickets: "überfällig",
     ]
@@ -99,7 +101,9 @@ public struct Vocabulary: Sendable, Equatable {
         .stageTimes: "Time per stage (business days)", .stays: "Stays", .median: "Median", .percentile90: "90th percentile",
         .overdue: "Overdue tickets", .breakdowns: "Breakdown of tickets opened in the period", .value: "Value",
         .chartNote: "The numbers are in the table beside the chart.", .flow: "Tickets per stage at the end of each month",
-        .smallNumbersNote: "Counts below 5 are shown as \"<5\".", .withheld: "n/a", .otherValues: "other values",
+        .smallNumbersNote:
+            "Counts below 5 are shown as \"<5\", medians and percentiles of fewer than 5 stays as \"n/a\", free text given for fewer than 5 tickets under \"other values\".",
+        .withheld: "n/a", .otherValues: "other values",
         .internalNote: "For internal use only: small numbers are not masked.", .openTickets: "open", .overdueTickets: "overdue",
     ]
 }
