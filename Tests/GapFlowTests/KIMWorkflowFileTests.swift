@@ -85,4 +85,15 @@ import Testing
                 == SmallNumbers(below: 5, shownAs: "<5", fields: ["cases_observed"], internalRoles: ["cm_coordination", "ki_lead"]))
         #expect(definition.meetings?.publicPoints == ["openingItems", "closingItems"])
     }
+
+    @Test func aCaseConferenceNeedsThePersonsConsentAndItsTextIsDeletedAfterAYear() throws {
+        let result = DefinitionLoader.load(contentsOf: Repository.root.appendingPathComponent("Workflows/case-conference.json"))
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description))")
+        let definition = try #require(result.definition)
+        #expect(definition.retention?.text == "P1Y")
+        #expect(definition.field("consent")?.type == .date)
+        let schedule = try #require(definition.transitions.first { $0.event == "schedule" })
+        #expect(schedule.requires.contains("consent"))
+        #expect(definition.smallNumbers.fields.isEmpty)
+    }
 }
