@@ -93,7 +93,8 @@ enum Fixtures {
 }
 
 /// One scripted life of three tickets that touches every table: a meeting and its decisions, timers that notify,
-/// fire and are cancelled, notices delivered and failed, a ticket closed and purged after the retention period.
+/// fire and are cancelled, notices delivered and failed, a passage redacted, a ticket closed and purged after the
+/// retention period.
 enum Script {
     /// Runs the script on `harness` (whose clock must stand at ``Fixtures/start``) and returns the tickets' ids.
     @discardableResult
@@ -116,6 +117,8 @@ enum Script {
 
         clock.advance(by: Fixtures.day)
         let c = try harness.open("Beratung in Leichter Sprache fehlt")
+        _ = try engine.redact(
+            c, RedactionRequest(target: .field("title"), passage: "Leichter Sprache", reason: "Probe"), actor: Fixtures.coordinator)
         _ = try engine.applyDecisions(
             [Decision(entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
             meeting: meeting.id, actor: Fixtures.office, check: false)
