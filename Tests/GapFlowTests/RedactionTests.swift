@@ -106,4 +106,27 @@ import Testing
                 "\(other)@1: entry has redacted values, but no redaction entry follows it",
             ])
     }
+
+    @Test func whoMayRedactIsTheNewestVersionsRuleAlsoForTicketsPinnedToAnOlderOne() throws {
+        let source = try String(contentsOf: Repository.kimFile, encoding: .utf8)
+        let start = try #require(source.range(of: "  \"redaction\": {"))
+        let end = try #require(source.range(of: "  \"smallNumbers\": {"))
+        let without = source.replacingCharacters(in: start.lowerBound..<end.lowerBound, with: "")
+        let engine = Engine(store: MemoryStore(), clock: ManualClock(Fixtures.start))
+        try engine.register(source: Array(without.utf8), file: "kim-v1.json")
+        try engine.saveActor(Fixtures.coordinator)
+        var values = Fixtures.gapValues
+        values["title"] = .text("Kita-Platz für \(Self.passage) fehlt")
+        let id = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: values)).ticket.id
+        let request = RedactionRequest(target: .field("title"), passage: Self.passage, reason: "Name")
+        #expect(throws: RedactionError.notDeclared(workflow: "systemic-gap-escalation")) {
+            try engine.redact(id, request, actor: Fixtures.coordinator)
+        }
+        try engine.register(
+            source: Array(source.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 2,").utf8), file: "kim-v2.json")
+        #expect(try engine.ticket(id).version == 1)
+        _ = try engine.redact(id, request, actor: Fixtures.coordinator)
+        #expect(try engine.ticket(id).fields["title"] == .text("Kita-Platz für [geschwärzt] fehlt"))
+        #expect(try engine.verifyHistory().verifies)
+    }
 }

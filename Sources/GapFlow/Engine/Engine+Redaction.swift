@@ -114,7 +114,8 @@ extension Engine {
     /// records which field or comment, which entries, and who, but never the removed text.
     ///
     /// Each redacted value keeps the digest of what it was, so the hash chain still verifies and every other value
-    /// is still checked; the audit checks the redacted values against the redaction's record. Afterwards the store
+    /// is still checked; the audit checks the redacted values against the redaction's record. Who may redact, and the
+    /// marker, are the newest workflow version's (`"redaction"`), also for tickets pinned to an older one. Afterwards the store
     /// erases the removed text from its files (``TicketStore/eraseRemovedContent()``). With `check`, reports what would
     /// happen and changes nothing.
     public func redact(_ ticketID: String, _ request: RedactionRequest, actor: Actor, check: Bool = false) throws -> RedactionResult {
@@ -144,7 +145,9 @@ extension Engine {
         let ticket = try ticket(ticketID, in: tx)
         let now = max(self.now(), ticket.updatedAt)
         let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
-        guard let rules = definition.redaction else { throw RedactionError.notDeclared(workflow: definition.id) }
+        // Who may redact is the organisation's rule of today: the newest version's, also for tickets pinned to an older one.
+        let latest = try self.definition(ticket.workflowID, version: nil, in: tx)
+        guard let rules = latest.redaction else { throw RedactionError.notDeclared(workflow: definition.id) }
         guard let role = actor.roles.first(where: rules.roles.contains) else {
             throw RedactionError.roleRequired(actor: actor.name, roles: rules.roles)
         }

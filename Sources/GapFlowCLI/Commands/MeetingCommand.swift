@@ -225,7 +225,8 @@ enum PaperCommand: GapFlowCommand {
         let id = arguments.positional(\.ticket)
         let engine = try context.engine(mode: .readOnly)
         let (ticket, definition) = try engine.ticketWithDefinition(id)
-        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
+        // Who may see internal figures is the newest version's rule, also for a ticket pinned to an older one.
+        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: try engine.definition(ticket.workflowID), engine)
         let text: String
         switch arguments.value(\.format) ?? "md" {
         case "md": text = try PaperExport.markdown(ticket, definition, unmasked: unmasked)
