@@ -84,6 +84,8 @@ struct FlagOption: DeclaredOption {
 
     static let json = FlagOption("json", "print JSON instead of text")
     static let strict = FlagOption("strict", "refuse text that looks like personal data instead of warning")
+    static let internalFigures = FlagOption(
+        "internal", "show small numbers as they are: internal use, for roles the workflow allows (see --as)")
 }
 
 /// `--db PATH`: read as the last value given, or nil.

@@ -138,7 +138,7 @@ public enum CLI {
         CommandEntry(DecisionsCommand.self), CommandEntry(MinutesCommand.self), CommandEntry(PaperCommand.self),
         CommandEntry(FeedbackReportCommand.self), CommandEntry(DiagramCommand.self),
         CommandEntry(ExplainCommand.self), CommandEntry(DeployCommand.self),
-        CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self),
+        CommandEntry(MigrateCommand.self), CommandEntry(PurgeCommand.self), CommandEntry(RedactCommand.self),
         CommandEntry(AuditCommand.self), CommandEntry(BackupCommand.self),
         CommandEntry(ExportCommand.self), CommandEntry(ImportCommand.self),
         CommandEntry(DemoCommand.self), CommandEntry(VersionCommand.self),

@@ -40,6 +40,14 @@ struct Context {
         try engine.actor(named: try actorName())
     }
 
+    /// Whether a document shows internal figures (small numbers unmasked): only when `asked` (`--internal`), and then
+    /// only for an actor (`--as`) holding a role the workflow allows; anyone else is refused.
+    func internalFigures(_ asked: Bool, of definition: Definition, _ engine: Engine) throws -> Bool {
+        guard asked else { return false }
+        try engine.authorizeInternalFigures(of: definition, actor: try actor(in: engine))
+        return true
+    }
+
     /// Field values from `--fields FILE` and `--set field=value` (the latter win).
     func fieldInputs() throws -> [String: FieldInput] {
         var inputs: [String: FieldInput] = [:]

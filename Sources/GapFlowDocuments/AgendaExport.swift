@@ -4,7 +4,8 @@ import GapFlow
 /// Renders an agenda (*Tagesordnung*) as Markdown, HTML, CSV for Excel, or JSON.
 ///
 /// Every label comes from the workflow's titles (German for the KIM workflow); dates are written as the
-/// workflow's language writes them (24.12.2026) except in JSON, which uses ISO 8601.
+/// workflow's language writes them (24.12.2026) except in JSON, which uses ISO 8601. Case counts below the
+/// workflow's threshold are masked (e.g. "<5") unless the agenda is `unmasked` (internal figures).
 public enum AgendaExport {
     /// One numbered point of the agenda.
     struct Point {
@@ -17,17 +18,25 @@ public enum AgendaExport {
         let number: Int
         let title: String
         let kind: Kind
+        /// What the meeting rules' `"public"` calls this point: `openingItems`, `statusItem`, `closingItems`, or the section's id.
+        let publicName: String
     }
 
     static func points(_ agenda: Agenda) -> [Point] {
         var points: [Point] = []
-        for title in agenda.rules.openingItems { points.append(Point(number: points.count + 1, title: title, kind: .fixed)) }
-        if let status = agenda.rules.statusItem { points.append(Point(number: points.count + 1, title: status.title, kind: .status)) }
+        for title in agenda.rules.openingItems {
+            points.append(Point(number: points.count + 1, title: title, kind: .fixed, publicName: "openingItems"))
+        }
+        if let status = agenda.rules.statusItem {
+            points.append(Point(number: points.count + 1, title: status.title, kind: .status, publicName: "statusItem"))
+        }
         for section in agenda.rules.sections {
             let items = agenda.items.filter { $0.section.id == section.id }
-            points.append(Point(number: points.count + 1, title: section.title, kind: .section(items)))
+            points.append(Point(number: points.count + 1, title: section.title, kind: .section(items), publicName: section.id))
         }
-        for title in agenda.rules.closingItems { points.append(Point(number: points.count + 1, title: title, kind: .fixed)) }
+        for title in agenda.rules.closingItems {
+            points.append(Point(number: points.count + 1, title: title, kind: .fixed, publicName: "closingItems"))
+        }
         return points
     }
 
@@ -39,8 +48,13 @@ public enum AgendaExport {
         }
     }
 
-    static func value(_ ticket: Ticket, _ field: String, _ definition: Definition) -> String {
+    /// A field's value as documents show it: titles for choices, dates in the workflow's language, and case counts
+    /// masked when small unless `unmasked`.
+    static func value(_ ticket: Ticket, _ field: String, _ definition: Definition, unmasked: Bool = false) -> String {
         guard let value = ticket.fields[field] else { return "" }
+        if case .integer(let number) = value, definition.smallNumbers.fields.contains(field) {
+            return definition.smallNumbers.text(number, internal: unmasked)
+        }
         let spec = definition.field(field)
         switch value {
         case .date(let date): return definition.language == "de" ? date.german : date.iso8601
@@ -48,6 +62,16 @@ public enum AgendaExport {
         case .choices(let ids): return ids.map { spec?.type.choices?.value($0)?.title ?? $0 }.joined(separator: ", ")
         default: return value.plainText
         }
+    }
+
+    /// A field's value as JSON: as stored, except a small case count, which is the masked text unless `unmasked`.
+    static func json(_ value: FieldValue, field: String, _ definition: Definition, unmasked: Bool) -> JSONValue {
+        if !unmasked, case .integer(let number) = value, definition.smallNumbers.fields.contains(field),
+            definition.smallNumbers.isSmall(number)
+        {
+            return .string(definition.smallNumbers.shownAs)
+        }
+        return value.json
     }
 
     static func date(_ date: LocalDate, _ definition: Definition) -> String {
@@ -62,14 +86,15 @@ public enum AgendaExport {
 
     /// The agenda as Markdown; every text from the meeting, the tickets and the workflow file is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
-    public static func markdown(_ agenda: Agenda) -> String {
+    public static func markdown(_ agenda: Agenda, unmasked: Bool = false) -> String {
         let definition = agenda.definition
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.agenda): \(md(agenda.meeting.title))\n\n"
         out += "**\(words.meetingOn)** \(md(when(agenda.meeting, definition, words)))"
         if let place = agenda.meeting.place { out += " · **\(words.place):** \(md(place))" }
         out += " · **\(words.deadline):** \(date(agenda.meeting.submissionDeadline, definition))\n"
+        if unmasked { out += "\n\(Markdown.escape(words[.internalNote], atLineStart: true))\n" }
         for point in points(agenda) {
             out += "\n## \(words.item) \(point.number) \(md(point.title))\n"
             switch point.kind {
@@ -80,7 +105,7 @@ public enum AgendaExport {
                     out += "\n\(words.noItems)\n"
                     continue
                 }
-                let (header, rows) = statusTable(agenda, words)
+                let (header, rows) = statusTable(agenda, words, unmasked: unmasked)
                 out +=
                     "\n| \(header.map(Markdown.cell).joined(separator: " | ")) |\n|" + String(repeating: "---|", count: header.count) + "\n"
                 for row in rows { out += "| \(row.map(Markdown.cell).joined(separator: " | ")) |\n" }
@@ -90,7 +115,7 @@ public enum AgendaExport {
                     out +=
                         "\n### \(words.item) \(point.number).\(index + 1) \(md(value(item.ticket, "title", definition))) (\(md(item.ticket.id)))\n\n"
                     for field in agenda.rules.itemFields {
-                        let text = value(item.ticket, field, definition)
+                        let text = value(item.ticket, field, definition, unmasked: unmasked)
                         if !text.isEmpty { out += "- **\(md(definition.field(field)?.title ?? field)):** \(md(text))\n" }
                     }
                     out += "- **\(words.entered):** \(date(LocalDate(item.entered, in: definition.calendar.timeZone), definition))"
@@ -102,12 +127,12 @@ public enum AgendaExport {
     }
 
     /// The status item's table (e.g. open mandates): ticket, title and the item's fields.
-    static func statusTable(_ agenda: Agenda, _ words: Vocabulary) -> (header: [String], rows: [[String]]) {
+    static func statusTable(_ agenda: Agenda, _ words: Vocabulary, unmasked: Bool) -> (header: [String], rows: [[String]]) {
         let definition = agenda.definition
         let fields = agenda.rules.statusItem?.fields ?? []
         let header = [words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 }
         let rows = agenda.status.map { ticket in
-            [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition) }
+            [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition, unmasked: unmasked) }
         }
         return (header, rows)
     }
@@ -116,9 +141,9 @@ public enum AgendaExport {
 
     /// One row per substantive item; semicolons, CRLF, UTF-8 with byte-order mark, as German Excel opens it
     /// (``CSV/cell(_:)`` neutralises cells a spreadsheet would run).
-    public static func csv(_ agenda: Agenda) -> String {
+    public static func csv(_ agenda: Agenda, unmasked: Bool = false) -> String {
         let definition = agenda.definition
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let header =
             [words.item, words.ticket, words.section, words.title] + agenda.rules.itemFields.map { definition.field($0)?.title ?? $0 }
             + [words.entered, words.waitingDays, words.deferrals]
@@ -126,7 +151,7 @@ public enum AgendaExport {
         for (top, item) in numbered(agenda) {
             rows.append(
                 [top, item.ticket.id, item.section.title, value(item.ticket, "title", definition)]
-                    + agenda.rules.itemFields.map { value(item.ticket, $0, definition) }
+                    + agenda.rules.itemFields.map { value(item.ticket, $0, definition, unmasked: unmasked) }
                     + [
                         date(LocalDate(item.entered, in: definition.calendar.timeZone), definition), String(item.waitingDays),
                         String(item.deferrals),
@@ -138,9 +163,10 @@ public enum AgendaExport {
     // MARK: - JSON
 
     /// The stable JSON form (documented in Sources/GapFlow/GapFlow.docc/AgendaJSON.md): ISO 8601 dates, field values as stored.
-    public static func json(_ agenda: Agenda) -> JSONValue {
+    public static func json(_ agenda: Agenda, unmasked: Bool = false) -> JSONValue {
         let meeting = agenda.meeting
         let definition = agenda.definition
+        let ticketJSON = { (ticket: Ticket) in Self.ticketJSON(ticket, definition, unmasked: unmasked) }
         return .object([
             ("schema", .string("gapflow-agenda/1")), ("workflow", .string(definition.id)),
             (
@@ -161,7 +187,7 @@ public enum AgendaExport {
                             members.append(("kind", .string("fixed")))
                         case .status:
                             members.append(("kind", .string("status")))
-                            members.append(("tickets", .array(agenda.status.map { ticketJSON($0, definition) })))
+                            members.append(("tickets", .array(agenda.status.map(ticketJSON))))
                         case .section(let items):
                             members.append(("kind", .string("section")))
                             members.append(
@@ -171,7 +197,7 @@ public enum AgendaExport {
                                         items.enumerated().map { index, item in
                                             .object([
                                                 ("number", .string("\(point.number).\(index + 1)")),
-                                                ("ticket", ticketJSON(item.ticket, definition)),
+                                                ("ticket", ticketJSON(item.ticket)),
                                                 ("entered", .string(Timestamp.iso8601(item.entered))),
                                                 ("waitingDays", .integer(item.waitingDays)),
                                                 ("deferrals", .integer(item.deferrals)),
@@ -182,20 +208,28 @@ public enum AgendaExport {
                         return .object(members)
                     })
             ),
+            ("internal", .bool(unmasked)),
         ])
     }
 
-    static func ticketJSON(_ ticket: Ticket, _ definition: Definition) -> JSONValue {
+    static func ticketJSON(_ ticket: Ticket, _ definition: Definition, unmasked: Bool) -> JSONValue {
         .object([
             ("id", .string(ticket.id)), ("state", .string(ticket.state)), ("revision", .integer(ticket.revision)),
-            ("fields", .object(definition.fields.compactMap { field in ticket.fields[field.id].map { (field.id, $0.json) } })),
+            (
+                "fields",
+                .object(
+                    definition.fields.compactMap { field in
+                        ticket.fields[field.id].map { (field.id, json($0, field: field.id, definition, unmasked: unmasked)) }
+                    })
+            ),
         ])
     }
 }
 
 extension AgendaExport {
     /// The agenda shaped as OParl 1.1 objects (Meeting with AgendaItems, each consulting a Paper), so that it can be
-    /// handed to a council information system. Ids are URNs, since GapFlow does not serve them over HTTP.
+    /// handed to a council information system. Ids are URNs, since GapFlow does not serve them over HTTP. An item is
+    /// `public` only where the workflow's meeting rules say its point is (``MeetingRules/publicPoints``).
     public static func oparl(_ agenda: Agenda) -> JSONValue {
         let meeting = agenda.meeting
         let definition = agenda.definition
@@ -211,10 +245,11 @@ extension AgendaExport {
         }
         var items: [JSONValue] = []
         for point in points(agenda) {
+            let isPublic = agenda.rules.publicPoints.contains(point.publicName)
             let pointItem: [(String, JSONValue)] = [
                 ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number)")),
                 ("meeting", .string(meetingID)), ("number", .string(String(point.number))), ("name", .string(point.title)),
-                ("public", .bool(true)),
+                ("public", .bool(isPublic)),
             ]
             items.append(.object(pointItem))
             guard case .section(let entries) = point.kind else { continue }
@@ -225,13 +260,13 @@ extension AgendaExport {
                     ("name", .string(value(item.ticket, "title", definition))),
                     ("reference", .string(item.ticket.id)),
                     ("date", .string(LocalDate(item.entered, in: definition.calendar.timeZone).iso8601)),
-                    ("paperType", .string(Vocabulary.forLanguage(definition.language).paper)),
+                    ("paperType", .string(definition.words.paper)),
                 ])
                 items.append(
                     .object([
                         ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number).\(index + 1)")),
                         ("meeting", .string(meetingID)), ("number", .string("\(point.number).\(index + 1)")),
-                        ("name", .string(value(item.ticket, "title", definition))), ("public", .bool(true)),
+                        ("name", .string(value(item.ticket, "title", definition))), ("public", .bool(isPublic)),
                         (
                             "consultation",
                             .object([

@@ -8,8 +8,10 @@ import GapFlow
 public enum DiagramExport {
     /// Extra information drawn on the diagram.
     public struct Annotations: Sendable {
-        /// Open tickets and overdue ones per state.
+        /// Open tickets and overdue ones per state; small ones masked as the workflow says unless `unmasked`.
         public var counts: [String: (open: Int, overdue: Int)]?
+        /// Whether counts are shown as they are (internal figures).
+        public var unmasked = false
         /// A ticket's path: the (from, to, event) steps it took, and where it stands.
         public var path: [(from: String, to: String, event: String)]?
         public var current: String?
@@ -39,7 +41,11 @@ public enum DiagramExport {
             lines.append("\(definition.language == "de" ? "Frist" : "Timer"): \(anchor) – \(action.joined(separator: ", "))")
         }
         if let count = annotations.counts?[state.id] {
-            lines.append("offen: \(count.open)" + (count.overdue > 0 ? ", überfällig: \(count.overdue)" : ""))
+            let small = definition.smallNumbers
+            let shown = { (value: Int) in small.text(value, internal: annotations.unmasked) }
+            lines.append(
+                "\(definition.words[.openTickets]): \(shown(count.open))"
+                    + (count.overdue > 0 ? ", \(definition.words[.overdueTickets]): \(shown(count.overdue))" : ""))
         }
         return lines
     }

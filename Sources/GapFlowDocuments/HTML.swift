@@ -66,14 +66,16 @@ public enum HTML {
 
 extension AgendaExport {
     /// One self-contained, printable page.
-    public static func html(_ agenda: Agenda) -> String {
+    public static func html(_ agenda: Agenda, unmasked: Bool = false) -> String {
         let definition = agenda.definition
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let meeting = agenda.meeting
         var body = "<header>\n<h1>\(HTML.escape("\(words.agenda): \(meeting.title)"))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(when(meeting, definition, words))")
         if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }
-        body += " · " + HTML.escape("\(words.deadline): \(date(meeting.submissionDeadline, definition))") + "</p>\n</header>\n<main>\n"
+        body += " · " + HTML.escape("\(words.deadline): \(date(meeting.submissionDeadline, definition))") + "</p>\n"
+        if unmasked { body += "<p>\(HTML.escape(words[.internalNote]))</p>\n" }
+        body += "</header>\n<main>\n"
         for point in points(agenda) {
             body += "<section>\n<h2>\(HTML.escape("\(words.item) \(point.number) \(point.title)"))</h2>\n"
             switch point.kind {
@@ -83,7 +85,7 @@ extension AgendaExport {
                 if agenda.status.isEmpty {
                     body += "<p>\(HTML.escape(words.noItems))</p>\n"
                 } else {
-                    let (header, rows) = statusTable(agenda, words)
+                    let (header, rows) = statusTable(agenda, words, unmasked: unmasked)
                     body += HTML.table(caption: nil, header: header, rows: rows)
                 }
             case .section(let items):
@@ -94,7 +96,7 @@ extension AgendaExport {
                         "\(words.item) \(point.number).\(index + 1) \(value(item.ticket, "title", definition)) (\(item.ticket.id))")
                     body += "</h3>\n"
                     var facts = agenda.rules.itemFields.compactMap { field -> (String, String)? in
-                        let text = value(item.ticket, field, definition)
+                        let text = value(item.ticket, field, definition, unmasked: unmasked)
                         return text.isEmpty ? nil : (definition.field(field)?.title ?? field, text)
                     }
                     facts.append((words.entered, date(LocalDate(item.entered, in: definition.calendar.timeZone), definition)))

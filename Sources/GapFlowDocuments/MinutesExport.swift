@@ -14,8 +14,11 @@ public enum MinutesExport {
         public let due: String
     }
 
-    /// The meeting's resolutions in the order they were taken.
-    public static func resolutions(_ decisions: [(ticket: Ticket, definition: Definition, entry: HistoryEntry)]) -> [Resolution] {
+    /// The meeting's resolutions in the order they were taken; small case counts among what they show are masked
+    /// unless `unmasked`.
+    public static func resolutions(
+        _ decisions: [(ticket: Ticket, definition: Definition, entry: HistoryEntry)], unmasked: Bool = false
+    ) -> [Resolution] {
         decisions.map { ticket, definition, entry in
             let transition = definition.transitions.first { $0.event == entry.event && $0.from.contains(entry.from ?? "") }
             let note = entry.changes.first { $0.field == "decision_note" }?.new?.plainText ?? ticket.fields["decision_note"]?.plainText
@@ -26,7 +29,7 @@ public enum MinutesExport {
             var due = "–"
             if let status = definition.meetings?.statusItem, status.state == entry.to {
                 if let first = status.fields.first, ticket.fields[first] != nil, definition.field(first)?.type != .date {
-                    responsible = AgendaExport.value(ticket, first, definition)
+                    responsible = AgendaExport.value(ticket, first, definition, unmasked: unmasked)
                 }
                 if let dateField = status.fields.first(where: { definition.field($0)?.type == .date }), ticket.fields[dateField] != nil {
                     due = AgendaExport.value(ticket, dateField, definition)
@@ -41,13 +44,14 @@ public enum MinutesExport {
 
     /// The minutes as Markdown; every text from the meeting, the tickets and the decisions is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
-    public static func markdown(meeting: Meeting, definition: Definition, resolutions: [Resolution]) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+    public static func markdown(meeting: Meeting, definition: Definition, resolutions: [Resolution], unmasked: Bool = false) -> String {
+        let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.minutes): \(md(meeting.title))\n\n"
         out += "**\(words.meetingOn)** \(md(AgendaExport.when(meeting, definition, words)))"
         if let place = meeting.place { out += " · **\(words.place):** \(md(place))" }
         out += "\n"
+        if unmasked { out += "\n\(Markdown.escape(words[.internalNote], atLineStart: true))\n" }
         for (index, resolution) in resolutions.enumerated() {
             out += "\n## \(index + 1). \(md(resolution.title)) (\(md(resolution.ticket.id)))\n\n"
             out += "**\(words.decision) \(md(resolution.number)):** \(md(resolution.text))\n"
@@ -65,12 +69,14 @@ public enum MinutesExport {
         return out
     }
 
-    public static func html(meeting: Meeting, definition: Definition, resolutions: [Resolution]) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+    public static func html(meeting: Meeting, definition: Definition, resolutions: [Resolution], unmasked: Bool = false) -> String {
+        let words = definition.words
         var body = "<header>\n<h1>\(HTML.escape("\(words.minutes): \(meeting.title)"))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(AgendaExport.when(meeting, definition, words))")
         if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }
-        body += "</p>\n</header>\n<main>\n"
+        body += "</p>\n"
+        if unmasked { body += "<p>\(HTML.escape(words[.internalNote]))</p>\n" }
+        body += "</header>\n<main>\n"
         for (index, resolution) in resolutions.enumerated() {
             body += "<section class=\"item\">\n<h2>\(HTML.escape("\(index + 1). \(resolution.title) (\(resolution.ticket.id))"))</h2>\n"
             body +=
@@ -87,7 +93,7 @@ public enum MinutesExport {
 
     /// The resolution list for Excel: semicolons, CRLF, UTF-8 with byte-order mark.
     public static func csv(definition: Definition, resolutions: [Resolution]) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         var rows = [[words.number, words.ticket, words.title, words.decision, words.responsible, words.dueDate]]
         rows += resolutions.map { [$0.number, $0.ticket.id, $0.title, $0.text, $0.responsible, $0.due] }
         return CSV.document(rows)

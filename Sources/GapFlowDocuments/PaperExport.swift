@@ -1,18 +1,14 @@
 import Foundation
 import GapFlow
 
-/// A decision paper (*Beschlussvorlage*) for one ticket: subject, facts, proposed resolution; aggregate numbers only.
+/// A decision paper (*Beschlussvorlage*) for one ticket: subject, facts, proposed resolution; aggregate numbers only:
+/// a paper leaves the coordination, so small case counts are masked as the workflow says unless it is `unmasked`.
 public enum PaperExport {
-    /// Counts below this are shown as "<5" in papers that leave the coordination.
-    static let smallCount = 5
-
-    /// The facts as (label, text), with small counts hidden.
-    static func facts(_ ticket: Ticket, _ definition: Definition, _ paper: MeetingRules.Paper) -> [(String, String)] {
+    /// The facts as (label, text), with small counts masked unless `unmasked`.
+    static func facts(_ ticket: Ticket, _ definition: Definition, _ paper: MeetingRules.Paper, unmasked: Bool) -> [(String, String)] {
         paper.facts.compactMap { name in
-            guard let value = ticket.fields[name] else { return nil }
-            let label = definition.field(name)?.title ?? name
-            if case .integer(let count) = value, count < smallCount { return (label, "<\(smallCount)") }
-            return (label, AgendaExport.value(ticket, name, definition))
+            guard ticket.fields[name] != nil else { return nil }
+            return (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition, unmasked: unmasked))
         }
     }
 
@@ -23,23 +19,30 @@ public enum PaperExport {
 
     /// The paper as Markdown; every text from the ticket and the workflow file is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
-    public static func markdown(_ ticket: Ticket, _ definition: Definition) throws -> String {
+    public static func markdown(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false) throws -> String {
         let paper = try rules(definition)
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         let subject = Markdown.escape(AgendaExport.value(ticket, "title", definition), atLineStart: true)
-        var out = "# \(words.paper) \(Markdown.escape(ticket.id))\n\n## \(words.subject)\n\n\(subject)\n\n## \(words.facts)\n\n"
-        for (label, text) in facts(ticket, definition, paper) { out += "- **\(Markdown.escape(label)):** \(Markdown.escape(text))\n" }
+        var out = "# \(words.paper) \(Markdown.escape(ticket.id))\n\n"
+        if unmasked { out += "\(Markdown.escape(words[.internalNote], atLineStart: true))\n\n" }
+        out += "## \(words.subject)\n\n\(subject)\n\n## \(words.facts)\n\n"
+        for (label, text) in facts(ticket, definition, paper, unmasked: unmasked) {
+            out += "- **\(Markdown.escape(label)):** \(Markdown.escape(text))\n"
+        }
         out += "\n## \(words.proposal)\n\n\(Markdown.escape(proposal(ticket, definition, paper), atLineStart: true))\n"
         return out
     }
 
-    public static func html(_ ticket: Ticket, _ definition: Definition) throws -> String {
+    public static func html(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false) throws -> String {
         let paper = try rules(definition)
-        let words = Vocabulary.forLanguage(definition.language)
+        let words = definition.words
         var body = "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
+        if unmasked { body += "<p>\(HTML.escape(words[.internalNote]))</p>\n" }
         body +=
             "<section>\n<h2>\(HTML.escape(words.subject))</h2>\n<p>\(HTML.escape(AgendaExport.value(ticket, "title", definition)))</p>\n</section>\n"
-        body += "<section>\n<h2>\(HTML.escape(words.facts))</h2>\n" + HTML.facts(facts(ticket, definition, paper)) + "</section>\n"
+        body +=
+            "<section>\n<h2>\(HTML.escape(words.facts))</h2>\n" + HTML.facts(facts(ticket, definition, paper, unmasked: unmasked))
+            + "</section>\n"
         body +=
             "<section>\n<h2>\(HTML.escape(words.proposal))</h2>\n<p>\(HTML.escape(proposal(ticket, definition, paper)))</p>\n</section>\n</main>"
         return HTML.page(title: "\(words.paper) \(ticket.id)", language: definition.language, body: body)
@@ -66,9 +69,11 @@ public enum FeedbackExport {
         public let merged: [String]
     }
 
-    /// One entry per ticket; `merged` gives, per ticket id, the tickets that were merged into it.
-    public static func entries(_ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition, merged: [String: [Ticket]] = [:]) -> [Entry]
-    {
+    /// One entry per ticket; `merged` gives, per ticket id, the tickets that were merged into it. Small case counts
+    /// among the outcome's values are masked unless `unmasked`.
+    public static func entries(
+        _ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition, merged: [String: [Ticket]] = [:], unmasked: Bool = false
+    ) -> [Entry] {
         let outcome = definition.meetings?.feedback?.outcome ?? []
         return tickets.map { ticket, history in
             let arrival = history.last { $0.to == ticket.state && $0.from != ticket.state }
@@ -81,17 +86,20 @@ public enum FeedbackExport {
                 decision: transition?.title ?? arrival?.event ?? "–",
                 decidedOn: arrival.map { LocalDate($0.at, in: definition.calendar.timeZone) },
                 outcome: outcome.compactMap { name in
-                    ticket.fields[name].map { _ in (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition)) }
+                    ticket.fields[name].map { _ in
+                        (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition, unmasked: unmasked))
+                    }
                 }, reporters: reporters, merged: others.map(\.id))
         }
     }
 
     /// The feedback as Markdown; every text from the tickets and the workflow file is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
-    public static func markdown(_ entries: [Entry], _ definition: Definition) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+    public static func markdown(_ entries: [Entry], _ definition: Definition, unmasked: Bool = false) -> String {
+        let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.feedback)\n"
+        if unmasked { out += "\n\(Markdown.escape(words[.internalNote], atLineStart: true))\n" }
         if entries.isEmpty { out += "\n\(words.noItems)\n" }
         for entry in entries {
             out += "\n## \(md(AgendaExport.value(entry.ticket, "title", definition))) (\(md(entry.ticket.id)))\n\n"
@@ -108,9 +116,10 @@ public enum FeedbackExport {
         return out
     }
 
-    public static func html(_ entries: [Entry], _ definition: Definition) -> String {
-        let words = Vocabulary.forLanguage(definition.language)
+    public static func html(_ entries: [Entry], _ definition: Definition, unmasked: Bool = false) -> String {
+        let words = definition.words
         var body = "<main>\n<h1>\(HTML.escape(words.feedback))</h1>\n"
+        if unmasked { body += "<p>\(HTML.escape(words[.internalNote]))</p>\n" }
         if entries.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
         for entry in entries {
             body +=

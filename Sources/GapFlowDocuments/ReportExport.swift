@@ -3,36 +3,14 @@ import GapFlow
 
 /// Renders a monitoring report as Markdown, CSV, JSON or an accessible HTML page with inline SVG charts.
 ///
-/// Counts below 5 are shown as "<5" (they might point to persons) unless the report is for internal use.
+/// Unless the report is internal, small numbers are masked as the workflow's `"smallNumbers"` say (they might point
+/// to persons): counts below the threshold are shown as e.g. "<5", medians and percentiles of groups that small are
+/// withheld, free-text values given for so few tickets are gathered into one row, and small case counts in a
+/// breakdown are gathered under the masked label. Every word comes from the workflow (``Definition/words``).
 public enum ReportExport {
-    struct Words {
-        let title, period, all, openPerStage, stage, count, months, month, opened, finished, stageTimes, stays, median, p90, overdue,
-            deferrals, breakdowns, value, small, chartNote, flow: String
-
-        static func forLanguage(_ language: String) -> Words {
-            language == "de"
-                ? Words(
-                    title: "Bericht", period: "Zeitraum", all: "gesamt", openPerStage: "Offene Vorgänge je Stufe", stage: "Stufe",
-                    count: "Anzahl",
-                    months: "Eröffnet und abgeschlossen je Monat", month: "Monat", opened: "eröffnet", finished: "abgeschlossen",
-                    stageTimes: "Bearbeitungszeit je Stufe (Arbeitstage)", stays: "Durchläufe", median: "Median", p90: "90. Perzentil",
-                    overdue: "Überfällige Vorgänge", deferrals: "Vertagungen",
-                    breakdowns: "Aufschlüsselung der im Zeitraum eröffneten Vorgänge",
-                    value: "Wert", small: "Werte unter 5 werden als „<5“ angegeben.",
-                    chartNote: "Die Zahlen stehen in der Tabelle neben dem Diagramm.",
-                    flow: "Bestand je Stufe am Monatsende")
-                : Words(
-                    title: "Report", period: "Period", all: "all", openPerStage: "Open tickets per stage", stage: "Stage", count: "Count",
-                    months: "Opened and finished per month", month: "Month", opened: "opened", finished: "finished",
-                    stageTimes: "Time per stage (business days)", stays: "Stays", median: "Median", p90: "90th percentile",
-                    overdue: "Overdue tickets", deferrals: "Deferrals", breakdowns: "Breakdown of tickets opened in the period",
-                    value: "Value",
-                    small: "Counts below 5 are shown as \"<5\".", chartNote: "The numbers are in the table beside the chart.",
-                    flow: "Tickets per stage at the end of each month")
-        }
+    static func count(_ value: Int, _ report: Report, unmasked: Bool) -> String {
+        report.definition.smallNumbers.text(value, internal: unmasked)
     }
-
-    static func count(_ value: Int, unmasked: Bool) -> String { unmasked || value == 0 || value >= 5 ? String(value) : "<5" }
 
     /// Business days with at most one decimal, German style ("5,5").
     static func days(_ value: Double) -> String {
@@ -40,54 +18,91 @@ public enum ReportExport {
         return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10),\(abs(tenths % 10))"
     }
 
+    /// A median or percentile over `stays`: withheld when the group is small.
+    static func days(_ value: Double, stays: Int, _ report: Report, unmasked: Bool) -> String {
+        !unmasked && report.definition.smallNumbers.isSmall(stays) ? report.definition.words[.withheld] : days(value)
+    }
+
     static func period(_ report: Report) -> String {
         let date = { (day: LocalDate?) in day.map { report.definition.language == "de" ? $0.german : $0.iso8601 } }
         switch (date(report.from), date(report.to)) {
-        case (nil, nil): return Words.forLanguage(report.definition.language).all
+        case (nil, nil): return report.definition.words[.all]
         case (let from?, nil): return "ab \(from)"
         case (nil, let to?): return "bis \(to)"
         case (let from?, let to?): return "\(from) – \(to)"
         }
     }
 
+    /// A breakdown's rows as a document may show them: free-text values given for few tickets gathered into one row
+    /// (they may identify), small case counts gathered under the masked label; as they are when `unmasked`.
+    static func rows(_ breakdown: Report.Breakdown, _ report: Report, unmasked: Bool) -> [(label: String, count: Int)] {
+        let small = report.definition.smallNumbers
+        guard !unmasked else { return breakdown.counts }
+        switch breakdown.kind {
+        case .freeText:
+            let shown = breakdown.counts.filter { !small.isSmall($0.count) }
+            let gathered = breakdown.counts.filter { small.isSmall($0.count) }.reduce(0) { $0 + $1.count }
+            return shown + (gathered > 0 ? [(report.definition.words[.otherValues], gathered)] : [])
+        case .caseCount:
+            let isSmall = { (label: String) in Int(label).map(small.isSmall) ?? false }
+            let gathered = breakdown.counts.filter { isSmall($0.label) }.reduce(0) { $0 + $1.count }
+            return (gathered > 0 ? [(small.shownAs, gathered)] : []) + breakdown.counts.filter { !isSmall($0.label) }
+        case .choices, .other:
+            return breakdown.counts
+        }
+    }
+
     /// The report's tables as (heading, header row, rows): every format renders the same numbers.
     static func tables(_ report: Report, unmasked: Bool) -> [(String, [String], [[String]])] {
-        let words = Words.forLanguage(report.definition.language)
+        let words = report.definition.words
         let definition = report.definition
+        let count = { (value: Int) in Self.count(value, report, unmasked: unmasked) }
         var tables: [(String, [String], [[String]])] = [
             (
-                words.openPerStage, [words.stage, words.count],
-                report.openPerStage.map { [definition.stateTitle($0.state), count($0.count, unmasked: unmasked)] }
+                words[.openPerStage], [words[.stage], words[.count]],
+                report.openPerStage.map { [definition.stateTitle($0.state), count($0.count)] }
             ),
             (
-                words.months, [words.month, words.opened, words.finished],
-                report.months.map { [$0.month, count($0.opened, unmasked: unmasked), count($0.finished, unmasked: unmasked)] }
+                words[.months], [words[.month], words[.opened], words[.finished]],
+                report.months.map { [$0.month, count($0.opened), count($0.finished)] }
             ),
             (
-                words.stageTimes, [words.stage, words.stays, words.median, words.p90],
+                words[.stageTimes], [words[.stage], words[.stays], words[.median], words[.percentile90]],
                 report.stageTimes.map {
-                    [definition.stateTitle($0.state), count($0.stays, unmasked: unmasked), days($0.median), days($0.percentile90)]
+                    [
+                        definition.stateTitle($0.state), count($0.stays), days($0.median, stays: $0.stays, report, unmasked: unmasked),
+                        days($0.percentile90, stays: $0.stays, report, unmasked: unmasked),
+                    ]
                 }
             ),
             (
-                words.overdue, [words.count] + (unmasked ? ["Vorgänge"] : []),
-                [[count(report.overdue.count, unmasked: unmasked)] + (unmasked ? [report.overdue.joined(separator: ", ")] : [])]
+                words[.overdue], [words[.count]] + (unmasked ? [words[.ticket]] : []),
+                [[count(report.overdue.count)] + (unmasked ? [report.overdue.joined(separator: ", ")] : [])]
             ),
-            (words.deferrals, [words.count], [[count(report.deferrals, unmasked: unmasked)]]),
+            (words.deferrals, [words[.count]], [[count(report.deferrals)]]),
         ]
-        for (title, counts) in report.breakdowns {
-            tables.append((title, [words.value, words.count], counts.map { [$0.label, count($0.count, unmasked: unmasked)] }))
+        for breakdown in report.breakdowns {
+            tables.append(
+                (
+                    breakdown.title, [words[.value], words[.count]],
+                    rows(breakdown, report, unmasked: unmasked).map { [$0.label, count($0.count)] }
+                ))
         }
         return tables
+    }
+
+    /// The note a document carries: that small numbers are masked, or that it is for internal use only.
+    static func note(_ report: Report, unmasked: Bool) -> String {
+        report.definition.words[unmasked ? .internalNote : .smallNumbersNote]
     }
 
     /// The report as Markdown; titles from the workflow file and values from tickets are escaped
     /// (``Markdown/escape(_:atLineStart:)``).
     public static func markdown(_ report: Report, unmasked: Bool) -> String {
-        let words = Words.forLanguage(report.definition.language)
-        var out = "# \(words.title): \(Markdown.escape(report.definition.title))\n\n**\(words.period):** \(period(report))"
-        out += " · \(Timestamp.german(report.generatedAt))\n"
-        if !unmasked { out += "\n\(words.small)\n" }
+        let words = report.definition.words
+        var out = "# \(Markdown.escape(words[.report])): \(Markdown.escape(report.definition.title))\n\n"
+        out += "**\(Markdown.escape(words[.period])):** \(period(report)) · \(Timestamp.german(report.generatedAt))\n"
+        out += "\n\(Markdown.escape(note(report, unmasked: unmasked), atLineStart: true))\n"
         for (heading, header, rows) in tables(report, unmasked: unmasked) {
             out += "\n## \(Markdown.escape(heading))\n\n| \(header.map(Markdown.cell).joined(separator: " | ")) |\n|"
             out += String(repeating: "---|", count: header.count) + "\n"
@@ -109,7 +124,8 @@ public enum ReportExport {
     }
 
     public static func json(_ report: Report, unmasked: Bool) -> JSONValue {
-        let number = { (value: Int) -> JSONValue in unmasked || value == 0 || value >= 5 ? .integer(value) : .string("<5") }
+        let small = report.definition.smallNumbers
+        let number = { (value: Int) -> JSONValue in unmasked || !small.isSmall(value) ? .integer(value) : .string(small.shownAs) }
         return .object([
             ("workflow", .string(report.definition.id)), ("from", report.from.map { .string($0.iso8601) } ?? .null),
             ("to", report.to.map { .string($0.iso8601) } ?? .null), ("generatedAt", .string(Timestamp.iso8601(report.generatedAt))),
@@ -127,8 +143,9 @@ public enum ReportExport {
                 .array(
                     report.stageTimes.map {
                         .object([
-                            ("state", .string($0.state)), ("stays", number($0.stays)), ("medianBusinessDays", .string(days($0.median))),
-                            ("p90BusinessDays", .string(days($0.percentile90))),
+                            ("state", .string($0.state)), ("stays", number($0.stays)),
+                            ("medianBusinessDays", .string(days($0.median, stays: $0.stays, report, unmasked: unmasked))),
+                            ("p90BusinessDays", .string(days($0.percentile90, stays: $0.stays, report, unmasked: unmasked))),
                         ])
                     })
             ),
@@ -136,8 +153,11 @@ public enum ReportExport {
             (
                 "breakdowns",
                 .array(
-                    report.breakdowns.map {
-                        .object([("title", .string($0.title)), ("counts", .object($0.counts.map { ($0.label, number($0.count)) }))])
+                    report.breakdowns.map { breakdown in
+                        .object([
+                            ("title", .string(breakdown.title)),
+                            ("counts", .object(rows(breakdown, report, unmasked: unmasked).map { ($0.label, number($0.count)) })),
+                        ])
                     })
             ),
         ])
@@ -148,12 +168,12 @@ extension ReportExport {
     /// One self-contained, printable page: every chart is inline SVG with a text alternative, and the numbers stand
     /// in a table beside it. Charts draw only counts that may be shown; masked ones ("<5") have no bar.
     public static func html(_ report: Report, unmasked: Bool) -> String {
-        let words = Words.forLanguage(report.definition.language)
+        let words = report.definition.words
         let definition = report.definition
-        let visible = { (value: Int) in unmasked || value >= 5 ? value : 0 }
-        var body = "<header>\n<h1>\(HTML.escape("\(words.title): \(definition.title)"))</h1>\n<p class=\"meta\">"
-        body += HTML.escape("\(words.period): \(period(report)) · \(Timestamp.german(report.generatedAt))") + "</p>\n"
-        if !unmasked { body += "<p>\(HTML.escape(words.small))</p>\n" }
+        let visible = { (value: Int) in unmasked || !definition.smallNumbers.isSmall(value) ? value : 0 }
+        var body = "<header>\n<h1>\(HTML.escape("\(words[.report]): \(definition.title)"))</h1>\n<p class=\"meta\">"
+        body += HTML.escape("\(words[.period]): \(period(report)) · \(Timestamp.german(report.generatedAt))") + "</p>\n"
+        body += "<p>\(HTML.escape(note(report, unmasked: unmasked)))</p>\n"
         body += "</header>\n<main>\n"
         let tables = tables(report, unmasked: unmasked)
         for (index, (heading, header, rows)) in tables.enumerated() {
@@ -161,13 +181,14 @@ extension ReportExport {
             if index == 0 {
                 body += barChart(
                     id: "stages", title: heading, bars: report.openPerStage.map { (definition.stateTitle($0.state), visible($0.count)) },
-                    note: words.chartNote)
+                    note: words[.chartNote])
             } else if index == 1 {
-                body += flowChart(report, title: words.flow, visible: visible, note: words.chartNote)
-            } else if index == 5 {
+                body += flowChart(report, title: words[.flow], visible: visible, unmasked: unmasked, note: words[.chartNote])
+            } else if index == 5, let first = report.breakdowns.first {
                 body += barChart(
-                    id: "breakdown", title: heading, bars: report.breakdowns.first?.counts.map { ($0.label, visible($0.count)) } ?? [],
-                    note: words.chartNote)
+                    id: "breakdown", title: heading,
+                    bars: Self.rows(first, report, unmasked: unmasked).map { ($0.label, visible($0.count)) },
+                    note: words[.chartNote])
             }
             body += HTML.table(caption: nil, header: header, rows: rows) + "</section>\n"
         }
@@ -195,7 +216,7 @@ extension ReportExport {
     }
 
     /// A cumulative-flow chart: per month, the tickets standing in each state, stacked.
-    static func flowChart(_ report: Report, title: String, visible: (Int) -> Int, note: String) -> String {
+    static func flowChart(_ report: Report, title: String, visible: (Int) -> Int, unmasked: Bool, note: String) -> String {
         let states = report.definition.states.map(\.id)
         let months = report.months
         guard months.count > 1 else { return "" }
@@ -241,7 +262,7 @@ extension ReportExport {
         // The chart's numbers, as a table.
         svg += HTML.table(
             caption: title, header: [""] + shown.map(report.definition.stateTitle),
-            rows: months.map { month in [month.month] + shown.map { state in count(month.standing[state] ?? 0, unmasked: visible(1) == 1) }
+            rows: months.map { month in [month.month] + shown.map { state in count(month.standing[state] ?? 0, report, unmasked: unmasked) }
             })
         return svg + "</figure>\n"
     }

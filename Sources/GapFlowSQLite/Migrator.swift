@@ -105,6 +105,14 @@ enum Migrator {
             sql: """
                 ALTER TABLE history ADD COLUMN account TEXT;
                 """),
+        // Version 8 is the checkpoints' and the admin log's (merged separately); the steps apply in order of their numbers.
+        Step(
+            version: 9, name: "redaction: per-value content digests, the digests of redacted values, and a redaction's record",
+            sql: """
+                ALTER TABLE history ADD COLUMN chain_format INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE history ADD COLUMN redacted_digests TEXT;
+                ALTER TABLE history ADD COLUMN redaction TEXT;
+                """),
         Step(
             version: 10, name: "logins: password hashes and API token digests per actor, and the web front's sessions",
             sql: """

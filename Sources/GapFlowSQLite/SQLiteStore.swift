@@ -30,7 +30,10 @@ public final class SQLiteStore: TicketStore {
         if mode != .readOnly {
             if connection.isReadOnly { throw StoreError.readOnly(path: path) }
             try connection.execute("PRAGMA journal_mode=WAL")
-            try connection.execute("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864")
+            // secure_delete: what a transaction deletes or overwrites (a redacted or purged text, an old field value)
+            // is overwritten with zeros in the file, not left in free space.
+            try connection.execute(
+                "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864; PRAGMA secure_delete=ON")
             try Migrator.migrate(connection)
         } else {
             try Migrator.check(connection)
@@ -65,6 +68,25 @@ public final class SQLiteStore: TicketStore {
                 connection.purgeOpen = false
                 try? connection.execute("ROLLBACK")
                 throw error
+            }
+        }
+    }
+
+    /// Rewrites the database without free space (`VACUUM`: also what was freed before `secure_delete` was on, or by
+    /// a database written by an older GapFlow), then copies the write-ahead log into it and empties the log
+    /// (`wal_checkpoint(TRUNCATE)`), so that no old page holds removed text.
+    ///
+    /// Fails, changing nothing that was committed, when another process keeps reading the database longer than the
+    /// busy timeout: its snapshot may still need the old pages.
+    public func eraseRemovedContent() throws {
+        try lock.withLock { _ in
+            try connection.execute("VACUUM")
+            // busy, frames in the log, frames copied into the database
+            let result = try connection.query("PRAGMA wal_checkpoint(TRUNCATE)").first ?? []
+            if result.first?.integer != 0 {
+                throw StoreError.failed(
+                    path: path,
+                    message: "another process is reading \(path), so old pages in its write-ahead log could not be erased yet")
             }
         }
     }

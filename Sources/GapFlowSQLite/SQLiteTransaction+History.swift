@@ -8,15 +8,17 @@ extension SQLiteTransaction {
         try connection.query(
             """
             INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution,
-                                content_digest, chain_hash, account)
-            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                content_digest, chain_hash, account, chain_format, redacted_digests, redaction)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """,
             [
                 .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
                 .text(entry.event), entry.from.map(SQLValue.text) ?? .null, .text(entry.to), .text(chained.changesJSON),
                 entry.comment.map(SQLValue.text) ?? .null, entry.decision?.meeting.map(SQLValue.integer) ?? .null,
                 entry.decision.map { .text($0.resolution) } ?? .null, chained.contentDigest.map(SQLValue.text) ?? .null,
-                chained.chainHash.map(SQLValue.text) ?? .null, entry.account.map(SQLValue.text) ?? .null,
+                chained.chainHash.map(SQLValue.text) ?? .null, entry.account.map(SQLValue.text) ?? .null, .integer(chained.format),
+                ValuePlace.encode(chained.redactedDigests).map(SQLValue.text) ?? .null,
+                entry.redaction.map { .text($0.json) } ?? .null,
             ])
         try connection.query(
             "UPDATE tickets SET history_head = ? WHERE id = ?", [chained.chainHash.map(SQLValue.text) ?? .null, .text(ticket)])
@@ -26,7 +28,7 @@ extension SQLiteTransaction {
     func history(of ticket: String) throws(StoreError) -> [HistoryEntry] {
         let rows = try connection.query(
             """
-            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution, account
+            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution, account, redaction
             FROM history WHERE ticket_id = ? ORDER BY revision
             """, [.text(ticket)])
         var entries: [HistoryEntry] = []
@@ -40,6 +42,10 @@ extension SQLiteTransaction {
                 comment: row[8].text)
             entry.decision = row[10].text.map { DecisionRecord(meeting: row[9].integer, resolution: $0) }
             entry.account = row[11].text
+            if let text = row[12].text {
+                guard let record = RedactionRecord(json: text) else { throw StoreError.damaged(path: path, what: "redaction of \(ticket)") }
+                entry.redaction = record
+            }
             entries.append(entry)
         }
         return entries
@@ -62,6 +68,19 @@ extension SQLiteTransaction {
         try connection.query(
             "UPDATE history SET changes = ?, comment = ?, purged = 1 WHERE ticket_id = ? AND revision = ?",
             [.text(StoredJSON.encode(changes)), comment.map(SQLValue.text) ?? .null, .text(ticket), .integer(revision)])
+    }
+
+    /// Replaces an entry's changes and comment with their redacted form and stores the digests of what the replaced
+    /// values were; the chain columns stay (during a purge only; the trigger refuses it otherwise).
+    func redactHistory(
+        ticket: String, revision: Int, changes: [FieldChange], comment: String?, redactedDigests: [ValuePlace: String]
+    ) throws(StoreError) {
+        try connection.query(
+            "UPDATE history SET changes = ?, comment = ?, redacted_digests = ? WHERE ticket_id = ? AND revision = ?",
+            [
+                .text(StoredJSON.encode(changes)), comment.map(SQLValue.text) ?? .null,
+                ValuePlace.encode(redactedDigests).map(SQLValue.text) ?? .null, .text(ticket), .integer(revision),
+            ])
     }
 
     /// The append-only triggers must exist as the migrations made them, and no purge may be open outside a purge.

@@ -41,7 +41,7 @@ extension SQLiteTransaction {
     }
 
     /// When a ticket last entered `state` (a stay in it, such as a deferral, counts as entering again) and how
-    /// often it stayed in a meeting state, e.g. was deferred.
+    /// often it stayed in a meeting state, e.g. was deferred. A redaction's entry is not a move and counts for neither.
     /// `decidedAt` is the meeting whose decision put it there (a deferral at a meeting), if any.
     func agendaAnchor(
         ticket: String, state: String, meetingStates: [String]
@@ -52,8 +52,9 @@ extension SQLiteTransaction {
             """
             SELECT max(CASE WHEN to_state = ?2 THEN at END),
                    sum(CASE WHEN from_state = to_state AND to_state IN (\(placeholders.isEmpty ? "NULL" : placeholders)) THEN 1 ELSE 0 END),
-                   (SELECT meeting_id FROM history WHERE ticket_id = ?1 AND to_state = ?2 ORDER BY revision DESC LIMIT 1)
-            FROM history WHERE ticket_id = ?1
+                   (SELECT meeting_id FROM history WHERE ticket_id = ?1 AND to_state = ?2 AND redaction IS NULL
+                    ORDER BY revision DESC LIMIT 1)
+            FROM history WHERE ticket_id = ?1 AND redaction IS NULL
             """, [.text(ticket), .text(state)] + meetingStates.map(SQLValue.text)
         ).first
         return AgendaAnchor(entered: row?[0].text.flatMap(Timestamp.parse), stays: row?[1].integer ?? 0, decidedAt: row?[2].integer)

@@ -31,6 +31,17 @@ extension SQLiteTransaction {
         try connection.query("SELECT \(Self.noticeColumns) FROM outbox ORDER BY rowid LIMIT ?", [.integer(limit)]).map(decodeNotice)
     }
 
+    func notices(ofTicket ticket: String) throws(StoreError) -> [OutboxNotice] {
+        try connection.query("SELECT \(Self.noticeColumns) FROM outbox WHERE ticket_id = ? ORDER BY rowid", [.text(ticket)])
+            .map(decodeNotice)
+    }
+
+    func rewriteNotice(_ id: String, payload: String, lastError: String?) throws(StoreError) {
+        try connection.query(
+            "UPDATE outbox SET payload = ?, last_error = ? WHERE id = ?",
+            [.text(payload), lastError.map(SQLValue.text) ?? .null, .text(id)])
+    }
+
     func markDelivered(_ id: String, at now: Date) throws(StoreError) {
         try connection.query(
             "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",

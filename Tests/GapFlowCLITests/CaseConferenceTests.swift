@@ -24,9 +24,16 @@ import Testing
             "participants_count=1")
         #expect(past.status == 1)
         #expect(past.errors.contains("der Termin muss in der Zukunft liegen"))
+        // No conference without the person's consent (DSGVO), given before it is scheduled.
+        #expect(past.errors.contains("Einwilligung der betroffenen Person erteilt am"), "\(past.errors)")
+        let promised = shell.run(
+            "fire", id, "schedule", "--set", "consent=30.11.2026", "--set", "conference_date=03.12.2026", "--set",
+            "participants=Jobcenter,Jugendamt,Kita", "--set", "participants_count=4")
+        #expect(promised.status == 1)
+        #expect(promised.errors.contains("die Einwilligung muss vorliegen, bevor die Fallkonferenz terminiert wird"))
         let scheduled = shell.run(
-            "fire", id, "schedule", "--set", "conference_date=03.12.2026", "--set", "participants=Jobcenter,Jugendamt,Kita", "--set",
-            "participants_count=4")
+            "fire", id, "schedule", "--set", "consent=24.11.2026", "--set", "conference_date=03.12.2026", "--set",
+            "participants=Jobcenter,Jugendamt,Kita", "--set", "participants_count=4")
         #expect(scheduled.status == 0, "\(scheduled.errors)")
         #expect(shell.run("timers", "--ticket", id).output.contains("upcoming      01.12.2026 08:00  notify moderation"))
 
@@ -58,5 +65,15 @@ import Testing
         #expect(events == ["open", "schedule", "document", "report_gap", "close"])
         #expect(shell.run("diagram", "case-conference", "--format", "mermaid").output.contains("follow_up --> closed: Abschließen"))
         #expect(shell.run("explain", "case-conference").output.contains("## Nachverfolgung"))
+
+        // A year after it closed, the conference loses its free text (the retention rule of the file).
+        #expect(shell.run("actor", "add", "admin", "--role", "admin").status == 0)
+        shell.clock.advance(by: 360 * 86_400)
+        #expect(shell.run("purge", "--check", "--as", "admin").output.contains("0 tickets would be anonymised"))
+        shell.clock.advance(by: 10 * 86_400)
+        let purged = shell.run("purge", "--as", "admin")
+        #expect(purged.output.contains("anonymised \(id)"), "\(purged.output) \(purged.errors)")
+        #expect(purged.output.contains("removed agreements, topic"))
+        #expect(shell.run("audit", "verify").status == 0)
     }
 }

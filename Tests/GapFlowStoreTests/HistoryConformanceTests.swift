@@ -79,6 +79,50 @@ import Testing
         #expect(try harness.engine.verifyHistory().findings.map(\.ticket) == [ids[2]])
     }
 
+    /// Entries written before per-value digests (format 1) verify as they always did beside new ones (format 2),
+    /// and an edit of either is found.
+    @Test(arguments: StoreKind.allCases)
+    func entriesOfBothChainFormatsVerifyAndAnEditOfEitherIsFound(kind: StoreKind) throws {
+        let harness = try Harness(kind)
+        let id = try harness.open()
+        // Entry 2 as GapFlow wrote entries before format 2: one digest over the changes and comment as text.
+        try harness.store.write { tx throws in
+            let entry = HistoryEntry(
+                revision: 2, at: harness.clock.now(), actor: "koordination", role: "cm_coordination", event: "request_info",
+                from: "reported", to: "clarification", changes: [FieldChange(field: "query", new: .text("Wie viele?"))], comment: "alt")
+            let changes = StoredJSON.encode(entry.changes)
+            let digest = HistoryChain.contentDigest(changes: changes, comment: entry.comment)
+            let link = HistoryChain.link(
+                previous: try #require(try tx.historyHead(of: id)), ticket: id, entry: entry, contentDigest: digest)
+            try tx.appendHistory(ChainedEntry(entry: entry, changesJSON: changes, contentDigest: digest, chainHash: link), ticket: id)
+            let ticket = try #require(try tx.ticket(id))
+            var fields = ticket.fields
+            fields["query"] = .text("Wie viele?")
+            try tx.updateTicket(
+                Ticket(
+                    id: id, workflowID: ticket.workflowID, version: ticket.version, state: "clarification", revision: 2, fields: fields,
+                    openedAt: ticket.openedAt, openedBy: ticket.openedBy, updatedAt: entry.at), expectedRevision: 1)
+        }
+        try harness.engine.fire(id, Command(.fire(event: "resubmit"), actor: Fixtures.caseManager, comment: "neu"))
+        let chain = try harness.store.read { tx in try tx.chainedHistory(of: id) }
+        #expect(chain.map(\.format) == [HistoryChain.perValue, HistoryChain.wholeContent, HistoryChain.perValue])
+        #expect(try harness.engine.verifyHistory().verifies)
+
+        for revision in [2, 3] {
+            let copy = try Harness(kind, empty: true)
+            try copy.engine.importLines(try harness.export())
+            try copy.store.write { tx throws in
+                try tx.beginPurge()
+                try tx.redactHistory(ticket: id, revision: revision, changes: [], comment: "geändert", redactedDigests: [:])
+                try tx.endPurge()
+            }
+            #expect(
+                try copy.engine.verifyHistory().findings.map { "\($0.revision): \($0.problem)" } == [
+                    "\(revision): the entry's content was changed"
+                ])
+        }
+    }
+
     @Test func theSameCommandsAtTheSameTimesGiveTheSameChainAndRowsInEveryStore() throws {
         var chains: [StoreKind: [[String?]]] = [:]
         var exports: [StoreKind: [String]] = [:]

@@ -69,8 +69,9 @@ import Testing
             """
             UPDATE history SET revision = revision + 100 WHERE ticket_id = '\(ids[0])' AND revision >= 3;
             UPDATE history SET revision = revision - 99 WHERE ticket_id = '\(ids[0])' AND revision > 100;
-            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash)
-            SELECT ticket_id, 3, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash
+            INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash,
+                                chain_format)
+            SELECT ticket_id, 3, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash, chain_format
             FROM history WHERE ticket_id = '\(ids[0])' AND revision = 2;
             """)
         #expect(try findings(engine).first?.hasPrefix("\(ids[0])@3: the chain is broken") == true)
@@ -97,6 +98,8 @@ import Testing
             ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;
             ALTER TABLE tickets DROP COLUMN history_head; ALTER TABLE history DROP COLUMN account;
             DROP TABLE web_sessions; DROP TABLE credentials;
+            ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
+            ALTER TABLE history DROP COLUMN redaction;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             """)
         let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))

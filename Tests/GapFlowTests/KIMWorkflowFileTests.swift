@@ -1,6 +1,7 @@
 import Foundation
-import GapFlow
 import Testing
+
+@testable import GapFlow
 
 @Suite struct KIMWorkflowFileTests {
     @Test func theKIMFileIsValidWithoutWarnings() throws {
@@ -60,5 +61,39 @@ import Testing
             }
         }
         #expect(actual.sorted() == ways.map { "\($0.0) \($0.1) \($0.2)" }.sorted())
+    }
+
+    /// Every word users read in an export comes from the workflow file: each file in `Workflows/` gives every word
+    /// itself, so none falls back to the built-in table.
+    @Test func everyWorkflowFileGivesEveryWordOfTheExports() throws {
+        let folder = Repository.root.appendingPathComponent("Workflows")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(files == ["case-conference.json", "systemic-gap-escalation.json"])
+        for file in files {
+            let root = try JSONParser.parse(Array(try Data(contentsOf: folder.appendingPathComponent(file))))
+            let given = Set(root["words"]?.members?.map(\.key) ?? [])
+            let missing = Vocabulary.Word.allCases.map(\.rawValue).filter { !given.contains($0) }
+            #expect(missing.isEmpty, "\(file) does not give the words \(missing)")
+        }
+    }
+
+    @Test func itSaysWhoMayRedactAndSeeInternalFiguresAndWhichCountsAreSmall() throws {
+        let definition = try Fixtures.kimDefinition()
+        #expect(definition.redaction == RedactionRules(roles: ["cm_coordination", "ki_lead"], marker: "[geschwärzt]"))
+        #expect(
+            definition.smallNumbers
+                == SmallNumbers(below: 5, shownAs: "<5", fields: ["cases_observed"], internalRoles: ["cm_coordination", "ki_lead"]))
+        #expect(definition.meetings?.publicPoints == ["openingItems", "closingItems"])
+    }
+
+    @Test func aCaseConferenceNeedsThePersonsConsentAndItsTextIsDeletedAfterAYear() throws {
+        let result = DefinitionLoader.load(contentsOf: Repository.root.appendingPathComponent("Workflows/case-conference.json"))
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description))")
+        let definition = try #require(result.definition)
+        #expect(definition.retention?.text == "P1Y")
+        #expect(definition.field("consent")?.type == .date)
+        let schedule = try #require(definition.transitions.first { $0.event == "schedule" })
+        #expect(schedule.requires.contains("consent"))
+        #expect(definition.smallNumbers.fields.isEmpty)
     }
 }

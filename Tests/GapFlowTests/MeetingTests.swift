@@ -163,7 +163,7 @@ import Testing
     @Test func theJSONAgendaHasAStableSchemaWithISODates() throws {
         let (_, agenda, _) = try agendaWithItems()
         let json = try JSONParser.parse(AgendaExport.json(agenda).compact)
-        #expect(json.members?.map(\.key) == ["schema", "workflow", "meeting", "points"])
+        #expect(json.members?.map(\.key) == ["schema", "workflow", "meeting", "points", "internal"])
         let meeting = try #require(json.members?.first { $0.key == "meeting" }?.value.members)
         #expect(meeting.first { $0.key == "date" }?.value.string == "2026-12-10")
         #expect(meeting.first { $0.key == "submissionDeadline" }?.value.string == "2026-11-30")

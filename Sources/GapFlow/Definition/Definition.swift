@@ -33,6 +33,12 @@ public struct Definition: Sendable {
     public let refusesPersonalData: Bool
     /// Who may read which tickets (`"readers"`); nil: every actor holding one of the workflow's roles reads all.
     public internal(set) var readers: [ReadRule]?
+    /// Who may redact personal data from open tickets, if anyone (`"redaction"`).
+    public let redaction: RedactionRules?
+    /// How documents that leave the coordination mask small numbers (`"smallNumbers"`).
+    public let smallNumbers: SmallNumbers
+    /// The words of exports (`"words"`), in the workflow's language.
+    public let words: Vocabulary
 
     private let stateIndex: [String: Int]
     private let fieldIndex: [String: Int]
@@ -42,7 +48,8 @@ public struct Definition: Sendable {
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
         pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?, refusesPersonalData: Bool,
-        retention: ISODuration?, reportBreakdowns: [String]?
+        retention: ISODuration?, reportBreakdowns: [String]?, redaction: RedactionRules? = nil, smallNumbers: SmallNumbers? = nil,
+        words: [Vocabulary.Word: String] = [:]
     ) {
         self.id = id
         self.version = version
@@ -60,6 +67,14 @@ public struct Definition: Sendable {
         self.meetings = meetings
         self.refusesPersonalData = refusesPersonalData
         self.retention = retention
+        self.redaction = redaction
+        self.smallNumbers =
+            smallNumbers
+            ?? SmallNumbers(
+                fields: fields.filter { field in
+                    if case .integer = field.type { true } else { false }
+                }.map(\.id))
+        self.words = Vocabulary(language: language, overrides: words)
         self.reportBreakdowns =
             reportBreakdowns
             ?? fields.filter { field in

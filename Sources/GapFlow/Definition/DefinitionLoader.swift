@@ -348,7 +348,8 @@ struct DefinitionDecoder {
     mutating func decode(_ root: JSONNode) -> Definition? {
         let topKeys = [
             "id", "version", "title", "description", "language", "ticketPrefix", "scopeField", "roles", "fields",
-            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention", "reportBreakdowns", "readers",
+            "initial", "states", "transitions", "rules", "calendar", "meetings", "personalData", "retention", "reportBreakdowns",
+            "redaction", "smallNumbers", "words", "readers",
         ]
         guard
             let top = object(
@@ -460,13 +461,17 @@ struct DefinitionDecoder {
                 .invalidValue, "personalData is \"warn\" or \"refuse\", not \"\(personalData)\"", at: "personalData",
                 top["personalData"]?.position)
         }
+        let redaction = top["redaction"].flatMap { self.redactionRules($0, roles: roleIDs) }
+        let smallNumbers = top["smallNumbers"].flatMap { self.smallNumbers($0, roles: roleIDs, fields: fieldsByID) }
+        let words = top["words"].map { self.words($0) } ?? [:]
         guard let opening else { return nil }
         var definition = Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
             scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse",
             retention: retention,
-            reportBreakdowns: top["reportBreakdowns"].map { fieldList($0, at: "reportBreakdowns", fields: fieldsByID) })
+            reportBreakdowns: top["reportBreakdowns"].map { fieldList($0, at: "reportBreakdowns", fields: fieldsByID) },
+            redaction: redaction, smallNumbers: smallNumbers, words: words)
         definition.readers = readers
         return definition
     }
@@ -498,6 +503,58 @@ struct DefinitionDecoder {
             rules.append(ReadRule(roles: ruleRoles, tickets: tickets, states: states))
         }
         return rules
+    }
+
+    /// `"redaction": { "roles": [...], "marker": "[geschwärzt]" }`: who may redact, and what replaces the removed text.
+    mutating func redactionRules(_ node: JSONNode, roles: Set<String>) -> RedactionRules? {
+        guard let keys = object(node, at: "redaction", allowed: ["roles", "marker"], required: ["roles", "marker"]) else { return nil }
+        let names = strings(keys["roles"], at: "redaction.roles")
+        checkReferences(
+            names, at: "redaction.roles", known: roles.subtracting([Definition.systemRole]), candidates: roleCandidates, kind: "role",
+            code: .unknownRole)
+        if keys["roles"] != nil, names.isEmpty {
+            report(.invalidValue, "name at least one role that may redact", at: "redaction.roles", keys["roles"]?.position)
+        }
+        guard let marker = string(keys["marker"], at: "redaction.marker") else { return nil }
+        return RedactionRules(roles: names, marker: marker)
+    }
+
+    /// `"smallNumbers": { "below": 5, "shownAs": "<5", "fields": [...], "internalRoles": [...] }`.
+    mutating func smallNumbers(_ node: JSONNode, roles: Set<String>, fields: [String: Field]) -> SmallNumbers? {
+        guard let keys = object(node, at: "smallNumbers", allowed: ["below", "shownAs", "fields", "internalRoles"]) else { return nil }
+        let below = integer(keys["below"], at: "smallNumbers.below") ?? 5
+        if let node = keys["below"], node.integer != nil, !(2...1000).contains(below) {
+            report(.invalidValue, "below must be from 2 to 1000", at: "smallNumbers.below", node.position)
+        }
+        let counted = keys["fields"].map { fieldList($0, at: "smallNumbers.fields", fields: fields) }
+        for (index, name) in (counted ?? []).enumerated() {
+            if let field = fields[name], field.type.name != "integer" {
+                report(
+                    .typeMismatch, "small numbers are counts: \"\(name)\" is \(field.type.name), not integer",
+                    at: Self.index("smallNumbers.fields", index), positions[Self.index("smallNumbers.fields", index)])
+            }
+        }
+        let internalRoles = strings(keys["internalRoles"], at: "smallNumbers.internalRoles")
+        checkReferences(
+            internalRoles, at: "smallNumbers.internalRoles", known: roles.subtracting([Definition.systemRole]), candidates: roleCandidates,
+            kind: "role", code: .unknownRole)
+        let integers = fields.values.filter { $0.type.name == "integer" }.map(\.id).sorted()
+        return SmallNumbers(
+            below: max(2, below), shownAs: string(keys["shownAs"], at: "smallNumbers.shownAs"), fields: counted ?? integers,
+            internalRoles: internalRoles)
+    }
+
+    /// `"words": { "agenda": "Tagesordnung", ... }`: the words of exports, each key one of ``Vocabulary/Word``.
+    mutating func words(_ node: JSONNode) -> [Vocabulary.Word: String] {
+        let known = Vocabulary.Word.allCases.map(\.rawValue)
+        guard let keys = object(node, at: "words", allowed: known) else { return [:] }
+        var words: [Vocabulary.Word: String] = [:]
+        for (key, value) in keys {
+            if let word = Vocabulary.Word(rawValue: key), let text = string(value, at: Self.child("words", key), nonEmpty: false) {
+                words[word] = text
+            }
+        }
+        return words
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {
@@ -537,7 +594,9 @@ struct DefinitionDecoder {
     }
 
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
-        let allowed = ["submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback"]
+        let allowed = [
+            "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback", "public",
+        ]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
         if !(0...365).contains(days) {
@@ -573,10 +632,17 @@ struct DefinitionDecoder {
             referStates([state], at: "meetings.feedback.state", isList: false)
             feedback = MeetingRules.Feedback(state: state, outcome: strings(feedbackKeys["outcome"], at: "meetings.feedback.outcome"))
         }
+        // Which points of the agenda are public (OParl's `public`): the fixed items, the status item, and sections by id.
+        let publicPoints = strings(keys["public"], at: "meetings.public")
+        let pointNames = MeetingRules.fixedPointNames + sections.map(\.id)
+        checkReferences(
+            publicPoints, at: "meetings.public", known: Set(pointNames), candidates: pointNames, kind: "agenda point",
+            code: .invalidValue, isList: keys["public"]?.elements != nil)
         return MeetingRules(
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
             statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
-            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback)
+            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback,
+            publicPoints: Set(publicPoints))
     }
 
     /// Reads an array, decoding each element with `body`.

@@ -32,6 +32,12 @@ public struct MeetingRules: Sendable, Equatable {
     public let paper: Paper?
     /// The feedback to case managers: which state it is given in, and which fields tell the outcome.
     public let feedback: Feedback?
+    /// The points of the agenda that are public (OParl's `public`): `openingItems`, `statusItem`, `closingItems`, and
+    /// section ids. None is public unless the workflow says so.
+    public let publicPoints: Set<String>
+
+    /// The names `"public"` gives the fixed points by.
+    public static let fixedPointNames = ["openingItems", "statusItem", "closingItems"]
 
     /// What a decision paper shows: its facts (*Sachverhalt*) and its proposed resolution (*Beschlussvorschlag*).
     public struct Paper: Sendable, Equatable {

@@ -1,54 +1,109 @@
-/// The few words of exports that are not titles from the workflow file, in the workflow's language.
-public struct Vocabulary: Sendable {
-    public let agenda: String
-    public let item: String
-    public let meetingOn: String
-    public let oClock: String
-    public let place: String
-    public let deadline: String
-    public let ticket: String
-    public let title: String
-    public let section: String
-    public let entered: String
-    public let waitingDays: String
-    public let deferrals: String
-    public let noItems: String
-    public let none: String
-    public let minutes: String
-    public let resolutions: String
-    public let number: String
-    public let decision: String
-    public let responsible: String
-    public let dueDate: String
-    public let inWriting: String
-    public let paper: String
-    public let subject: String
-    public let facts: String
-    public let proposal: String
-    public let feedback: String
-    public let reportedOn: String
-    public let outcome: String
-    public let reportedBy: String
-    public let mergedIn: String
-    public let area: String
-
-    public static func forLanguage(_ language: String) -> Vocabulary {
-        language == "de"
-            ? Vocabulary(
-                agenda: "Tagesordnung", item: "TOP", meetingOn: "Sitzung am", oClock: "Uhr", place: "Ort", deadline: "Antragsfrist",
-                ticket: "Vorgang", title: "Titel", section: "Abschnitt", entered: "Eingang", waitingDays: "Wartezeit (Tage)",
-                deferrals: "Vertagungen", noItems: "Keine Vorlagen.", none: "–", minutes: "Ergebnisprotokoll",
-                resolutions: "Beschlussliste", number: "Nr.", decision: "Beschluss", responsible: "Zuständig", dueDate: "Frist",
-                inWriting: "Umlaufverfahren", paper: "Beschlussvorlage", subject: "Betreff", facts: "Sachverhalt",
-                proposal: "Beschlussvorschlag", feedback: "Rückmeldung an die Case Manager:innen", reportedOn: "gemeldet am",
-                outcome: "Ergebnis", reportedBy: "Gemeldet von", mergedIn: "Zusammengeführte Meldungen", area: "Gebiet")
-            : Vocabulary(
-                agenda: "Agenda", item: "Item", meetingOn: "Meeting on", oClock: "", place: "Place", deadline: "Submission deadline",
-                ticket: "Ticket", title: "Title", section: "Section", entered: "Entered", waitingDays: "Waiting (days)",
-                deferrals: "Deferrals", noItems: "No items.", none: "–", minutes: "Minutes", resolutions: "Resolutions",
-                number: "No.", decision: "Decision", responsible: "Responsible", dueDate: "Due", inWriting: "In writing",
-                paper: "Decision paper",
-                subject: "Subject", facts: "Facts", proposal: "Proposed resolution", feedback: "Feedback to case managers",
-                reportedOn: "reported on", outcome: "Outcome", reportedBy: "Reported by", mergedIn: "Merged reports", area: "area")
+/// The words of exports that are not titles from the workflow file: headings, labels and notes of agendas, papers,
+/// minutes, the feedback and monitoring reports.
+///
+/// A workflow file gives them under `"words"` (``Definition/words``), in its own language; a word the file leaves
+/// out falls back to a built-in table for German or English, so older files keep working.
+public struct Vocabulary: Sendable, Equatable {
+    /// Every word a workflow file may give, by its key in `"words"`.
+    public enum Word: String, CaseIterable, Sendable {
+        case agenda, item, meetingOn, oClock, place, deadline, ticket, title, section, entered, waitingDays, deferrals, noItems, none
+        case minutes, resolutions, number, decision, responsible, dueDate, inWriting, paper, subject, facts, proposal, feedback
+        case reportedOn, outcome, reportedBy, mergedIn, area
+        case report, period, all, openPerStage, stage, count, months, month, opened, finished, stageTimes, stays, median
+        case percentile90, overdue, breakdowns, value, chartNote, flow
+        /// The note under masked figures, e.g. "Werte unter 5 werden als „<5“ angegeben."
+        case smallNumbersNote
+        /// What stands for a median or percentile of a group too small to show.
+        case withheld
+        /// The row that gathers free-text values given for too few tickets to show each.
+        case otherValues
+        /// The note on an internal document that shows small numbers as they are.
+        case internalNote
+        /// Diagram annotations: open and overdue tickets per state.
+        case openTickets, overdueTickets
     }
+
+    private let words: [Word: String]
+
+    /// The built-in words of `language`, with `overrides` (from the workflow file) in their place.
+    public init(language: String, overrides: [Word: String] = [:]) {
+        words = (language == "de" ? Self.german : Self.english).merging(overrides) { _, given in given }
+    }
+
+    /// The built-in words of a language: German for `de`, English otherwise.
+    public static func forLanguage(_ language: String) -> Vocabulary { Vocabulary(language: language) }
+
+    public subscript(_ word: Word) -> String { words[word] ?? word.rawValue }
+
+    public var agenda: String { self[.agenda] }
+    public var item: String { self[.item] }
+    public var meetingOn: String { self[.meetingOn] }
+    public var oClock: String { self[.oClock] }
+    public var place: String { self[.place] }
+    public var deadline: String { self[.deadline] }
+    public var ticket: String { self[.ticket] }
+    public var title: String { self[.title] }
+    public var section: String { self[.section] }
+    public var entered: String { self[.entered] }
+    public var waitingDays: String { self[.waitingDays] }
+    public var deferrals: String { self[.deferrals] }
+    public var noItems: String { self[.noItems] }
+    public var none: String { self[.none] }
+    public var minutes: String { self[.minutes] }
+    public var resolutions: String { self[.resolutions] }
+    public var number: String { self[.number] }
+    public var decision: String { self[.decision] }
+    public var responsible: String { self[.responsible] }
+    public var dueDate: String { self[.dueDate] }
+    public var inWriting: String { self[.inWriting] }
+    public var paper: String { self[.paper] }
+    public var subject: String { self[.subject] }
+    public var facts: String { self[.facts] }
+    public var proposal: String { self[.proposal] }
+    public var feedback: String { self[.feedback] }
+    public var reportedOn: String { self[.reportedOn] }
+    public var outcome: String { self[.outcome] }
+    public var reportedBy: String { self[.reportedBy] }
+    public var mergedIn: String { self[.mergedIn] }
+    public var area: String { self[.area] }
+
+    static let german: [Word: String] = [
+        .agenda: "Tagesordnung", .item: "TOP", .meetingOn: "Sitzung am", .oClock: "Uhr", .place: "Ort", .deadline: "Antragsfrist",
+        .ticket: "Vorgang", .title: "Titel", .section: "Abschnitt", .entered: "Eingang", .waitingDays: "Wartezeit (Tage)",
+        .deferrals: "Vertagungen", .noItems: "Keine Vorlagen.", .none: "–", .minutes: "Ergebnisprotokoll",
+        .resolutions: "Beschlussliste", .number: "Nr.", .decision: "Beschluss", .responsible: "Zuständig", .dueDate: "Frist",
+        .inWriting: "Umlaufverfahren", .paper: "Beschlussvorlage", .subject: "Betreff", .facts: "Sachverhalt",
+        .proposal: "Beschlussvorschlag", .feedback: "Rückmeldung an die Case Manager:innen", .reportedOn: "gemeldet am",
+        .outcome: "Ergebnis", .reportedBy: "Gemeldet von", .mergedIn: "Zusammengeführte Meldungen", .area: "Gebiet",
+        .report: "Bericht", .period: "Zeitraum", .all: "gesamt", .openPerStage: "Offene Vorgänge je Stufe", .stage: "Stufe",
+        .count: "Anzahl", .months: "Eröffnet und abgeschlossen je Monat", .month: "Monat", .opened: "eröffnet",
+        .finished: "abgeschlossen", .stageTimes: "Bearbeitungszeit je Stufe (Arbeitstage)", .stays: "Durchläufe", .median: "Median",
+        .percentile90: "90. Perzentil", .overdue: "Überfällige Vorgänge",
+        .breakdowns: "Aufschlüsselung der im Zeitraum eröffneten Vorgänge", .value: "Wert",
+        .chartNote: "Die Zahlen stehen in der Tabelle neben dem Diagramm.", .flow: "Bestand je Stufe am Monatsende",
+        .smallNumbersNote:
+            "Werte unter 5 werden als „<5“ angegeben, Median und Perzentil von weniger als 5 Durchläufen als „k. A.“, Freitexte zu weniger als 5 Vorgängen unter „weitere Angaben“.",
+        .withheld: "k. A.", .otherValues: "weitere Angaben",
+        .internalNote: "Nur für den internen Gebrauch: kleine Zahlen sind nicht verdeckt.", .openTickets: "offen",
+        .overdueTickets: "überfällig",
+    ]
+
+    static let english: [Word: String] = [
+        .agenda: "Agenda", .item: "Item", .meetingOn: "Meeting on", .oClock: "", .place: "Place", .deadline: "Submission deadline",
+        .ticket: "Ticket", .title: "Title", .section: "Section", .entered: "Entered", .waitingDays: "Waiting (days)",
+        .deferrals: "Deferrals", .noItems: "No items.", .none: "–", .minutes: "Minutes", .resolutions: "Resolutions",
+        .number: "No.", .decision: "Decision", .responsible: "Responsible", .dueDate: "Due", .inWriting: "In writing",
+        .paper: "Decision paper", .subject: "Subject", .facts: "Facts", .proposal: "Proposed resolution",
+        .feedback: "Feedback to case managers", .reportedOn: "reported on", .outcome: "Outcome", .reportedBy: "Reported by",
+        .mergedIn: "Merged reports", .area: "area",
+        .report: "Report", .period: "Period", .all: "all", .openPerStage: "Open tickets per stage", .stage: "Stage", .count: "Count",
+        .months: "Opened and finished per month", .month: "Month", .opened: "opened", .finished: "finished",
+        .stageTimes: "Time per stage (business days)", .stays: "Stays", .median: "Median", .percentile90: "90th percentile",
+        .overdue: "Overdue tickets", .breakdowns: "Breakdown of tickets opened in the period", .value: "Value",
+        .chartNote: "The numbers are in the table beside the chart.", .flow: "Tickets per stage at the end of each month",
+        .smallNumbersNote:
+            "Counts below 5 are shown as \"<5\", medians and percentiles of fewer than 5 stays as \"n/a\", free text given for fewer than 5 tickets under \"other values\".",
+        .withheld: "n/a", .otherValues: "other values",
+        .internalNote: "For internal use only: small numbers are not masked.", .openTickets: "open", .overdueTickets: "overdue",
+    ]
 }

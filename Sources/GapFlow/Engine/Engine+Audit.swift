@@ -39,6 +39,11 @@ extension Engine {
             entries += chain.count
             backfilled += chain.filter(\.backfilled).count
             let purgedAt = chain.firstIndex { $0.entry.event == Self.purgeEvent }
+            // What each redacted entry must hold now: the digest the last redaction that changed it recorded.
+            var redactedTo: [Int: (digest: String, at: Int)] = [:]
+            for (index, chained) in chain.enumerated() {
+                for change in chained.entry.redaction?.entries ?? [] { redactedTo[change.revision] = (change.digest, index) }
+            }
             var previous = HistoryChain.genesis
             var finding: AuditReport.Finding?
             for (index, chained) in chain.enumerated() {
@@ -55,8 +60,8 @@ extension Engine {
                 if chained.purged {
                     // Free text removed by a purge: the content cannot be recomputed, but a purge must have happened later.
                     if purgedAt.map({ $0 <= index }) ?? true { fail("entry is marked as purged, but no purge follows it") }
-                } else if HistoryChain.contentDigest(changes: chained.changesJSON, comment: chained.entry.comment) != digest {
-                    fail("the entry's content was changed")
+                } else if let problem = Self.contentProblem(chained, digest: digest, redactedTo: redactedTo[revision], index: index) {
+                    fail(problem)
                 }
                 if HistoryChain.link(previous: previous, ticket: id, entry: chained.entry, contentDigest: digest) != hash {
                     fail("the chain is broken: the entry, or one before it, was changed, inserted or removed")
@@ -95,5 +100,37 @@ extension Engine {
         return AuditReport(
             tickets: ids.count, entries: entries, backfilled: backfilled, findings: findings,
             storeProblems: try tx.historyGuardProblems())
+    }
+
+    /// What is wrong with an entry's content, if anything, checked as its format says.
+    ///
+    /// A redacted entry must hold what the last redaction that changed it recorded (`redactedTo`, a later entry);
+    /// one of format 2 must also match its own digest with the original digests standing in for the values replaced,
+    /// so every value the redaction left alone is still checked against the entry as it was written. Format 1 hashed
+    /// the content as one text, so for a redacted entry of that format the redaction's record is the only check.
+    static func contentProblem(
+        _ chained: ChainedEntry, digest: String, redactedTo: (digest: String, at: Int)?, index: Int
+    ) -> String? {
+        if let redactedTo {
+            if redactedTo.at <= index { return "entry names itself as redacted" }
+            if HistoryChain.contentDigest(of: chained.entry) != redactedTo.digest {
+                return "the entry's content was changed after its redaction"
+            }
+        } else if !chained.redactedDigests.isEmpty {
+            return "entry has redacted values, but no redaction entry follows it"
+        }
+        switch chained.format {
+        case HistoryChain.wholeContent:
+            if redactedTo == nil, HistoryChain.contentDigest(changes: chained.changesJSON, comment: chained.entry.comment) != digest {
+                return "the entry's content was changed"
+            }
+        case HistoryChain.perValue:
+            if HistoryChain.contentDigest(of: chained.entry, replacing: chained.redactedDigests) != digest {
+                return "the entry's content was changed"
+            }
+        default:
+            return "entry has an unknown chain format \(chained.format)"
+        }
+        return nil
     }
 }

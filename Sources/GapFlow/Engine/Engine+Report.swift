@@ -28,10 +28,38 @@ public struct Report: Sendable {
     public let overdue: [String]
     public let deferrals: Int
     /// Counts of the tickets opened in the period, per value of each breakdown field (and per area).
-    public let breakdowns: [(title: String, counts: [(label: String, count: Int)])]
+    public let breakdowns: [Breakdown]
+
+    /// The tickets opened in the period, counted per value of one field (or per area of its values).
+    public struct Breakdown: Sendable {
+        /// What the values are: how a document that leaves the coordination may show them.
+        public enum Kind: Sendable, Equatable {
+            /// Values from the workflow's list (enum, set, area).
+            case choices
+            /// Free text: a value given for few tickets may identify them.
+            case freeText
+            /// A count of cases (``SmallNumbers/fields``): a small value is itself a small number.
+            case caseCount
+            /// Anything else (dates, other numbers, ticket references).
+            case other
+        }
+
+        public let title: String
+        public let kind: Kind
+        public let counts: [(label: String, count: Int)]
+    }
 }
 
 extension Engine {
+    /// Refuses unless `actor` holds a role the workflow lets see internal figures (`"smallNumbers": { "internalRoles" }`):
+    /// documents with small numbers unmasked, for use inside the coordination only.
+    public func authorizeInternalFigures(of definition: Definition, actor: Actor) throws {
+        guard actor.roles.contains(where: definition.smallNumbers.internalRoles.contains) else {
+            throw EngineError.internalFiguresRefused(
+                actor: actor.name, workflow: definition.id, roles: definition.smallNumbers.internalRoles)
+        }
+    }
+
     /// The report for `workflow` over tickets opened between `from` and `to` (inclusive; open-ended when nil).
     ///
     /// One pass over the tickets through a cursor, oldest first; what it keeps grows with the number of states,
@@ -74,7 +102,7 @@ extension Engine {
                 opened[String(day.iso8601.prefix(7)), default: 0] += 1
                 var enteredAt: Date?
                 var current: String?
-                for entry in history {
+                for entry in history where entry.redaction == nil {
                     if entry.from == entry.to {
                         if meetingStates.contains(entry.to) { deferrals += 1 }
                         continue
@@ -124,17 +152,31 @@ extension Engine {
                     state: state.id, stays: histogram.values.reduce(0, +), median: Self.percentile(histogram, 0.5),
                     percentile90: Self.percentile(histogram, 0.9))
             }
-            var breakdowns: [(String, [(String, Int)])] = []
+            var breakdowns: [Report.Breakdown] = []
             for field in breakdownFields {
                 let fieldCounts = counts[field.id] ?? [:]
-                let order = field.type.choices?.values.map(\.title) ?? fieldCounts.keys.sorted()
-                breakdowns.append((field.title, order.compactMap { title in fieldCounts[title].map { (title, $0) } }))
+                let kind: Report.Breakdown.Kind
+                switch field.type {
+                case .choice, .choiceSet: kind = .choices
+                case .text, .longText: kind = .freeText
+                case .integer: kind = definition.smallNumbers.fields.contains(field.id) ? .caseCount : .other
+                default: kind = .other
+                }
+                let order =
+                    field.type.choices?.values.map(\.title)
+                    ?? fieldCounts.keys.sorted { a, b in
+                        // Numbers by value, text as it sorts.
+                        if let x = Int(a), let y = Int(b) { return x < y }
+                        return a < b
+                    }
+                breakdowns.append(
+                    Report.Breakdown(
+                        title: field.title, kind: kind, counts: order.compactMap { title in fieldCounts[title].map { (title, $0) } }))
                 if let fieldGroups = groups[field.id], !fieldGroups.isEmpty, let choices = field.type.choices {
                     breakdowns.append(
-                        (
-                            "\(field.title): \(Vocabulary.forLanguage(definition.language).area)",
-                            choices.groups.compactMap { group in fieldGroups[group.title].map { (group.title, $0) } }
-                        ))
+                        Report.Breakdown(
+                            title: "\(field.title): \(definition.words.area)", kind: .choices,
+                            counts: choices.groups.compactMap { group in fieldGroups[group.title].map { (group.title, $0) } }))
                 }
             }
             return Report(

@@ -16,6 +16,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case definitionChanged(workflow: String, version: Int, file: String)
     /// The actor lacks the role an administrative act needs.
     case roleRequired(actor: String, role: String, action: String)
+    /// Internal figures (small numbers unmasked) were asked for by an actor without a role the workflow allows.
+    case internalFiguresRefused(actor: String, workflow: String, roles: [String])
 
     public var description: String {
         switch self {
@@ -33,6 +35,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(file) differs from the registered version \(version) of \"\(workflow)\""
         case .roleRequired(let actor, let role, let action):
             "\(actor) may not \(action): that needs the role \"\(role)\""
+        case .internalFiguresRefused(let actor, let workflow, let roles):
+            roles.isEmpty
+                ? "workflow \"\(workflow)\" lets no role see internal figures (small numbers unmasked)"
+                : "\(actor) may not see internal figures of \"\(workflow)\": that needs one of the roles \(roles.joined(separator: ", "))"
         }
     }
 
@@ -47,6 +53,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidDefinition(let file, _, _, _): "run `gapflow validate \(file)` and fix what it lists"
         case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
         case .roleRequired(_, let role, _): "act as an actor with the role \"\(role)\" (--as)"
+        case .internalFiguresRefused(_, _, let roles):
+            roles.isEmpty
+                ? "leave out --internal, or name the roles in \"smallNumbers\": { \"internalRoles\": [...] } of the workflow file"
+                : "leave out --internal, or act as an actor with one of these roles (--as)"
         }
     }
 }

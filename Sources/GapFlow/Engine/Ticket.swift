@@ -79,6 +79,8 @@ public struct HistoryEntry: Sendable, Equatable {
     /// The operating-system account that ran the command, beside the actor it acted for (set by the CLI; the web
     /// front's actors are their own logins). Covered by the hash chain.
     public var account: String?
+    /// Set on a redaction's entry (*Schwärzung*): which values it replaced, never the removed text.
+    public var redaction: RedactionRecord?
 
     public init(
         revision: Int, at: Date, actor: String, role: String, event: String, from: String?, to: String, changes: [FieldChange],

@@ -89,7 +89,9 @@ extension DecisionRecord: Encodable {
 }
 
 extension HistoryEntry: Encodable {
-    private enum Keys: String, CodingKey { case revision, at, actor, account, role, event, from, to, changes, comment, decision }
+    private enum Keys: String, CodingKey {
+        case revision, at, actor, account, role, event, from, to, changes, comment, decision, redaction
+    }
 
     /// Who did what and when; `decision` names the meeting and resolution when the entry was decided at one.
     public func encode(to encoder: any Encoder) throws {
@@ -105,6 +107,28 @@ extension HistoryEntry: Encodable {
         try container.encode(changes, forKey: .changes)
         try container.encodeIfPresent(comment, forKey: .comment)
         try container.encodeIfPresent(decision, forKey: .decision)
+        try container.encodeIfPresent(redaction, forKey: .redaction)
+    }
+}
+
+extension RedactionRecord: Encodable {
+    private enum Keys: String, CodingKey { case field, passage, entries, ticket, notices }
+    private enum ChangeKeys: String, CodingKey { case revision, digest }
+
+    /// Which field (or, without one, comment) a redaction touched, in which entries (with each entry's digest
+    /// afterwards), whether the ticket and how many notices changed; never the removed text.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(field, forKey: .field)
+        try container.encode(passage, forKey: .passage)
+        var list = container.nestedUnkeyedContainer(forKey: .entries)
+        for change in entries {
+            var item = list.nestedContainer(keyedBy: ChangeKeys.self)
+            try item.encode(change.revision, forKey: .revision)
+            try item.encode(change.digest, forKey: .digest)
+        }
+        try container.encode(ticket, forKey: .ticket)
+        try container.encode(notices, forKey: .notices)
     }
 }
 

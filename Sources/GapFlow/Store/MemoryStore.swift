@@ -53,6 +53,9 @@ public final class MemoryStore: TicketStore {
             throw StoreError.failed(path: path, message: "cannot write the backup \(path): \(error.localizedDescription)")
         }
     }
+
+    /// Nothing to do: what a transaction removed is gone with the tables it replaced.
+    public func eraseRemovedContent() throws {}
 }
 
 // MARK: - Transaction
@@ -320,7 +323,8 @@ final class MemoryTransaction: StoreTransaction {
                 ticketID: ticket, revision: entry.revision, at: Timestamp.iso8601(entry.at), actor: entry.actor, role: entry.role,
                 event: entry.event, fromState: entry.from, toState: entry.to, changes: chained.changesJSON, comment: entry.comment,
                 meetingID: entry.decision?.meeting, resolution: entry.decision?.resolution, contentDigest: chained.contentDigest,
-                chainHash: chained.chainHash, chainBackfilled: 0, purged: 0, account: entry.account))
+                chainHash: chained.chainHash, chainBackfilled: 0, purged: 0, account: entry.account, chainFormat: chained.format,
+                redactedDigests: ValuePlace.encode(chained.redactedDigests), redaction: entry.redaction?.json))
         if let position = tables.ticketPosition(ticket) { tables.tickets[position].historyHead = chained.chainHash }
     }
 
@@ -333,9 +337,13 @@ final class MemoryTransaction: StoreTransaction {
 
     func chainedHistory(of ticket: String) throws -> [ChainedEntry] {
         try tables.historyRows(of: ticket).map { row in
-            ChainedEntry(
+            guard let redacted = ValuePlace.decode(row.redactedDigests) else {
+                throw Self.damaged("redacted digests of \(ticket) revision \(row.revision)")
+            }
+            return ChainedEntry(
                 entry: try Self.decode(row, ticket: ticket), changesJSON: row.changes, contentDigest: row.contentDigest,
-                chainHash: row.chainHash, backfilled: row.chainBackfilled == 1, purged: row.purged == 1)
+                chainHash: row.chainHash, backfilled: row.chainBackfilled == 1, purged: row.purged == 1, format: row.chainFormat,
+                redactedDigests: redacted)
         }
     }
 
@@ -366,6 +374,18 @@ final class MemoryTransaction: StoreTransaction {
         tables.history[position].purged = 1
     }
 
+    func redactHistory(
+        ticket: String, revision: Int, changes: [FieldChange], comment: String?, redactedDigests: [ValuePlace: String]
+    ) throws {
+        try writing()
+        guard let position = tables.historyPositions[Array(ticket.utf8)]?.first(where: { tables.history[$0].revision == revision })
+        else { return }
+        guard purging else { throw MemoryTables.failure("history is append-only") }
+        tables.history[position].changes = StoredJSON.encode(changes)
+        tables.history[position].comment = comment
+        tables.history[position].redactedDigests = ValuePlace.encode(redactedDigests)
+    }
+
     private static func decode(_ row: HistoryRow, ticket: String) throws(StoreError) -> HistoryEntry {
         guard let at = Timestamp.parse(row.at), let changes = StoredJSON.decodeChanges(row.changes) else {
             throw damaged("history entry of \(ticket)")
@@ -375,6 +395,10 @@ final class MemoryTransaction: StoreTransaction {
             changes: changes, comment: row.comment)
         entry.decision = row.resolution.map { DecisionRecord(meeting: row.meetingID, resolution: $0) }
         entry.account = row.account
+        if let text = row.redaction {
+            guard let record = RedactionRecord(json: text) else { throw damaged("redaction of \(ticket)") }
+            entry.redaction = record
+        }
         return entry
     }
 
@@ -412,7 +436,7 @@ final class MemoryTransaction: StoreTransaction {
     }
 
     func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws -> AgendaAnchor {
-        let rows = tables.historyRows(of: ticket)
+        let rows = tables.historyRows(of: ticket).filter { $0.redaction == nil }
         let entering = rows.filter { $0.toState.same(state) }
         let entered = entering.map(\.at).max { $0.precedesBinary($1) }
         let stays = rows.filter { row in
@@ -450,6 +474,17 @@ final class MemoryTransaction: StoreTransaction {
 
     func notices(limit: Int) throws -> [OutboxNotice] {
         try MemoryTables.limited(tables.outbox, limit).map(Self.decode)
+    }
+
+    func notices(ofTicket ticket: String) throws -> [OutboxNotice] {
+        try tables.outbox.filter { $0.ticketID.same(ticket) }.map(Self.decode)
+    }
+
+    func rewriteNotice(_ id: String, payload: String, lastError: String?) throws {
+        try writing()
+        guard let position = tables.outbox.firstIndex(where: { $0.id.same(id) }) else { return }
+        tables.outbox[position].payload = payload
+        tables.outbox[position].lastError = lastError
     }
 
     func markDelivered(_ id: String, at now: Date) throws {
@@ -823,6 +858,8 @@ struct MemoryTables: Sendable {
             .integer("meeting_id", notNull: false), .text("resolution", notNull: false), .text("content_digest", notNull: false),
             .text("chain_hash", notNull: false), .integer("chain_backfilled", absent: .integer(0)),
             .integer("purged", absent: .integer(0)), .text("account", notNull: false),
+            .integer("chain_format", absent: .integer(HistoryChain.wholeContent)), .text("redacted_digests", notNull: false),
+            .text("redaction", notNull: false),
         ],
         "timers": [
             .integer("id", notNull: false, rowID: true), .text("ticket_id"), .text("state"), .text("timer"), .text("armed_at"),
@@ -1154,11 +1191,14 @@ struct HistoryRow: Sendable {
     var chainBackfilled: Int
     var purged: Int
     var account: String?
+    var chainFormat: Int
+    var redactedDigests: String?
+    var redaction: String?
 
     init(
         ticketID: String, revision: Int, at: String, actor: String, role: String, event: String, fromState: String?, toState: String,
         changes: String, comment: String?, meetingID: Int?, resolution: String?, contentDigest: String?, chainHash: String?,
-        chainBackfilled: Int, purged: Int, account: String?
+        chainBackfilled: Int, purged: Int, account: String?, chainFormat: Int, redactedDigests: String?, redaction: String?
     ) {
         self.ticketID = ticketID
         self.revision = revision
@@ -1177,6 +1217,9 @@ struct HistoryRow: Sendable {
         self.chainBackfilled = chainBackfilled
         self.purged = purged
         self.account = account
+        self.chainFormat = chainFormat
+        self.redactedDigests = redactedDigests
+        self.redaction = redaction
     }
 
     init(_ reader: inout ValueReader) throws(StoreError) {
@@ -1185,14 +1228,15 @@ struct HistoryRow: Sendable {
             role: try reader.text(), event: try reader.text(), fromState: try reader.optionalText(), toState: try reader.text(),
             changes: try reader.text(), comment: try reader.optionalText(), meetingID: try reader.optionalInteger(),
             resolution: try reader.optionalText(), contentDigest: try reader.optionalText(), chainHash: try reader.optionalText(),
-            chainBackfilled: try reader.integer(), purged: try reader.integer(), account: try reader.optionalText())
+            chainBackfilled: try reader.integer(), purged: try reader.integer(), account: try reader.optionalText(),
+            chainFormat: try reader.integer(), redactedDigests: try reader.optionalText(), redaction: try reader.optionalText())
     }
 
     var values: [ExportRow.Value] {
         [
             .text(ticketID), .integer(revision), .text(at), .text(actor), .text(role), .text(event), .init(fromState), .text(toState),
             .text(changes), .init(comment), .init(meetingID), .init(resolution), .init(contentDigest), .init(chainHash),
-            .integer(chainBackfilled), .integer(purged), .init(account),
+            .integer(chainBackfilled), .integer(purged), .init(account), .integer(chainFormat), .init(redactedDigests), .init(redaction),
         ]
     }
 }

@@ -19,6 +19,11 @@ public protocol TicketStore: AnyObject, Sendable {
 
     /// Writes a consistent copy of the whole store to a new file at `path`, while others may go on writing.
     func backup(to path: String) throws
+
+    /// Makes sure that content removed by committed transactions (a redaction, a purge) is gone from the store's
+    /// files too, not only from its tables: no old page in a write-ahead log, free page or unused space keeps it.
+    /// Called after the transaction committed; a store without files has nothing to do.
+    func eraseRemovedContent() throws
 }
 
 extension TicketStore {
@@ -100,6 +105,10 @@ public protocol StoreTransaction {
     func endPurge() throws
     /// Replaces an entry's changes and comment and marks it purged (during a purge only).
     func rewriteHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?) throws
+    /// Replaces an entry's changes and comment with their redacted form and stores, by place, the digests of what the
+    /// replaced values were (``ChainedEntry/redactedDigests``); the chain columns stay as they are (during a purge only).
+    func redactHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?, redactedDigests: [ValuePlace: String])
+        throws
     /// What is wrong with the store's own guards of the history (append-only enforcement switched off, a purge left
     /// open); empty when they are in force.
     func historyGuardProblems() throws -> [String]
@@ -112,7 +121,8 @@ public protocol StoreTransaction {
     ) throws -> Int
     /// The meetings of a workflow (of every workflow when nil), by date.
     func meetings(workflow: String?) throws -> [Meeting]
-    /// When a ticket last entered `state`, how often it stayed in one of `meetingStates`, and at which meeting it got there.
+    /// When a ticket last entered `state`, how often it stayed in one of `meetingStates`, and at which meeting it got
+    /// there; entries that record a redaction (``HistoryEntry/redaction``) are not moves and count for none of these.
     func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws -> AgendaAnchor
     /// History entries recorded for a meeting, in the order they were taken.
     func decisions(meeting: Int) throws -> [RecordedDecision]
@@ -124,6 +134,10 @@ public protocol StoreTransaction {
     func undeliveredNotices(readyBy: Date?, limit: Int) throws -> [OutboxNotice]
     /// Every notice, oldest first.
     func notices(limit: Int) throws -> [OutboxNotice]
+    /// A ticket's notices, delivered or not, oldest first.
+    func notices(ofTicket ticket: String) throws -> [OutboxNotice]
+    /// Replaces a notice's payload and last error (a redaction removes text from them); nothing else changes.
+    func rewriteNotice(_ id: String, payload: String, lastError: String?) throws
     func markDelivered(_ id: String, at now: Date) throws
     func markFailed(_ id: String, error: String, retryAt: Date) throws
     /// Removes a ticket's notices (they carry its free text); during a purge.

@@ -109,7 +109,8 @@ enum PurgeCommand: GapFlowCommand {
     static let discussion = """
         A workflow declares "retention": { "anonymiseAfter": "P2Y" }. Tickets that have been in a final state that long
         lose their free text (ticket, history, notices); states, dates, choices and counts stay for the statistics.
-        Each anonymisation is recorded in the ticket's history as `purge`.
+        Each anonymisation is recorded in the ticket's history as `purge`. Removed text (also of redactions) is then
+        erased from the database file and its write-ahead log.
         """
     struct Syntax: CommandSyntax {
         let check = FlagOption("check", "report what would be anonymised, change nothing")
@@ -120,6 +121,15 @@ enum PurgeCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let engine = try context.engine()
         let results = try engine.purge(actor: try context.actor(in: engine), check: arguments.flag(\.check))
+        if !arguments.flag(\.check) {
+            // What this purge (or an earlier redaction) removed is erased from the files too.
+            do {
+                try engine.store.eraseRemovedContent()
+            } catch {
+                context.environment.errors.line("warning: \((error as? ExplainedError)?.summary ?? "\(error)")")
+                context.environment.errors.line("hint: run `gapflow purge` again when no other process reads the database")
+            }
+        }
         for result in results {
             context.output.line(
                 "\(arguments.flag(\.check) ? "would anonymise" : "anonymised") \(result.ticket) (finished \(Timestamp.german(result.finishedAt))): "

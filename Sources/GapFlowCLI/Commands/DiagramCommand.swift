@@ -7,13 +7,16 @@ enum DiagramCommand: GapFlowCommand {
     static let name = "diagram"
     static let summary = "Draw a workflow (a file or a registered one) as Mermaid, Graphviz DOT, or SVG."
     static let discussion = """
-        --counts shows how many open tickets stand in each state and how many are overdue; --ticket highlights the path
-        a ticket took and where it stands (both read the database). SVG needs Graphviz's `dot` (apt-get install graphviz).
+        --counts shows how many open tickets stand in each state and how many are overdue (small numbers masked, unless
+        --internal is given by an actor, --as, whose role the workflow allows); --ticket highlights the path a ticket took
+        and where it stands (both read the database). SVG needs Graphviz's `dot` (apt-get install graphviz).
         """
     struct Syntax: CommandSyntax {
         let subject = Positional("FILE|WORKFLOW")
         let format = ValueOption("format", "mermaid|dot|svg", "the output format (default: mermaid)")
         let counts = FlagOption("counts", "annotate open and overdue tickets per state")
+        let internalFigures = FlagOption.internalFigures
+        let actor = ValueOption.actor
         let ticket = ValueOption("ticket", "TICKET", "highlight this ticket's path")
         let out = ValueOption.out
         let db = ValueOption.database
@@ -36,6 +39,7 @@ enum DiagramCommand: GapFlowCommand {
             }
             if arguments.flag(\.counts) {
                 annotations.counts = try engine.stateCounts(workflow: definition.id)
+                annotations.unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
             }
         }
         let text: String

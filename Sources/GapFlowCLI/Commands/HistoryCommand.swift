@@ -37,7 +37,7 @@ enum HistoryCommand: GapFlowCommand {
             context.output.line("#\(entry.revision)  " + Presentation.line(entry, definition))
             if let decision = entry.decision {
                 // Where it was decided, in the workflow's words: the resolution number and the meeting (or in writing).
-                let words = Vocabulary.forLanguage(definition.language)
+                let words = definition.words
                 context.output.line(
                     "      \(words.decision) \(decision.resolution) (\(decision.meeting.map { "#\($0)" } ?? words.inWriting))")
             }
@@ -45,6 +45,16 @@ enum HistoryCommand: GapFlowCommand {
                 let field = definition.field(change.field)
                 let new = change.new.map { Presentation.text($0, field: field, language: definition.language) } ?? "(removed)"
                 context.output.line("      \(Presentation.visible(field?.title ?? change.field)): \(Presentation.shortened(new, to: 100))")
+            }
+            if let redaction = entry.redaction {
+                // What was redacted, in the workflow's words for the field; never the removed text.
+                let what = redaction.field.map { definition.field($0)?.title ?? $0 } ?? "comment"
+                var places = redaction.entries.map { "#\($0.revision)" }
+                if redaction.ticket { places.append("ticket") }
+                if redaction.notices > 0 { places.append("\(redaction.notices) notice\(redaction.notices == 1 ? "" : "s")") }
+                context.output.line(
+                    "      redacted \(redaction.passage ? "a passage of" : "the whole") \(Presentation.visible(what)): "
+                        + places.joined(separator: ", "))
             }
             if let comment = entry.comment { context.output.line("      „\(Presentation.visible(comment))“") }
         }

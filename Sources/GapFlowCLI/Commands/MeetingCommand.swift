@@ -105,10 +105,13 @@ enum AgendaCommand: GapFlowCommand {
         state; a deferral moves it to the next meeting. CSV is semicolon-separated UTF-8 with BOM, for German Excel.
         --format oparl shapes it as OParl 1.1 Meeting, AgendaItem and Paper objects for a council information system.
         --format decisions writes the template for `gapflow decisions apply`: each item with the events allowed for it.
+        Small case counts are shown as "<5" unless --internal is given by an actor (--as) whose role the workflow allows.
         """
     struct Syntax: CommandSyntax {
         let meeting = ValueOption("meeting", "ID|next", "the meeting (default: next)")
         let format = ValueOption("format", "md|html|csv|json|oparl|decisions", "the output format (default: md)")
+        let internalFigures = FlagOption.internalFigures
+        let actor = ValueOption.actor
         let out = ValueOption.out
         let workflow = ValueOption.meetingWorkflow
         let db = ValueOption.database
@@ -119,12 +122,13 @@ enum AgendaCommand: GapFlowCommand {
         let engine = try context.engine(mode: .readOnly)
         let meeting = try context.meeting(arguments.value(\.meeting) ?? "next", engine)
         let agenda = try engine.agenda(for: meeting)
+        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: agenda.definition, engine)
         let text: String
         switch format {
-        case "md": text = AgendaExport.markdown(agenda)
-        case "html": text = AgendaExport.html(agenda)
-        case "csv": text = AgendaExport.csv(agenda)
-        case "json": text = AgendaExport.json(agenda).pretty + "\n"
+        case "md": text = AgendaExport.markdown(agenda, unmasked: unmasked)
+        case "html": text = AgendaExport.html(agenda, unmasked: unmasked)
+        case "csv": text = AgendaExport.csv(agenda, unmasked: unmasked)
+        case "json": text = AgendaExport.json(agenda, unmasked: unmasked).pretty + "\n"
         case "oparl": text = AgendaExport.oparl(agenda).pretty + "\n"
         case "decisions": text = try template(agenda, engine: engine).pretty + "\n"
         default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv, json, oparl or decisions")
@@ -168,10 +172,15 @@ enum AgendaCommand: GapFlowCommand {
 enum MinutesCommand: GapFlowCommand {
     static let name = "minutes"
     static let summary = "Export a meeting's results minutes (Ergebnisprotokoll) and resolution list."
-    static let discussion = "CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel."
+    static let discussion = """
+        CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel. Small case counts
+        are masked unless --internal is given by an actor (--as) whose role the workflow allows.
+        """
     struct Syntax: CommandSyntax {
         let meeting = RequiredOption("meeting", "ID", "the meeting", hint: "see `gapflow meeting list`")
         let format = ValueOption("format", "md|html|csv", "the output format (default: md)")
+        let internalFigures = FlagOption.internalFigures
+        let actor = ValueOption.actor
         let out = ValueOption.out
         let workflow = ValueOption.meetingWorkflow
         let db = ValueOption.database
@@ -182,11 +191,12 @@ enum MinutesCommand: GapFlowCommand {
         let engine = try context.engine(mode: .readOnly)
         let meeting = try context.meeting(reference, engine)
         let definition = try engine.definition(meeting.workflowID)
-        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
+        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
+        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id), unmasked: unmasked)
         let text: String
         switch arguments.value(\.format) ?? "md" {
-        case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
-        case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions)
+        case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions, unmasked: unmasked)
+        case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions, unmasked: unmasked)
         case "csv": text = MinutesExport.csv(definition: definition, resolutions: resolutions)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md, html or csv")
         }
@@ -198,21 +208,29 @@ enum MinutesCommand: GapFlowCommand {
 enum PaperCommand: GapFlowCommand {
     static let name = "paper"
     static let summary = "Write a ticket's decision paper (Beschlussvorlage): subject, facts, proposed resolution."
-    static let discussion = "Counts below 5 are shown as \"<5\": the paper leaves the coordination."
+    static let discussion = """
+        Small case counts are shown as "<5" (the workflow's "smallNumbers"): the paper leaves the coordination. --internal,
+        for an actor (--as) whose role the workflow allows, shows them as they are.
+        """
     struct Syntax: CommandSyntax {
         let ticket = Positional("TICKET")
         let format = ValueOption("format", "md|html", "the output format (default: md)")
+        let internalFigures = FlagOption.internalFigures
+        let actor = ValueOption.actor
         let out = ValueOption.out
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let id = arguments.positional(\.ticket)
-        let (ticket, definition) = try context.engine(mode: .readOnly).ticketWithDefinition(id)
+        let engine = try context.engine(mode: .readOnly)
+        let (ticket, definition) = try engine.ticketWithDefinition(id)
+        // Who may see internal figures is the newest version's rule, also for a ticket pinned to an older one.
+        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: try engine.definition(ticket.workflowID), engine)
         let text: String
         switch arguments.value(\.format) ?? "md" {
-        case "md": text = try PaperExport.markdown(ticket, definition)
-        case "html": text = try PaperExport.html(ticket, definition)
+        case "md": text = try PaperExport.markdown(ticket, definition, unmasked: unmasked)
+        case "html": text = try PaperExport.html(ticket, definition, unmasked: unmasked)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
         try context.write(text, to: arguments.value(\.out))
@@ -223,9 +241,12 @@ enum PaperCommand: GapFlowCommand {
 enum FeedbackReportCommand: GapFlowCommand {
     static let name = "feedback-report"
     static let summary = "Write the feedback for case managers: per gap in the feedback stage, what came of it."
+    static let discussion = "Small case counts are masked unless --internal is given by an actor (--as) whose role the workflow allows."
     struct Syntax: CommandSyntax {
         let municipality = ValueOption("municipality", "M", "only gaps of this municipality")
         let format = ValueOption("format", "md|html", "the output format (default: md)")
+        let internalFigures = FlagOption.internalFigures
+        let actor = ValueOption.actor
         let out = ValueOption.out
         let workflow = ValueOption.meetingWorkflow
         let db = ValueOption.database
@@ -258,11 +279,12 @@ enum FeedbackReportCommand: GapFlowCommand {
                 merged[ticket.id, default: []] += try engine.tickets(TicketFilter(workflow: workflow, fields: [field: .ticket(ticket.id)]))
             }
         }
-        let entries = FeedbackExport.entries(tickets, definition, merged: merged)
+        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
+        let entries = FeedbackExport.entries(tickets, definition, merged: merged, unmasked: unmasked)
         let text: String
         switch arguments.value(\.format) ?? "md" {
-        case "md": text = FeedbackExport.markdown(entries, definition)
-        case "html": text = FeedbackExport.html(entries, definition)
+        case "md": text = FeedbackExport.markdown(entries, definition, unmasked: unmasked)
+        case "html": text = FeedbackExport.html(entries, definition, unmasked: unmasked)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
         try context.write(text, to: arguments.value(\.out))

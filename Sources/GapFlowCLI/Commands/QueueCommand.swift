@@ -85,14 +85,17 @@ enum ReportCommand: GapFlowCommand {
     static let name = "report"
     static let summary = "Monitoring report: open per stage, opened/finished per month, time per stage, overdue, breakdowns."
     static let discussion = """
-        The period selects the tickets opened in it. Counts below 5 are shown as "<5" unless --internal is given,
-        since small counts may point to persons. Time per stage is in business days of the workflow's calendar.
+        The period selects the tickets opened in it. Small numbers may point to persons: counts below the workflow's
+        threshold are shown as "<5", medians of groups that small are withheld, free-text values given for so few
+        tickets are gathered into one row ("smallNumbers"), unless --internal is given by an actor (--as) whose role the
+        workflow allows. Time per stage is in business days of the workflow's calendar.
         """
     struct Syntax: CommandSyntax {
         let from = ValueOption("from", "DATE", "first day of the period")
         let to = ValueOption("to", "DATE", "last day of the period")
         let format = ValueOption("format", "html|md|csv|json", "the output format (default: md)")
-        let internalCounts = FlagOption("internal", "show small counts as they are")
+        let internalFigures = FlagOption.internalFigures
+        let actor = ValueOption.actor
         let workflow = ValueOption.meetingWorkflow
         let out = ValueOption.out
         let db = ValueOption.database
@@ -109,7 +112,7 @@ enum ReportCommand: GapFlowCommand {
         }
         let engine = try context.engine(mode: .readOnly)
         let report = try engine.report(workflow: try context.meetingWorkflow(engine), from: try date(\.from), to: try date(\.to))
-        let unmasked = arguments.flag(\.internalCounts)
+        let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: report.definition, engine)
         let text: String
         switch arguments.value(\.format) ?? "md" {
         case "md": text = ReportExport.markdown(report, unmasked: unmasked)

@@ -93,17 +93,21 @@ enum Fixtures {
 }
 
 /// One scripted life of three tickets that touches every table: a meeting and its decisions, timers that notify,
-/// fire and are cancelled, notices delivered and failed, a ticket closed and purged after the retention period.
+/// fire and are cancelled, notices delivered and failed, a passage redacted, a ticket closed and purged after the
+/// retention period.
 enum Script {
     /// Runs the script on `harness` (whose clock must stand at ``Fixtures/start``) and returns the tickets' ids.
     @discardableResult
     static func lifecycle(_ harness: Harness) throws -> [String] {
         let engine = harness.engine
         let clock = harness.clock
-        // A login and an API token (their digests travel in the export; web sessions do not).
-        try engine.setPassword(
-            "ein-langes-passwort", for: Fixtures.coordinator.name, by: Fixtures.admin, parameters: .init(logN: 10, r: 8, p: 1))
-        _ = try engine.issueAPIToken(for: Fixtures.kiLead.name, by: Fixtures.admin)
+        // A login and an API token (their digests travel in the export; web sessions do not). Fixed values, not a
+        // fresh salt and token, so that every store's export of the script is the same.
+        try harness.store.write { tx in
+            try tx.setPassword(
+                "scrypt$10$8$1$BwcHBwcHBwcHBwcHBwcHBw==$CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=", actor: Fixtures.coordinator.name)
+            try tx.setAPIToken(digest: SecureRandom.digest(of: "script-token"), actor: Fixtures.kiLead.name)
+        }
         let a = try harness.open("Kinderbetreuung fehlt")
         try engine.fire(a, Command(.fire(event: "forward"), actor: Fixtures.coordinator, values: ["legal_domains": .text("SGB II")]))
         try engine.fire(a, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
@@ -120,6 +124,8 @@ enum Script {
 
         clock.advance(by: Fixtures.day)
         let c = try harness.open("Beratung in Leichter Sprache fehlt")
+        _ = try engine.redact(
+            c, RedactionRequest(target: .field("title"), passage: "Leichter Sprache", reason: "Probe"), actor: Fixtures.coordinator)
         _ = try engine.applyDecisions(
             [Decision(entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
             meeting: meeting.id, actor: Fixtures.office, check: false)

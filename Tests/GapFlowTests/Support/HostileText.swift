@@ -239,7 +239,7 @@ enum HostileText {
         Report(
             definition: definition, from: nil, to: nil, generatedAt: Fixtures.start, openPerStage: [("reported", 7)], months: [],
             stageTimes: [], overdue: [], deferrals: 0,
-            breakdowns: [(title: text, counts: [(label: text, count: 9), (label: "-3", count: 2)])])
+            breakdowns: [Report.Breakdown(title: text, kind: .choices, counts: [(label: text, count: 9), (label: "-3", count: 2)])])
     }
 
     static func feedback(_ definition: Definition, _ text: String) -> [FeedbackExport.Entry] {
