@@ -32,7 +32,10 @@ struct FieldForm {
         let id = inputID(field.id)
         let name = "field.\(field.id)"
         var hints: [String] = []
-        if let description = field.description { hints.append(description) }
+        // Hints are joined into one line: a description from the file without a full stop gets one, so they do not run together.
+        if let description = field.description {
+            hints.append(description.last.map { ".!?:".contains($0) } == true ? description : description + ".")
+        }
         switch field.type {
         case .text(let maximum?), .longText(let maximum?): hints.append(texts(.maxLength, ["maximum": String(maximum)]))
         case .integer(let minimum?, let maximum?):
