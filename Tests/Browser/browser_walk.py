@@ -325,12 +325,17 @@ class Walk:
               f"{self.path()}: the error summary is not at the top of the page")
         return first
 
-    def expect_summary_link_focuses(self, field_id):
+    def expect_summary_links_focus(self, *expected):
+        """Each link of the error summary moves the keyboard focus to what it names (a field, or the form)."""
         summary = self.error_summary()
-        link = summary.find_element(By.CSS_SELECTOR, f"a[href='#{field_id}']")
-        link.click()  # an in-page link: no new page
-        self.wait.until(lambda driver: driver.switch_to.active_element.get_attribute("id") == field_id,
-                        f"the error summary's link did not focus #{field_id}")
+        targets = [link.get_attribute("href").partition("#")[2]
+                   for link in summary.find_elements(By.CSS_SELECTOR, "a[href^='#']")]
+        check(set(expected) <= set(targets), f"{self.path()}: the error summary links to {targets}, expected {expected}")
+        for target in targets:
+            summary.find_element(By.CSS_SELECTOR, f"a[href='#{target}']").click()  # an in-page link: no new page
+            # Focus moves at once or not at all: a short wait.
+            WebDriverWait(self.driver, 5).until(lambda driver: driver.switch_to.active_element.get_attribute("id") == target,
+                            f"{self.path()}: the error summary's link to #{target} did not move the focus there")
 
     def expect_done(self, state_title):
         notice = self.driver.find_element(By.CSS_SELECTOR, "main .notice").text
@@ -355,7 +360,7 @@ class Walk:
         check(first.is_displayed() and box["width"] > 0 and box["y"] >= 0,
               f"{kind}: the focused skip link is not visible ({box})")
         ActionChains(self.driver).send_keys(Keys.ENTER).perform()
-        self.wait.until(lambda driver: driver.switch_to.active_element.get_attribute("id") == "main",
+        WebDriverWait(self.driver, 5).until(lambda driver: driver.switch_to.active_element.get_attribute("id") == "main",
                         f"{kind}: the skip link did not move the focus to the content")
 
     def run(self):
@@ -372,7 +377,7 @@ class Walk:
         self.login("cm.siegburg", password="falsches-passwort-123")
         self.expect_h1("Anmelden")
         self.expect_text("Benutzername oder Passwort ist falsch.")
-        self.error_summary()
+        self.expect_summary_links_focus("name")
         self.page("Anmelden mit Fehler")
 
         # The case manager: an empty queue, then Lücke melden.
@@ -396,15 +401,14 @@ class Walk:
         check("Füllen Sie „Titel“ aus." in summary and "Füllen Sie „Beschreibung“ aus." in summary,
               f"Lücke melden without title and description: {summary!r}")
         self.page("Lücke melden mit Fehlerübersicht", screenshot="new-ticket-errors")
-        self.expect_summary_link_focuses("open-description")
-        self.expect_summary_link_focuses("open-title")
+        self.expect_summary_links_focus("open-title", "open-description")
         # Personal data: warned next to the field, with a confirmation box.
         self.driver.find_element(By.ID, "open-title").send_keys(gap_title)
         self.driver.find_element(By.ID, "open-description").send_keys(
             "Mütter mit Kleinkindern können die Kurse nicht besuchen. Rückfragen an max.mustermann@example.org")
         self.driver.find_element(By.ID, "open-cases_observed").send_keys("14")
         self.follow(self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-        self.error_summary()
+        self.expect_summary_links_focus("open-description")
         warning = self.driver.find_element(By.CSS_SELECTOR, ".field-error .error-message").text
         check("personenbezogene Daten" in warning, f"no personal-data warning next to the field: {warning!r}")
         check(self.driver.find_elements(By.ID, "open-confirm"), "the personal-data warning offers no confirmation")
@@ -459,10 +463,21 @@ class Walk:
         summary = self.error_summary().text
         check("Rechtskreise" in summary, f"forward without legal domains: {summary!r}")
         self.page("Vorgang mit Fehlerübersicht")
-        self.expect_summary_link_focuses("forward-legal_domains")
+        self.expect_summary_links_focus("forward-legal_domains")
         form = self.event_form("forward")
         for domain in ["SGB VIII", "AufenthG"]:
             form.find_element(By.CSS_SELECTOR, f"input[type=checkbox][value='{domain}']").click()
+        # Personal data in the comment: a warning, with a way to confirm; the checked boxes are kept.
+        self.fire("forward", comment="Rückfragen bitte an 02241 13-2000.")
+        summary = self.error_summary().text
+        check("personenbezogene Daten" in summary, f"no personal-data warning for the comment: {summary!r}")
+        self.expect_summary_links_focus()
+        check(self.driver.find_elements(By.ID, "forward-confirm"), "the personal-data warning offers no confirmation")
+        self.page("Vorgang mit Datenschutz-Hinweis")
+        form = self.event_form("forward")
+        checked = [box.get_attribute("value") for box in form.find_elements(By.CSS_SELECTOR, "input:checked")]
+        check(checked == ["SGB VIII", "AufenthG"], f"the warning lost the checked Rechtskreise: {checked}")
+        form.find_element(By.ID, "forward-comment").clear()
         self.fire("forward", comment="Betrifft mehrere Kommunen im Kreis.")
         self.expect_done("Prüfung KI-Leitung")
         self.page("Vorgang (nach einem Schritt)")
