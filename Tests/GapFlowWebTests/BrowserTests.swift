@@ -45,5 +45,7 @@ import Testing
         try output.close()
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "the browser walk failed (exit \(process.terminationStatus)):\n\(text)")
+        // Its summary (duration, pages checked) in the test log.
+        if process.terminationStatus == 0 { print("browser walk: \(text.trimmingCharacters(in: .whitespacesAndNewlines))") }
     }
 }
