@@ -29,6 +29,7 @@ enum Stylesheet {
         table.list thead th { border-bottom: 2px solid var(--text); }
         table.list th[scope=row] { white-space: nowrap; font-weight: 400; }
         .overdue { color: var(--error); }
+        td.date { white-space: nowrap; }
         tr.is-overdue th[scope=row] { border-left: 5px solid var(--error); }
         dl.facts { margin: 0; display: grid; grid-template-columns: minmax(10rem, 16rem) 1fr; }
         dl.facts > div { display: contents; }
@@ -41,11 +42,14 @@ enum Stylesheet {
         .checkbox label { font-weight: 400; margin: 0; }
         .checkbox input { width: 1.5rem; height: 1.5rem; margin: 0; }
         fieldset { border: 0; padding: 0; margin: 0; }
+        legend { padding: 0; }
         .optional { font-weight: 400; color: var(--muted); }
         .hint { color: var(--muted); margin-bottom: 0.35rem; }
         input[type=text], input[type=password], input[type=number], input[type=date], input[type=search], select, textarea {
           font: inherit; width: 100%; max-width: 40rem; padding: 0.4rem; border: 2px solid var(--text); border-radius: 0; background: #fff; }
         input[type=number], input[type=date] { max-width: 14rem; }
+        input[type=text], input[type=password], input[type=number], input[type=date], input[type=search], select { height: 2.75rem; }
+        input[type=checkbox] { accent-color: var(--accent); }
         .field-error { border-left: 5px solid var(--error); padding-left: 0.75rem; }
         .field-error input, .field-error select, .field-error textarea { border-color: var(--error); }
         .error-message { color: var(--error); font-weight: 700; margin: 0 0 0.35rem; }

@@ -32,7 +32,10 @@ struct FieldForm {
         let id = inputID(field.id)
         let name = "field.\(field.id)"
         var hints: [String] = []
-        if let description = field.description { hints.append(description) }
+        // Hints are joined into one line: a description from the file without a full stop gets one, so they do not run together.
+        if let description = field.description {
+            hints.append(description.last.map { ".!?:".contains($0) } == true ? description : description + ".")
+        }
         switch field.type {
         case .text(let maximum?), .longText(let maximum?): hints.append(texts(.maxLength, ["maximum": String(maximum)]))
         case .integer(let minimum?, let maximum?):
@@ -75,8 +78,9 @@ struct FieldForm {
                 "<select id=\"\(id)\" name=\"\(name)\"\(described)\(invalid)>"
                 + "<option value=\"\">\(escape(texts[.choose]))</option>" + options(choices, selected: Set(values)) + "</select>"
         case .choiceSet(let choices):
+            // The first box carries the field's id, so an error summary's link to the field focuses it (GOV.UK).
             let boxes = choices.values.enumerated().map { index, choice in
-                let boxID = "\(id)-\(index)"
+                let boxID = index == 0 ? id : "\(id)-\(index)"
                 let checked = values.contains(choice.id) ? " checked" : ""
                 return
                     "<div class=\"checkbox\"><input type=\"checkbox\" id=\"\(boxID)\" name=\"\(name)\" value=\"\(escape(choice.id))\"\(checked)>"
@@ -84,7 +88,7 @@ struct FieldForm {
             }.joined()
             // A set is a group of check boxes: the legend labels the group.
             return """
-                <div class="field\(error == nil ? "" : " field-error")"><fieldset id="\(id)"\(described)>
+                <div class="field\(error == nil ? "" : " field-error")"><fieldset\(described)>
                 <legend>\(label)</legend>\(hint)\(message)\(boxes)<input type="hidden" name="\(name)" value="">
                 </fieldset></div>
                 """

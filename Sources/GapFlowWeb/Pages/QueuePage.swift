@@ -27,8 +27,8 @@ extension WebFront {
                 <tr\(entry.overdue ? " class=\"is-overdue\"" : "")><th scope="row"><a href="/tickets/\(escape(entry.ticket.id))">\(escape(entry.ticket.id))</a></th>
                 <td>\(escape(headline(entry.ticket, definition)))</td>
                 <td>\(escape(definition.stateTitle(entry.ticket.state)))</td>
-                <td>\(escape(deadline))\(flag)</td>
-                <td>\(escape(date(entry.entered))) (\(escape(days(since: entry.entered))))</td>
+                <td class="date">\(escape(deadline))\(flag)</td>
+                <td class="date">\(escape(date(entry.entered))) (\(escape(days(since: entry.entered))))</td>
                 <td>\(escape(events.joined(separator: ", ")))</td></tr>
                 """
         }

@@ -150,7 +150,7 @@ extension WebFront {
             let commentID = "\(transition.event)-comment"
             html += """
                 <section class="action" aria-labelledby="event-\(escape(transition.event))">
-                <h3 id="event-\(escape(transition.event))">\(escape(transition.title))</h3>
+                <h3 id="event-\(escape(transition.event))" tabindex="-1">\(escape(transition.title))</h3>
                 <form method="post" action="/tickets/\(escape(ticket.id.urlEncoded))/events/\(escape(transition.event.urlEncoded))" novalidate>
                 \(csrfField(visit))<input type="hidden" name="revision" value="\(ticket.revision)">
                 \(form.inputs(needed + optional, required: Set(needed), values: values, errors: errors))
