@@ -170,11 +170,20 @@ extension ReportExport {
     public static func html(_ report: Report, unmasked: Bool) -> String {
         let words = report.definition.words
         let definition = report.definition
-        let visible = { (value: Int) in unmasked || !definition.smallNumbers.isSmall(value) ? value : 0 }
         var body = "<header>\n<h1>\(HTML.escape("\(words[.report]): \(definition.title)"))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words[.period]): \(period(report)) · \(Timestamp.german(report.generatedAt))") + "</p>\n"
         body += "<p>\(HTML.escape(note(report, unmasked: unmasked)))</p>\n"
-        body += "</header>\n<main>\n"
+        body += "</header>\n<main>\n" + sections(report, unmasked: unmasked) + "</main>"
+        return HTML.page(title: "\(words.title): \(definition.title)", language: definition.language, body: body)
+    }
+
+    /// The report's sections (charts and tables, `<h2>` headings) for a page of its own or another page (the web
+    /// front's); they carry no style of their own.
+    public static func sections(_ report: Report, unmasked: Bool) -> String {
+        let words = report.definition.words
+        let definition = report.definition
+        let visible = { (value: Int) in unmasked || !definition.smallNumbers.isSmall(value) ? value : 0 }
+        var body = ""
         let tables = tables(report, unmasked: unmasked)
         for (index, (heading, header, rows)) in tables.enumerated() {
             body += "<section>\n<h2>\(HTML.escape(heading))</h2>\n"
@@ -192,9 +201,11 @@ extension ReportExport {
             }
             body += HTML.table(caption: nil, header: header, rows: rows) + "</section>\n"
         }
-        body += "</main>"
-        return HTML.page(title: "\(words.title): \(definition.title)", language: definition.language, body: body)
+        return body
     }
+
+    /// The sentence above the report: what is masked, or that it is for internal use.
+    public static func explanation(_ report: Report, unmasked: Bool) -> String { note(report, unmasked: unmasked) }
 
     /// Horizontal bars, one per label.
     static func barChart(id: String, title: String, bars: [(String, Int)], note: String) -> String {

@@ -60,6 +60,10 @@ enum Stylesheet {
         button { font: inherit; font-weight: 700; padding: 0.5rem 1.25rem; border: 2px solid var(--accent); background: var(--accent);
           color: #fff; cursor: pointer; }
         button.secondary { background: #fff; color: var(--accent); border-color: #fff; }
+        .report figure { margin: 1rem 0; }
+        .report svg { max-width: 100%; height: auto; }
+        .report table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+        .report th, .report td { text-align: left; padding: 0.35rem 0.75rem 0.35rem 0; border-bottom: 1px solid var(--line); }
         ul.similar { list-style: none; padding: 0; }
         ul.similar li { border-left: 3px solid var(--line); padding: 0.25rem 0 0.25rem 1rem; margin-bottom: 1rem; }
         ul.similar p { margin: 0.1rem 0; }

@@ -131,6 +131,9 @@ public final class WebFront: Sendable {
         case ("tickets", 4) where segments[2] == "events":
             try allowPost()
             return try fireEvent(visit, ticketID: segments[1], event: segments[3])
+        case ("report", 1):
+            try allow("GET")
+            return try reportPage(visit)
         case ("new", 1):
             try allow("GET")
             return try chooseWorkflowPage(visit)

@@ -264,3 +264,25 @@ struct QueuePagingTests {
         #expect(browser.get("/queue?page=99").mainText.contains("Seite 3 von 3"), "past the end shows the last page")
     }
 }
+
+@Suite("Bericht")
+struct ReportPageTests {
+    @Test func coordinationSeesTheMaskedReportAndACaseManagerDoesNot() throws {
+        let fixture = try WebFixture()
+        for index in 1...3 { try fixture.openGap(title: "Meldung \(index)") }
+        let browser = fixture.browser()
+        browser.logIn("koordination")
+        #expect(browser.get("/queue").text.contains("href=\"/report\""), "in the navigation for who may see it")
+        let page = browser.get("/report")
+        #expect(page.status == 200)
+        #expect(page.mainText.contains("Bericht: Bearbeitung systematischer Lücken"))
+        #expect(page.mainText.contains("Offene Vorgänge je Stufe"))
+        #expect(page.mainText.contains("Gemeldet &lt;5"), "three open tickets are a small number")
+        #expect(!page.text.contains("<style"), "no inline style: the page's Content-Security-Policy allows none")
+
+        let caseManager = fixture.browser()
+        caseManager.logIn("cm.siegburg")
+        #expect(!caseManager.get("/queue").text.contains("href=\"/report\""))
+        #expect(caseManager.get("/report").status == 404)
+    }
+}

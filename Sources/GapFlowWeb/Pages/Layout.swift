@@ -16,6 +16,7 @@ extension WebFront {
                 <li><a href="/queue">\(escape(texts[.navQueue]))</a></li>
                 <li><a href="/tickets">\(escape(texts[.navTickets]))</a></li>
                 <li><a href="/new">\(escape(texts[.navNew]))</a></li>
+                \(reportable(by: visit.actor).isEmpty ? "" : "<li><a href=\"/report\">\(escape(texts[.navReport]))</a></li>")
                 </ul></nav>
                 """
         }
