@@ -173,13 +173,16 @@ enum BackupCommand: GapFlowCommand {
     static let summary = "Write a consistent copy of the database (SQLite online backup), also while others write."
     struct Syntax: CommandSyntax {
         let file = Positional("FILE")
+        let group = ValueOption.group
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let file = arguments.positional(\.file)
         let target = context.environment.url(file).path
+        let group = try context.fileGroup()
         try context.engine().store.backup(to: target)
+        try group?.share(target)
         let verified = try Engine(store: try StoreFactory.open(target, mode: .readOnly)).verifyHistory()
         context.output.line(
             "wrote \(file): \(verified.tickets) tickets, \(verified.entries) history entries, every chain verifies: \(verified.verifies)")
@@ -198,13 +201,16 @@ enum ExportCommand: GapFlowCommand {
     struct Syntax: CommandSyntax {
         let format = ValueOption("format", "jsonl", "the only format (default)")
         let out = ValueOption.out
+        let group = ValueOption.group
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         guard (arguments.value(\.format) ?? "jsonl") == "jsonl" else { throw UsageError("the export format is jsonl", hint: nil) }
+        let group = try context.fileGroup()
+        if group != nil && arguments.value(\.out) == nil { throw UsageError("--group needs --out FILE", hint: nil) }
         let engine = try context.engine(mode: .readOnly)
-        try context.stream(to: arguments.value(\.out)) { line in try engine.export(line) }
+        try context.stream(to: arguments.value(\.out), group: group) { line in try engine.export(line) }
     }
 }
 
@@ -214,17 +220,20 @@ enum ImportCommand: GapFlowCommand {
     static let summary = "Import an export (JSON lines) into a new, empty database, all or nothing."
     struct Syntax: CommandSyntax {
         let file = Positional("FILE")
+        let group = ValueOption.group
         let db = ValueOption.database
     }
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let file = arguments.positional(\.file)
+        let group = try context.fileGroup()
         let lines = try context.lines(of: file)
         let path = context.databasePath
         // Nothing at all there, not even a link: only then is a failed import's file this command's to remove.
         let isNew = !StoreFactory.entryExists(path)
         do {
-            try Engine(store: try StoreFactory.open(path, mode: .create), clock: context.environment.clock).importLines(lines)
+            try Engine(store: try StoreFactory.open(path, mode: .create, group: group), clock: context.environment.clock)
+                .importLines(lines)
         } catch {
             // A database this command created for the import is removed again, so a failed import leaves nothing behind.
             if isNew { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
