@@ -67,6 +67,9 @@ extension Engine {
             if finding == nil, let head = try tx.historyHead(of: id), head != previous {
                 finding = .init(ticket: id, revision: chain.count, problem: "entries after revision \(chain.count) were removed")
             }
+            if finding == nil, try tx.historyHead(of: id) == nil, !chain.isEmpty {
+                finding = .init(ticket: id, revision: chain.count, problem: "the ticket has lost its chain head")
+            }
             if finding == nil, let ticket = try tx.ticket(id), ticket.revision != chain.count {
                 finding = .init(
                     ticket: id, revision: chain.count,

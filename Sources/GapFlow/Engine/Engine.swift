@@ -16,6 +16,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case definitionChanged(workflow: String, version: Int, file: String)
     /// The actor lacks the role an administrative act needs.
     case roleRequired(actor: String, role: String, action: String)
+    /// A ticket's history lost its chain head (it was changed outside GapFlow): nothing more is added to it.
+    case chainHeadMissing(ticket: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(file) differs from the registered version \(version) of \"\(workflow)\""
         case .roleRequired(let actor, let role, let action):
             "\(actor) may not \(action): that needs the role \"\(role)\""
+        case .chainHeadMissing(let ticket):
+            "the history of \(ticket) has lost its chain head: it was changed outside GapFlow, so nothing more is added to it"
         }
     }
 
@@ -47,6 +51,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidDefinition(let file, _, _, _): "run `gapflow validate \(file)` and fix what it lists"
         case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
         case .roleRequired(_, let role, _): "act as an actor with the role \"\(role)\" (--as)"
+        case .chainHeadMissing: "run `gapflow audit verify` (with --checkpoint) and restore the database from a backup"
         }
     }
 }
@@ -302,10 +307,15 @@ public final class Engine: Sendable {
     }
 
     /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).
+    ///
+    /// The link is never recomputed over what is there: a ticket past its first entry whose head is gone (nulled
+    /// outside GapFlow, to launder edited entries with a fresh chain) is refused, and the audit shows where.
     func appendHistory(_ entry: HistoryEntry, ticket: String, in tx: any StoreTransaction) throws {
         var entry = entry
         entry.account = entry.account ?? account
-        try tx.appendHistory(.linking(entry, ticket: ticket, after: try tx.historyHead(of: ticket)), ticket: ticket)
+        let head = try tx.historyHead(of: ticket)
+        if head == nil && entry.revision > 1 { throw EngineError.chainHeadMissing(ticket: ticket) }
+        try tx.appendHistory(.linking(entry, ticket: ticket, after: head), ticket: ticket)
     }
 
     func ticket(_ id: String, in tx: any StoreTransaction) throws -> Ticket {
