@@ -130,6 +130,7 @@ import Testing
             ALTER TABLE history DROP COLUMN content_digest; ALTER TABLE history DROP COLUMN chain_hash;
             ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;
             ALTER TABLE tickets DROP COLUMN history_head; ALTER TABLE history DROP COLUMN account;
+            DROP TABLE store_identity; DROP TABLE admin_log;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             """)
         let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))

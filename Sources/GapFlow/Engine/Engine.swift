@@ -16,6 +16,12 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case definitionChanged(workflow: String, version: Int, file: String)
     /// The actor lacks the role an administrative act needs.
     case roleRequired(actor: String, role: String, action: String)
+    /// The change would leave a database that had an admin without one (after which anyone could make themselves one).
+    case lastAdmin(actor: String)
+    /// An actor needs at least one role.
+    case noRoles(actor: String)
+    /// An admin log kind that is not lowercase words joined by dots.
+    case invalidLogKind(String)
     /// A ticket's history lost its chain head (it was changed outside GapFlow): nothing more is added to it.
     case chainHeadMissing(ticket: String)
 
@@ -35,6 +41,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(file) differs from the registered version \(version) of \"\(workflow)\""
         case .roleRequired(let actor, let role, let action):
             "\(actor) may not \(action): that needs the role \"\(role)\""
+        case .lastAdmin(let actor):
+            "\(actor) is the last actor with the role \"\(Engine.adminRole)\"; the database would be left without an admin"
+        case .noRoles(let actor): "\(actor) would be left without a role"
+        case .invalidLogKind(let kind): "\"\(kind)\" is not an admin log kind (lowercase words joined by dots, e.g. login.failed)"
         case .chainHeadMissing(let ticket):
             "the history of \(ticket) has lost its chain head: it was changed outside GapFlow, so nothing more is added to it"
         }
@@ -51,6 +61,9 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidDefinition(let file, _, _, _): "run `gapflow validate \(file)` and fix what it lists"
         case .definitionChanged: "raise \"version\" in the file; running tickets keep the version they started with"
         case .roleRequired(_, let role, _): "act as an actor with the role \"\(role)\" (--as)"
+        case .lastAdmin: "register another admin first (`gapflow actor add NAME --role admin`)"
+        case .noRoles(let actor): "remove the actor instead (`gapflow actor remove \(actor)`)"
+        case .invalidLogKind: nil
         case .chainHeadMissing: "run `gapflow audit verify` (with --checkpoint) and restore the database from a backup"
         }
     }
@@ -161,53 +174,6 @@ public final class Engine: Sendable {
             return records
         }
     }
-
-    // MARK: - Actors
-
-    /// Registers an actor (or updates one). Every role must exist in some registered workflow, and a
-    /// municipality must be a value of some workflow's scope field (stored as that value, so "siegburg" becomes "Siegburg").
-    ///
-    /// Once an actor with the `admin` role is registered, only an admin may add or change actors: `acting` must be
-    /// registered with that role. Until then (setting up a new database) anyone who can write the store may, so
-    /// that the first admin can be registered.
-    public func saveActor(_ actor: Actor, by acting: Actor? = nil) throws {
-        try store.write { tx in
-            let now = self.now()
-            let admins = try tx.actors().filter { $0.roles.contains(Self.adminRole) }.map(\.name)
-            if !admins.isEmpty && !(acting.map { admins.contains($0.name) } ?? false) {
-                throw EngineError.roleRequired(
-                    actor: acting?.name ?? "an unregistered user", role: Self.adminRole, action: "add or change actors")
-            }
-            var known: Set<String> = []
-            var scopes: [Choices] = []
-            for record in try tx.definitionRecords() {
-                let definition = try definition(record.workflowID, version: record.version, in: tx)
-                known.formUnion(definition.roles.map(\.id))
-                if let choices = definition.scopeField.flatMap({ definition.field($0)?.type.choices }) { scopes.append(choices) }
-            }
-            for role in actor.roles where !known.contains(role) {
-                throw EngineError.unknownRole(role, known: known.sorted())
-            }
-            var municipality = actor.municipality
-            if let given = actor.municipality, !scopes.isEmpty {
-                guard let value = scopes.lazy.compactMap({ $0.match(given) }).first else {
-                    throw EngineError.unknownMunicipality(given, known: scopes.flatMap { $0.values.map(\.id) })
-                }
-                municipality = value.id
-            }
-            try tx.saveActor(Actor(name: actor.name, roles: actor.roles, municipality: municipality), at: now)
-        }
-    }
-
-    /// The actor registered under `name`.
-    public func actor(named name: String) throws -> Actor {
-        try store.read { tx in
-            guard let actor = try tx.actor(named: name) else { throw EngineError.unknownActor(name) }
-            return actor
-        }
-    }
-
-    public func actors() throws -> [Actor] { try store.read { tx in try tx.actors() } }
 
     // MARK: - Commands
 

@@ -43,13 +43,14 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The export file: a header line naming the format, then one JSON object per stored row (`{"table": …, "row": {…}}`).
 public enum ExportFormat {
     /// The format's version; it names the schema whose tables and columns the rows carry.
-    public static let version = 7
+    public static let version = 8
     /// The oldest format an import still reads (later formats only added columns, which then stay empty).
     public static let oldestReadable = 6
 
     /// The tables in the order they can be filled (referenced rows first).
     public static let tables = [
-        "definitions", "actors", "actor_roles", "ticket_sequences", "meetings", "tickets", "history", "timers", "outbox",
+        "store_identity", "definitions", "actors", "actor_roles", "ticket_sequences", "meetings", "tickets", "history", "timers", "outbox",
+        "admin_log",
     ]
 
     /// The first line of every export.
@@ -108,8 +109,9 @@ public enum ExportFormat {
 }
 
 extension Engine {
-    /// Every definition version, actor, meeting, ticket, history entry, timer and notice, one JSON line each after
-    /// the header, handed to `write` as they are read: memory stays flat however large the store.
+    /// The database's identity, every definition version, actor, meeting, ticket, history entry, timer, notice and
+    /// admin log entry, one JSON line each after the header, handed to `write` as they are read: memory stays flat
+    /// however large the store.
     public func export(_ write: (String) throws -> Void) throws {
         try store.read { tx in
             try write(ExportFormat.header)
@@ -125,6 +127,8 @@ extension Engine {
     }
 
     /// Fills this (empty) store from export lines, all or nothing: any problem refuses the whole file.
+    ///
+    /// What was read must verify before it is kept: every chain and the admin log.
     public func importLines<Lines: Sequence<String>>(_ lines: Lines) throws {
         try store.write { tx in
             guard try tx.isEmpty() else {
@@ -138,6 +142,9 @@ extension Engine {
                 number += 1
                 if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
                 let row = try ExportFormat.row(from: line, number: number)
+                if row.table == "store_identity", case .text(let id)? = row["id"], !StoreIdentity.isWellFormed(id) {
+                    throw ImportError(line: number, message: "store_identity: \"\(id)\" is not a database identity (hexadecimal digits)")
+                }
                 do {
                     try tx.importRow(row)
                 } catch {
@@ -152,6 +159,9 @@ extension Engine {
                     line: 0,
                     message: "the history of \(finding.ticket) does not verify at revision \(finding.revision): \(finding.problem)"
                         + (audit.findings.count > 1 ? " (and \(audit.findings.count - 1) more tickets)" : ""))
+            }
+            if let finding = audit.adminLogFinding {
+                throw ImportError(line: 0, message: "the admin log does not verify at entry \(finding.sequence): \(finding.problem)")
             }
         }
     }

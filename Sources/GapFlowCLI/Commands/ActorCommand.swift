@@ -1,17 +1,23 @@
 import GapFlow
 
-/// `gapflow actor add|list`: the people (and services) who act on tickets.
+/// `gapflow actor add|remove|role|list|log`: the people (and services) who act on tickets, and the log of every change.
 enum ActorCommand: GapFlowCommand {
     static let name = "actor"
-    static let summary = "Register actors with their roles (actor add), or list them (actor list)."
+    static let summary = "Register, change and remove actors (actor add|role|remove), list them, or show the admin log (actor log)."
     static let discussion = """
-        Adding an existing actor replaces its roles and municipality. An actor with a municipality may act only on
-        tickets of that municipality in workflows that declare a "scopeField".
+        Adding an existing actor replaces its roles and municipality; `actor role NAME --add ROLE --remove ROLE` changes
+        only its roles. An actor with a municipality may act only on tickets of that municipality in workflows that
+        declare a "scopeField". Once an admin is registered, only an admin (--as) may add, change or remove actors, and
+        the last admin cannot be removed. Removing an actor keeps the history that names it. Every change is recorded
+        in the admin log (who, operating-system account, when, what changed), which `actor log` shows and
+        `audit verify` checks.
         """
     struct Syntax: CommandSyntax {
-        let subcommand = Positional("add|list")
+        let subcommand = Positional("add|remove|role|list|log")
         let actorName = OptionalPositional("NAME")
         let role = RepeatedOption("role", "ROLE", "a role the actor holds (actor add: at least one)")
+        let add = RepeatedOption("add", "ROLE", "a role to give the actor (actor role)")
+        let remove = RepeatedOption("remove", "ROLE", "a role to take from the actor (actor role)")
         let municipality = ValueOption("municipality", "M", "restrict the actor to one municipality")
         let actor = ValueOption("as", "ACTOR", "act as this admin (needed once an admin is registered)")
         let json = FlagOption.json
@@ -24,22 +30,37 @@ enum ActorCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let words = arguments.positionals
-        switch words[0] {
+        let subcommand = words[0]
+        let needsName = ["add", "remove", "role"].contains(subcommand)
+        if needsName && words.count != 2 {
+            throw UsageError("missing NAME for `gapflow actor \(subcommand)`", hint: "usage: \(usage)")
+        }
+        if ["list", "log"].contains(subcommand) && words.count != 1 {
+            throw UsageError("`gapflow actor \(subcommand)` takes no NAME", hint: nil)
+        }
+        try refuseOptions(of: arguments, foreignTo: subcommand)
+        switch subcommand {
         case "add":
-            guard words.count == 2 else {
-                throw UsageError("missing NAME for `gapflow actor add`", hint: "usage: \(usage)")
-            }
             let roles = arguments.all(\.role)
             if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
             let engine = try context.engine()
-            // Who acts: needed once an admin is registered; setting up, the acting person need not be registered yet.
-            let acting = try? context.actor(in: engine)
-            try engine.saveActor(Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)), by: acting)
-            let saved = try engine.actor(named: words[1])
-            context.output.line(
-                "actor \(saved.name): \(saved.roles.joined(separator: ", "))" + (saved.municipality.map { " (\($0))" } ?? ""))
+            try engine.saveActor(
+                Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)), by: try acting(context, engine))
+            show(try engine.actor(named: words[1]), context)
+        case "role":
+            let adding = arguments.all(\.add)
+            let removing = arguments.all(\.remove)
+            if adding.isEmpty && removing.isEmpty {
+                throw UsageError(
+                    "`gapflow actor role` needs --add ROLE or --remove ROLE", hint: "e.g. actor role koordination --add ki_lead")
+            }
+            let engine = try context.engine()
+            show(try engine.changeRoles(of: words[1], adding: adding, removing: removing, by: try acting(context, engine)), context)
+        case "remove":
+            let engine = try context.engine()
+            let removed = try engine.removeActor(named: words[1], by: try acting(context, engine))
+            context.output.line("removed actor \(removed.name) (\(removed.roles.joined(separator: ", "))); its history stays")
         case "list":
-            guard words.count == 1 else { throw UsageError("`gapflow actor list` takes no NAME", hint: nil) }
             let actors = try context.engine(mode: .readOnly).actors()
             if arguments.flag(\.json) {
                 try context.printJSON(actors)
@@ -49,8 +70,49 @@ enum ActorCommand: GapFlowCommand {
                         ["ACTOR", "ROLES", "MUNICIPALITY"],
                         actors.map { [$0.name, $0.roles.joined(separator: ","), $0.municipality ?? "-"] }))
             }
+        case "log":
+            let entries = try context.engine(mode: .readOnly).adminLog()
+            if arguments.flag(\.json) {
+                try context.printJSON(entries.map(AdminLogView.init))
+            } else {
+                context.output.write(
+                    Presentation.table(
+                        ["#", "AT", "KIND", "BY", "ACCOUNT", "SUBJECT", "DETAILS"],
+                        entries.map { entry in
+                            [
+                                String(entry.sequence), Timestamp.iso8601(entry.at), entry.kind, entry.actor ?? "-", entry.account ?? "-",
+                                entry.subject ?? "-", Presentation.visible(entry.details),
+                            ]
+                        }))
+            }
         default:
-            throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow actor`", hint: "use `actor add` or `actor list`")
+            throw UsageError(
+                "unknown subcommand \"\(subcommand)\" for `gapflow actor`", hint: "use `actor add`, `role`, `remove`, `list` or `log`")
+        }
+    }
+
+    /// Who acts: needed once an admin is registered. Setting up, the acting person need not be registered yet; the
+    /// admin log then records the name they gave (or their login name).
+    private static func acting(_ context: Context, _ engine: Engine) throws -> Actor? {
+        guard let name = try? context.actorName() else { return nil }
+        return (try? engine.actor(named: name)) ?? Actor(name: name, roles: [])
+    }
+
+    private static func show(_ actor: Actor, _ context: Context) {
+        context.output.line("actor \(actor.name): \(actor.roles.joined(separator: ", "))" + (actor.municipality.map { " (\($0))" } ?? ""))
+    }
+
+    /// Options that belong to another subcommand are refused rather than ignored.
+    private static func refuseOptions(of arguments: ParsedArguments<Syntax>, foreignTo subcommand: String) throws {
+        let given: [(String, Bool, [String])] = [
+            ("--role", !arguments.all(\.role).isEmpty, ["add"]),
+            ("--municipality", arguments.value(\.municipality) != nil, ["add"]),
+            ("--add", !arguments.all(\.add).isEmpty, ["role"]),
+            ("--remove", !arguments.all(\.remove).isEmpty, ["role"]),
+            ("--json", arguments.flag(\.json), ["list", "log"]),
+        ]
+        for (option, isGiven, owners) in given where isGiven && !owners.contains(subcommand) {
+            throw UsageError("\(option) does not belong to `gapflow actor \(subcommand)`", hint: "see `gapflow actor --help`")
         }
     }
 }

@@ -133,8 +133,13 @@ enum PurgeCommand: GapFlowCommand {
 /// `gapflow audit verify`: checks that no history was edited.
 enum AuditCommand: GapFlowCommand {
     static let name = "audit"
-    static let summary = "Verify the tamper-evident history: recompute every ticket's hash chain (audit verify [TICKET])."
-    static let discussion = "Exit code 0 when every chain verifies, 1 with the first broken link of each ticket whose history was changed."
+    static let summary =
+        "Verify the tamper-evident history: recompute every ticket's and the admin log's hash chain (audit verify [TICKET])."
+    static let discussion = """
+        Recomputes every ticket's hash chain and the admin log's, compares every ticket with its history and checks
+        that the append-only triggers are in force. Exit code 0 when everything verifies, 1 with the first broken link
+        of each chain that was changed.
+        """
     struct Syntax: CommandSyntax {
         let subcommand = Positional("verify")
         let ticket = OptionalPositional("TICKET")
@@ -156,12 +161,15 @@ enum AuditCommand: GapFlowCommand {
             for finding in report.findings {
                 context.output.line("BROKEN \(finding.ticket) at revision \(finding.revision): \(finding.problem)")
             }
+            if let finding = report.adminLogFinding {
+                context.output.line("BROKEN admin log at entry \(finding.sequence): \(finding.problem)")
+            }
             for problem in report.storeProblems { context.output.line("BROKEN store: \(problem)") }
             context.output.line(
                 "\(report.tickets) ticket\(report.tickets == 1 ? "" : "s"), \(report.entries) entries checked"
                     + (report.backfilled > 0 ? " (\(report.backfilled) chained at migration)" : "")
-                    + (report.verifies
-                        ? ": every chain verifies" : ": \(report.findings.count + report.storeProblems.count) broken"))
+                    + (words.count > 1 ? "" : ", \(report.adminLogEntries) admin log entries")
+                    + (report.verifies ? ": every chain verifies" : ": \(report.problems.count) broken"))
         }
         if !report.verifies { throw ValidationFailed() }
     }
@@ -242,6 +250,7 @@ enum ImportCommand: GapFlowCommand {
         }
         let verified = try Engine(store: try StoreFactory.open(path, mode: .readOnly)).verifyHistory()
         context.output.line(
-            "imported \(verified.tickets) tickets, \(verified.entries) history entries; every chain verifies: \(verified.verifies)")
+            "imported \(verified.tickets) tickets, \(verified.entries) history entries, \(verified.adminLogEntries) admin log entries; "
+                + "every chain verifies: \(verified.verifies)")
     }
 }
