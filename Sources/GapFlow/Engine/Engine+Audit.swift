@@ -36,6 +36,37 @@ public struct AuditReport: Sendable, Equatable, Encodable {
     }
 }
 
+/// What an audit against a signed checkpoint found, beside the audit of the chains themselves.
+public struct CheckpointReport: Sendable, Equatable, Encodable {
+    public let takenAt: Date
+    public let root: String
+    /// The fingerprint of the trusted key the signature was verified with.
+    public let key: String
+    /// Tickets the checkpoint signed.
+    public let signedTickets: Int
+    /// Tickets opened since (not in the checkpoint; their chains are verified from their first entry).
+    public let newTickets: Int
+    /// Signed tickets that are gone, or whose chain no longer extends its signed head.
+    public let findings: [AuditReport.Finding]
+    /// The admin log no longer extends its signed head.
+    public let adminLogFinding: AuditReport.AdminLogFinding?
+    /// The audit of every chain as it is now.
+    public let audit: AuditReport
+
+    /// Whether everything verifies: the chains, the store's guards, and every signed head still in its chain.
+    public var verifies: Bool { findings.isEmpty && adminLogFinding == nil && audit.verifies }
+}
+
+/// A checkpoint as the admin log recorded it.
+public struct RecordedCheckpoint: Sendable, Equatable {
+    public let at: Date
+    public let root: String
+    /// The fingerprint of the key that signed it.
+    public let key: String
+    /// The admin log entry that records it.
+    public let sequence: Int
+}
+
 extension Engine {
     /// Recomputes every ticket's hash chain (or one ticket's) and the admin log's, and reports the first broken link
     /// of each: an edited, deleted, inserted or reordered entry is found every time.
@@ -45,23 +76,66 @@ extension Engine {
 
     /// The audit inside a transaction the caller holds (an import checks what it wrote before it commits).
     func verifyHistory(ticket: String?, in tx: any StoreTransaction) throws -> AuditReport {
-        try audit(ticket: ticket, in: tx)
+        try audit(ticket: ticket, against: nil, in: tx).report
     }
 
-    /// One pass over every chain (or one ticket's), and the admin log's when every ticket is audited.
-    func audit(ticket: String?, in tx: any StoreTransaction) throws -> AuditReport {
+    /// Everything one pass over the chains finds: the report, the verified heads, and what a checkpoint says otherwise.
+    struct AuditPass {
+        var report: AuditReport
+        var heads: [ChainHead]
+        var adminLogHead: ChainHead
+        var checkpointFindings: [AuditReport.Finding]
+        var checkpointAdminLogFinding: AuditReport.AdminLogFinding?
+        var newTickets: Int
+    }
+
+    /// One pass over every chain (or one ticket's); with a checkpoint, each signed head is looked for in its chain.
+    func audit(ticket: String?, against checkpoint: Checkpoint?, in tx: any StoreTransaction) throws -> AuditPass {
         let ids = try ticket.map { [try self.ticket($0, in: tx).id] } ?? tx.ticketIDs()
+        var signed: [String: ChainHead] = [:]
+        for head in checkpoint?.tickets ?? [] { signed[head.id] = head }
         var entries = 0
         var backfilled = 0
         var findings: [AuditReport.Finding] = []
+        var checkpointFindings: [AuditReport.Finding] = []
+        var heads: [ChainHead] = []
+        var newTickets = 0
         for id in ids {
             let chain = try tx.chainedHistory(of: id)
             entries += chain.count
             backfilled += chain.filter(\.backfilled).count
             if let finding = try check(chain, of: id, in: tx) { findings.append(finding) }
+            heads.append(ChainHead(id: id, entries: chain.count, head: chain.last?.chainHash ?? HistoryChain.genesis))
+            guard checkpoint != nil else { continue }
+            guard let head = signed.removeValue(forKey: id) else {
+                newTickets += 1
+                continue
+            }
+            if chain.count < head.entries {
+                checkpointFindings.append(
+                    .init(
+                        ticket: id, revision: chain.count,
+                        problem: "the checkpoint signed \(head.entries) entries, the history has \(chain.count): entries were removed"))
+            } else if chain[head.entries - 1].chainHash != head.head || chain[head.entries - 1].entry.revision != head.entries {
+                checkpointFindings.append(
+                    .init(
+                        ticket: id, revision: head.entries,
+                        problem: "the entry is not the one the checkpoint signed: the history up to it was changed"))
+            }
+        }
+        // Signed tickets that are not there any more (when one ticket is audited, only it is looked for).
+        if ticket == nil {
+            for head in signed.values.sorted(by: { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }) {
+                checkpointFindings.append(
+                    .init(
+                        ticket: head.id, revision: head.entries,
+                        problem: "the ticket is missing: the checkpoint signed it with \(head.entries) entries"))
+            }
         }
         var adminLogEntries = 0
         var adminLogFinding: AuditReport.AdminLogFinding?
+        var adminLogHead = ChainHead(id: Checkpoint.adminLogID, entries: 0, head: AdminLogChain.genesis)
+        var checkpointAdminLogFinding: AuditReport.AdminLogFinding?
         if ticket == nil {
             var previous = AdminLogChain.genesis
             try tx.forEachAdminLogEntry(from: 1) { entry in
@@ -77,12 +151,27 @@ extension Engine {
                         sequence: entry.sequence,
                         problem: "the chain is broken: the entry, or one before it, was changed, inserted or removed")
                 }
+                if let signedLog = checkpoint?.adminLog, signedLog.entries == entry.sequence, signedLog.head != entry.hash {
+                    checkpointAdminLogFinding = .init(
+                        sequence: entry.sequence,
+                        problem: "the entry is not the one the checkpoint signed: the admin log up to it was changed")
+                }
                 previous = entry.hash
             }
+            adminLogHead = ChainHead(id: Checkpoint.adminLogID, entries: adminLogEntries, head: previous)
+            if let signedLog = checkpoint?.adminLog, adminLogEntries < signedLog.entries {
+                checkpointAdminLogFinding = .init(
+                    sequence: adminLogEntries,
+                    problem:
+                        "the checkpoint signed \(signedLog.entries) entries, the admin log has \(adminLogEntries): entries were removed")
+            }
         }
-        return AuditReport(
+        let report = AuditReport(
             tickets: ids.count, entries: entries, backfilled: backfilled, findings: findings, storeProblems: try tx.historyGuardProblems(),
             adminLogEntries: adminLogEntries, adminLogFinding: adminLogFinding)
+        return AuditPass(
+            report: report, heads: heads, adminLogHead: adminLogHead, checkpointFindings: checkpointFindings,
+            checkpointAdminLogFinding: checkpointAdminLogFinding, newTickets: newTickets)
     }
 
     /// The first broken link of one ticket's chain, or a ticket row that is not what its history makes of it.
@@ -145,6 +234,74 @@ extension Engine {
         return finding
     }
 
-    /// The database's identity: a random id made when it was created.
+    // MARK: - Signed checkpoints
+
+    /// Signs the head of every ticket's chain and of the admin log with `key`, after verifying the whole database
+    /// (a database that does not verify is not signed), hands the checkpoint to `keep` (which writes its file), and
+    /// then records it in the admin log (time, root, key fingerprint) by `actor`.
+    ///
+    /// The chains are read and verified in one read transaction, so other commands go on meanwhile; the record is
+    /// one short write afterwards. If `keep` throws, nothing is recorded.
+    @discardableResult
+    public func takeCheckpoint(key: SigningKey, actor: String?, keep: (Checkpoint) throws -> Void) throws -> Checkpoint {
+        let checkpoint = try store.read { tx -> Checkpoint in
+            let pass = try audit(ticket: nil, against: nil, in: tx)
+            guard pass.report.verifies else { throw CheckpointError.databaseDoesNotVerify(problems: pass.report.problems) }
+            guard
+                let signed = Checkpoint.sign(
+                    database: try tx.storeIdentity(), takenAt: now(), adminLog: pass.adminLogHead, tickets: pass.heads, key: key)
+            else { throw CheckpointError.signingFailed }
+            return signed
+        }
+        try keep(checkpoint)
+        _ = try store.write { tx in
+            try appendAdminLog(
+                kind: AdminLogKind.checkpointTaken, actor: actor, subject: nil,
+                details: .object([
+                    ("root", .string(checkpoint.root)), ("key", .string(checkpoint.signer.fingerprint)),
+                    ("takenAt", .string(Timestamp.iso8601(checkpoint.takenAt))), ("tickets", .integer(checkpoint.tickets.count)),
+                    ("adminLogEntries", .integer(checkpoint.adminLog.entries)),
+                ]), in: tx, now: self.now())
+        }
+        return checkpoint
+    }
+
+    /// Verifies the database against a checkpoint signed by `trustedKey`: the signature (with the trusted key, never
+    /// only the one the file names), the database's identity, every chain from its first entry, and every signed head
+    /// still in its chain, so that no signed entry was changed, no ticket removed and no chain recomputed.
+    public func verify(against checkpoint: Checkpoint, trustedKey: PublicKey, file: String) throws -> CheckpointReport {
+        try checkpoint.checkSignature(trustedKey: trustedKey, file: file)
+        return try store.read { tx in try verify(against: checkpoint, trustedKey: trustedKey, file: file, in: tx) }
+    }
+
+    /// The same inside a transaction the caller holds (an import checks what it wrote before it commits).
+    func verify(against checkpoint: Checkpoint, trustedKey: PublicKey, file: String, in tx: any StoreTransaction) throws -> CheckpointReport
+    {
+        try checkpoint.checkSignature(trustedKey: trustedKey, file: file)
+        let identity = try tx.storeIdentity()
+        guard identity == checkpoint.database else {
+            throw CheckpointError.otherDatabase(file: file, checkpoint: checkpoint.database, database: identity)
+        }
+        let pass = try audit(ticket: nil, against: checkpoint, in: tx)
+        return CheckpointReport(
+            takenAt: checkpoint.takenAt, root: checkpoint.root, key: trustedKey.fingerprint, signedTickets: checkpoint.tickets.count,
+            newTickets: pass.newTickets, findings: pass.checkpointFindings, adminLogFinding: pass.checkpointAdminLogFinding,
+            audit: pass.report)
+    }
+
+    /// The newest checkpoint the admin log records at or before `date` (now, when nil).
+    public func latestCheckpoint(atOrBefore date: Date? = nil) throws -> RecordedCheckpoint? {
+        let limit = date ?? now()
+        return try store.read { tx in
+            guard let entry = try tx.latestAdminLogEntry(kind: AdminLogKind.checkpointTaken, atOrBefore: limit) else { return nil }
+            let details = entry.detailsValue
+            guard case .object(let members) = details, case .string(let root)? = members.first(where: { $0.0 == "root" })?.1,
+                case .string(let key)? = members.first(where: { $0.0 == "key" })?.1
+            else { return nil }
+            return RecordedCheckpoint(at: entry.at, root: root, key: key, sequence: entry.sequence)
+        }
+    }
+
+    /// The database's identity, which checkpoints name.
     public func storeIdentity() throws -> String { try store.read { tx in try tx.storeIdentity() } }
 }

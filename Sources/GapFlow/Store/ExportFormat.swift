@@ -128,8 +128,9 @@ extension Engine {
 
     /// Fills this (empty) store from export lines, all or nothing: any problem refuses the whole file.
     ///
-    /// What was read must verify before it is kept: every chain and the admin log.
-    public func importLines<Lines: Sequence<String>>(_ lines: Lines) throws {
+    /// What was read must verify before it is kept: every chain and the admin log, and, when a checkpoint is given,
+    /// every head it signed (so an export whose chains were recomputed by hand after editing is refused too).
+    public func importLines<Lines: Sequence<String>>(_ lines: Lines, checkpoint: TrustedCheckpoint? = nil) throws {
         try store.write { tx in
             guard try tx.isEmpty() else {
                 throw ImportError(line: 0, message: "the database is not empty; import into a new database")
@@ -163,7 +164,33 @@ extension Engine {
             if let finding = audit.adminLogFinding {
                 throw ImportError(line: 0, message: "the admin log does not verify at entry \(finding.sequence): \(finding.problem)")
             }
+            if let checkpoint {
+                let report = try verify(against: checkpoint.checkpoint, trustedKey: checkpoint.key, file: checkpoint.file, in: tx)
+                let problems =
+                    report.findings.map { "\($0.ticket) at revision \($0.revision): \($0.problem)" }
+                    + (report.adminLogFinding.map { ["admin log at entry \($0.sequence): \($0.problem)"] } ?? [])
+                if let first = problems.first {
+                    throw ImportError(
+                        line: 0,
+                        message: "the export does not extend the checkpoint \(checkpoint.file): \(first)"
+                            + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))
+                }
+            }
         }
+    }
+}
+
+/// A checkpoint file read and the key it is to be verified with.
+public struct TrustedCheckpoint: Sendable {
+    public let checkpoint: Checkpoint
+    public let key: PublicKey
+    /// How messages name the file.
+    public let file: String
+
+    public init(checkpoint: Checkpoint, key: PublicKey, file: String) {
+        self.checkpoint = checkpoint
+        self.key = key
+        self.file = file
     }
 }
 
