@@ -505,7 +505,10 @@ struct DefinitionDecoder {
     }
 
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
-        let allowed = ["submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback"]
+        let allowed = [
+            "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback",
+            "checkpointTitle",
+        ]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
         if !(0...365).contains(days) {
@@ -544,7 +547,8 @@ struct DefinitionDecoder {
         return MeetingRules(
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
             statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
-            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback)
+            itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback,
+            checkpointTitle: string(keys["checkpointTitle"], at: "meetings.checkpointTitle"))
     }
 
     /// Reads an array, decoding each element with `body`.

@@ -32,6 +32,9 @@ public struct MeetingRules: Sendable, Equatable {
     public let paper: Paper?
     /// The feedback to case managers: which state it is given in, and which fields tell the outcome.
     public let feedback: Feedback?
+    /// The words before the root of the latest signed checkpoint, which the minutes print so that the signed paper
+    /// anchors the history (e.g. "Prüfsumme der Vorgangshistorie"); without it the minutes print no root.
+    public let checkpointTitle: String?
 
     /// What a decision paper shows: its facts (*Sachverhalt*) and its proposed resolution (*Beschlussvorschlag*).
     public struct Paper: Sendable, Equatable {

@@ -168,7 +168,12 @@ enum AgendaCommand: GapFlowCommand {
 enum MinutesCommand: GapFlowCommand {
     static let name = "minutes"
     static let summary = "Export a meeting's results minutes (Ergebnisprotokoll) and resolution list."
-    static let discussion = "CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel."
+    static let discussion = """
+        CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel. Markdown and
+        HTML end with the root of the latest signed checkpoint recorded in the database (`gapflow audit checkpoint`),
+        under the workflow's "meetings.checkpointTitle", so that the signed minutes anchor the history; take a checkpoint
+        after recording the decisions and before writing the minutes.
+        """
     struct Syntax: CommandSyntax {
         let meeting = RequiredOption("meeting", "ID", "the meeting", hint: "see `gapflow meeting list`")
         let format = ValueOption("format", "md|html|csv", "the output format (default: md)")
@@ -182,11 +187,27 @@ enum MinutesCommand: GapFlowCommand {
         let engine = try context.engine(mode: .readOnly)
         let meeting = try context.meeting(reference, engine)
         let definition = try engine.definition(meeting.workflowID)
-        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
+        let decisions = try engine.decisions(of: meeting.id)
+        let resolutions = MinutesExport.resolutions(decisions)
+        let format = arguments.value(\.format) ?? "md"
+        var anchor: MinutesExport.Anchor?
+        if format != "csv", definition.meetings?.checkpointTitle != nil {
+            // There is no approval of minutes in GapFlow: the latest checkpoint recorded when they are written is theirs.
+            let latest = try engine.latestCheckpoint()
+            anchor = latest.map { MinutesExport.Anchor(root: $0.root, takenAt: $0.at) }
+            let lastDecision = decisions.map(\.entry.at).max()
+            if let lastDecision, latest.map({ $0.at < lastDecision }) ?? true {
+                context.environment.errors.line(
+                    "warning: "
+                        + (latest == nil
+                            ? "no checkpoint has been taken" : "the latest checkpoint was taken before the meeting's last decision")
+                        + "; take one with `gapflow audit checkpoint` and write the minutes again, so that they anchor the decisions")
+            }
+        }
         let text: String
-        switch arguments.value(\.format) ?? "md" {
-        case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
-        case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions)
+        switch format {
+        case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions, anchor: anchor)
+        case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions, anchor: anchor)
         case "csv": text = MinutesExport.csv(definition: definition, resolutions: resolutions)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md, html or csv")
         }
