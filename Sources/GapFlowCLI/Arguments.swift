@@ -104,6 +104,9 @@ struct ValueOption: DeclaredOption {
     static let comment = ValueOption("comment", "TEXT", "a comment for the history")
     static let meetingWorkflow = ValueOption("workflow", "W", "the workflow (default: the only one with meetings)")
     static let out = ValueOption("out", "FILE", "write to a file instead of standard output")
+    static let group = ValueOption("group", "NAME", "make the files readable by this group too (0640; default: by their owner only)")
+    static let checkpointKey = ValueOption(
+        "key", "FILE", "the checkpoint key, PEM (default: your own, in $XDG_CONFIG_HOME/gapflow or ~/.config/gapflow)")
 }
 
 /// `--limit N`: a whole number in `range` (by default 1 and up), or nil when not given. Anything else, such as

@@ -35,6 +35,12 @@ struct Context {
         return name
     }
 
+    /// The group named by `--group`, which may read the files the command creates beside their owner; nil without it.
+    func fileGroup() throws -> FileGroup? {
+        guard let name = arguments.value(.group) else { return nil }
+        return try FileGroup(named: name)
+    }
+
     /// The acting actor as registered.
     func actor(in engine: Engine) throws -> Actor {
         try engine.actor(named: try actorName())
@@ -159,8 +165,9 @@ struct Context {
     }
 
     /// Streams a long document line by line to `--out FILE` (written to a temporary file beside it, then renamed,
-    /// so a failure leaves no half-written file) or to standard output, in chunks: memory stays flat.
-    func stream(to file: String?, _ produce: (_ line: (String) throws -> Void) throws -> Void) throws {
+    /// so a failure leaves no half-written file) or to standard output, in chunks: memory stays flat. The file is
+    /// readable by its owner only (it may hold a whole database), or by `group` too.
+    func stream(to file: String?, group: FileGroup? = nil, _ produce: (_ line: (String) throws -> Void) throws -> Void) throws {
         var chunk = ""
         chunk.reserveCapacity(1 << 16)
         guard let file else {
@@ -176,9 +183,9 @@ struct Context {
         }
         let target = environment.url(file)
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(UUID().uuidString).part")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-            let handle = try? FileHandle(forWritingTo: temporary)
-        else { throw CommandFailure("cannot write \(file)", hint: "check that its folder exists and is writable") }
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CommandFailure("cannot write \(file)", hint: "check that its folder exists and is writable") }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
             defer { try? handle.close() }
             try produce { line in
@@ -191,9 +198,10 @@ struct Context {
             }
             try handle.write(contentsOf: Data(chunk.utf8))
             try handle.synchronize()
+            try group?.share(temporary.path)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            if error is CommandFailure || error is StoreError { throw error }
+            if error is CommandFailure || error is StoreError || error is FileGroupError { throw error }
             throw CommandFailure("cannot write \(file): \(error.localizedDescription)")
         }
         if rename(temporary.path, target.path) != 0 {

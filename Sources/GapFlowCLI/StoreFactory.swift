@@ -7,11 +7,12 @@ enum StoreFactory {
     /// Opens the store that `location` names; a file path is an embedded SQLite database.
     ///
     /// Only ``StoreMode/create`` (`init`, `import`, `demo`) makes a database of a missing or empty file; any other
-    /// command refuses one and leaves it as it is.
-    static func open(_ location: String, mode: StoreMode) throws -> any TicketStore {
+    /// command refuses one and leaves it as it is. With a `group` (`--group`), the database is readable by that
+    /// group too (0640), and so are its `-wal` and `-shm` files.
+    static func open(_ location: String, mode: StoreMode, group: FileGroup? = nil) throws -> any TicketStore {
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: location, mode: mode)
+            store = try SQLiteStore(path: location, mode: mode, group: group)
         } catch {
             guard case .missing = error, isEmptyFile(location) else { throw error }
             throw CommandFailure(

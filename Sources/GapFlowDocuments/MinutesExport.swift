@@ -14,6 +14,25 @@ public enum MinutesExport {
         public let due: String
     }
 
+    /// The signed checkpoint the minutes name, so that the signed paper anchors the history: its root and when it was
+    /// taken. Printed under the workflow's `meetings.checkpointTitle`; without that title, nothing is printed.
+    public struct Anchor: Sendable, Equatable {
+        public let root: String
+        public let takenAt: Date
+
+        public init(root: String, takenAt: Date) {
+            self.root = root
+            self.takenAt = takenAt
+        }
+
+        /// The title and the root with its time, as one line of plain text, or nil when there is nothing to print.
+        static func line(_ anchor: Anchor?, _ definition: Definition) -> (title: String, text: String)? {
+            guard let anchor, let title = definition.meetings?.checkpointTitle else { return nil }
+            let time = definition.language == "de" ? Timestamp.german(anchor.takenAt) : Timestamp.iso8601(anchor.takenAt)
+            return (title, "\(anchor.root) (\(time))")
+        }
+    }
+
     /// The meeting's resolutions in the order they were taken; small case counts among what they show are masked
     /// unless `unmasked`.
     public static func resolutions(
@@ -44,7 +63,9 @@ public enum MinutesExport {
 
     /// The minutes as Markdown; every text from the meeting, the tickets and the decisions is escaped
     /// (``Markdown/escape(_:atLineStart:)``).
-    public static func markdown(meeting: Meeting, definition: Definition, resolutions: [Resolution], unmasked: Bool = false) -> String {
+    public static func markdown(
+        meeting: Meeting, definition: Definition, resolutions: [Resolution], unmasked: Bool = false, anchor: Anchor? = nil
+    ) -> String {
         let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
         var out = "# \(words.minutes): \(md(meeting.title))\n\n"
@@ -66,10 +87,13 @@ public enum MinutesExport {
             ]
             out += "| " + cells.map(Markdown.cell).joined(separator: " | ") + " |\n"
         }
+        if let (title, text) = Anchor.line(anchor, definition) { out += "\n**\(md(title)):** \(md(text))\n" }
         return out
     }
 
-    public static func html(meeting: Meeting, definition: Definition, resolutions: [Resolution], unmasked: Bool = false) -> String {
+    public static func html(
+        meeting: Meeting, definition: Definition, resolutions: [Resolution], unmasked: Bool = false, anchor: Anchor? = nil
+    ) -> String {
         let words = definition.words
         var body = "<header>\n<h1>\(HTML.escape("\(words.minutes): \(meeting.title)"))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(AgendaExport.when(meeting, definition, words))")
@@ -87,7 +111,11 @@ public enum MinutesExport {
         body += HTML.table(
             caption: nil, header: [words.number, words.ticket, words.decision, words.responsible, words.dueDate],
             rows: resolutions.map { [$0.number, "\($0.title) (\($0.ticket.id))", $0.text, $0.responsible, $0.due] })
-        body += "</section>\n</main>"
+        body += "</section>\n"
+        if let (title, text) = Anchor.line(anchor, definition) {
+            body += "<p class=\"anchor\"><strong>\(HTML.escape("\(title):"))</strong> \(HTML.escape(text))</p>\n"
+        }
+        body += "</main>"
         return HTML.page(title: "\(words.minutes): \(meeting.title)", language: definition.language, body: body)
     }
 

@@ -105,7 +105,27 @@ enum Migrator {
             sql: """
                 ALTER TABLE history ADD COLUMN account TEXT;
                 """),
-        // Version 8 is the checkpoints' and the admin log's (merged separately); the steps apply in order of their numbers.
+        Step(
+            version: 8, name: "the database's identity, and the admin log: account changes and checkpoints, append-only and hash-chained",
+            sql: """
+                CREATE TABLE store_identity(id TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;
+                CREATE TABLE admin_log(
+                    sequence INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT, account TEXT, subject TEXT,
+                    details TEXT NOT NULL, hash TEXT NOT NULL) STRICT;
+                CREATE INDEX admin_log_by_kind ON admin_log(kind, sequence);
+                CREATE TRIGGER admin_log_is_append_only_update BEFORE UPDATE ON admin_log
+                    BEGIN SELECT RAISE(ABORT, 'the admin log is append-only'); END;
+                CREATE TRIGGER admin_log_is_append_only_delete BEFORE DELETE ON admin_log
+                    BEGIN SELECT RAISE(ABORT, 'the admin log is append-only'); END;
+                """,
+            // A random identity, so that a checkpoint of another database is recognised (backups and imports keep it).
+            data: { connection throws(StoreError) in
+                guard let identity = StoreIdentity.random() else {
+                    throw StoreError.failed(path: connection.path, message: "OpenSSL could not make a random database identity")
+                }
+                try connection.query(
+                    "INSERT INTO store_identity(id, created_at) VALUES(?, ?)", [.text(identity), .text(Timestamp.iso8601(Date()))])
+            }),
         Step(
             version: 9, name: "redaction: per-value content digests, the digests of redacted values, and a redaction's record",
             sql: """

@@ -18,10 +18,21 @@ public final class SQLiteStore: TicketStore {
 
     /// Opens (and if needed creates and migrates) the database at `path`.
     ///
-    /// `busyTimeout` is how long a command waits for another process's write lock before it fails as busy.
-    public init(path: String, mode: StoreMode = .readWrite, busyTimeout: Duration = .seconds(5)) throws(StoreError) {
+    /// `busyTimeout` is how long a command waits for another process's write lock before it fails as busy. With a
+    /// `group`, the database file (and so its `-wal` and `-shm` files) is readable by that group too (0640); a database
+    /// that is group-readable passes its group on to the `-wal` and `-shm` files whoever creates them.
+    public init(
+        path: String, mode: StoreMode = .readWrite, busyTimeout: Duration = .seconds(5), group: FileGroup? = nil
+    ) throws(StoreError) {
         self.path = path
         try Self.prepareFile(path, mode: mode)
+        if let group, mode != .readOnly {
+            do {
+                try group.share(path)
+            } catch {
+                throw StoreError.failed(path: path, message: error.summary)
+            }
+        }
         let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
         // The file exists now (``prepareFile(_:mode:)`` created it if asked to), so SQLite is never asked to create one.
         let connection = try Connection(
@@ -35,6 +46,7 @@ public final class SQLiteStore: TicketStore {
             try connection.execute(
                 "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=67108864; PRAGMA secure_delete=ON")
             try Migrator.migrate(connection)
+            FileGroup.shareSidecars(of: path)
         } else {
             try Migrator.check(connection)
         }

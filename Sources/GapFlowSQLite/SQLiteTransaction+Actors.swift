@@ -41,3 +41,15 @@ extension SQLiteTransaction {
         return result
     }
 }
+
+extension SQLiteTransaction {
+    /// Removes an actor; its roles go with it (`ON DELETE CASCADE`), the history keeps its name.
+    func removeActor(named name: String) throws(StoreError) -> Bool {
+        try connection.query("DELETE FROM actor_roles WHERE actor = ?", [.text(name)])
+        // Its login goes with it: password, API token and sessions.
+        try connection.query("DELETE FROM credentials WHERE actor = ?", [.text(name)])
+        try connection.query("DELETE FROM web_sessions WHERE actor = ?", [.text(name)])
+        try connection.query("DELETE FROM actors WHERE name = ?", [.text(name)])
+        return connection.changes > 0
+    }
+}

@@ -24,7 +24,9 @@ extension SQLiteTransaction {
     }
 
     func isEmpty() throws -> Bool {
-        try connection.query("SELECT (SELECT count(*) FROM definitions) + (SELECT count(*) FROM tickets)").first?.first?.integer == 0
+        try connection.query(
+            "SELECT (SELECT count(*) FROM definitions) + (SELECT count(*) FROM tickets) + (SELECT count(*) FROM admin_log)"
+        ).first?.first?.integer == 0
     }
 
     func importRow(_ row: ExportRow) throws {
@@ -39,6 +41,8 @@ extension SQLiteTransaction {
             case .null: .null
             }
         }
+        // The import continues the exported database: its identity replaces the one this store was created with.
+        if row.table == "store_identity" { try connection.query("DELETE FROM store_identity") }
         let names = row.columns.map(\.name)
         try connection.query(
             "INSERT INTO \(row.table)(\(names.joined(separator: ", "))) VALUES(\(names.map { _ in "?" }.joined(separator: ", ")))", values)

@@ -103,7 +103,7 @@ extension SQLiteTransaction {
         if !connection.purgeOpen, let open = try connection.query("SELECT count(*) FROM purge_session").first?.first?.integer, open > 0 {
             problems.append("a purge marker is stored in purge_session, which switches the append-only guard off")
         }
-        return problems
+        return problems + (try adminLogGuardProblems())
     }
 
     /// Removes a ticket's notices from the outbox (they carry its title).

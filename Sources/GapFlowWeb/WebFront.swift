@@ -179,6 +179,8 @@ public final class WebFront: Sendable {
             guard let actor = try? engine.actor(named: name) else { throw RequestFailure.forbidden }
             let (id, session) = try engine.beginSession(for: actor)
             configuration.log("login by proxy header: \(actor.name) from \(request.peerAddress)")
+            try engine.recordAdminEvent(
+                kind: "login.proxy", actor: actor.name, subject: actor.name, details: [("address", .string(request.peerAddress))])
             return Visit(
                 front: self, request: request, actor: actor, session: session, sessionID: id, secure: secure, newSession: true)
         }

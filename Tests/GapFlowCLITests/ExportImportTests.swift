@@ -17,7 +17,7 @@ import Testing
         let first = try String(contentsOf: shell.folder.appendingPathComponent("first.jsonl"), encoding: .utf8)
         let second = try String(contentsOf: shell.folder.appendingPathComponent("second.jsonl"), encoding: .utf8)
         #expect(first == second)
-        for table in ["definitions", "actors", "tickets", "history", "timers", "meetings", "outbox"] {
+        for table in ["store_identity", "definitions", "actors", "tickets", "history", "timers", "meetings", "outbox", "admin_log"] {
             #expect(first.contains("{\"table\":\"\(table)\""), "\(table) is exported")
         }
         #expect(shell.run("list", "--db", "copy.sqlite", "--json").output == shell.run("list", "--db", "demo.sqlite", "--json").output)

@@ -130,7 +130,8 @@ import Testing
             let harness = try Harness(kind)
             let ids = try Script.lifecycle(harness)
             chains[kind] = try harness.store.read { tx in try ids.map { try tx.chainedHistory(of: $0).map(\.chainHash) } }
-            exports[kind] = try harness.export()
+            // Every store has an identity of its own (random); everything else is the same.
+            exports[kind] = try harness.export().filter { !$0.hasPrefix("{\"table\":\"store_identity\"") }
         }
         let memory = try #require(chains[.memory])
         #expect(memory.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 != nil } })

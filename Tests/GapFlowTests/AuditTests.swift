@@ -88,6 +88,40 @@ import Testing
         #expect(try findings(engine).first?.hasPrefix("\(ids[1])@2: the chain is broken") == true)
     }
 
+    @Test func nulledChainColumnsAreNeverLaunderedByALaterCommandTimerOrReopening() throws {
+        let (engine, connection, ids, folder) = try tamperable()
+        try connection.execute(
+            """
+            UPDATE history SET comment = '60 Fälle', content_digest = NULL, chain_hash = NULL WHERE ticket_id = '\(ids[0])';
+            UPDATE tickets SET history_head = NULL WHERE id = '\(ids[0])';
+            UPDATE tickets SET history_head = NULL WHERE id = '\(ids[1])';
+            """)
+        #expect(throws: EngineError.chainHeadMissing(ticket: ids[0])) {
+            try engine.fire(ids[0], Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
+        }
+        // A timer that would add to such a history is refused; the others go on.
+        let other = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
+        try connection.execute("UPDATE tickets SET history_head = NULL WHERE id = '\(other)'")
+        let untouched = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        ).ticket.id
+        let reopened = Engine(
+            store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start.addingTimeInterval(40 * 86_400)))
+        var notes: [String] = []
+        _ = try reopened.fireDueTimers { notes.append($0.summary) }
+        #expect(notes.contains("\(other) reported/escalation: refused: \(EngineError.chainHeadMissing(ticket: other))"))
+        #expect(try reopened.ticket(untouched).state == "ki_review")
+        // Opening the store again computed nothing: every such ticket is a finding.
+        #expect(
+            try findings(reopened) == [
+                "\(ids[0])@1: entry has no hash", "\(ids[1])@4: the ticket has lost its chain head",
+                "\(other)@1: the ticket has lost its chain head",
+            ])
+        #expect(try reopened.verifyHistory().backfilled == 0)
+    }
+
     @Test func entriesFromBeforeTheChainAreChainedAtMigrationAndMarkedAsSuch() throws {
         let (_, connection, ids, folder) = try tamperable()
         // The database as GapFlow left it before the chain existed (schema version 4).
@@ -100,6 +134,7 @@ import Testing
             DROP TABLE web_sessions; DROP TABLE credentials;
             ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
             ALTER TABLE history DROP COLUMN redaction;
+            DROP TABLE store_identity; DROP TABLE admin_log;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             """)
         let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))

@@ -166,4 +166,19 @@ struct LoginTests {
         #expect(WebFront.safeNext("https://evil.example/") == nil)
         #expect(WebFront.safeNext("/x\r\nSet-Cookie: a=b") == nil)
     }
+
+    @Test func loginsFailedLoginsAndLogoutsGoToTheAdminLog() throws {
+        let fixture = try WebFixture()
+        let browser = fixture.browser(address: "192.0.2.44")
+        browser.logIn("koordination", "falsch-falsch-falsch")
+        browser.logIn("koordination")
+        browser.get("/queue")
+        browser.post("/logout", [])
+        let entries = try fixture.engine.adminLog().filter { $0.kind.hasPrefix("log") }
+        #expect(entries.map(\.kind) == ["login.failed", "login", "logout"])
+        #expect(entries.first?.subject == "koordination" && entries.first?.actor == nil, "a failed login names whom it tried")
+        #expect(entries.first?.details.contains("192.0.2.44") == true, "and from where")
+        #expect(entries[1].actor == "koordination")
+        #expect(try fixture.engine.adminLog().contains { $0.kind == "password.set" && $0.subject == "cm.siegburg" && $0.actor == "admin" })
+    }
 }

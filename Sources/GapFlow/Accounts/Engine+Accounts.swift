@@ -25,10 +25,11 @@ extension Engine {
         // Hashing takes a fraction of a second and much memory: done before the write lock is taken.
         let hash = try PasswordHash.make(password: password, parameters: parameters)
         try store.write { tx in
-            try requireAdmin(acting, in: tx, action: "set passwords")
+            try requireAdmin(acting, action: "set passwords", in: tx)
             guard let actor = try tx.actor(named: name) else { throw AccountError.unknownActor(name) }
             try tx.setPassword(hash.description, actor: actor.name)
             try tx.deleteSessions(actor: actor.name)
+            try appendAdminLog(kind: "password.set", actor: acting?.name, subject: actor.name, details: .object([]), in: tx, now: now())
         }
     }
 
@@ -36,9 +37,10 @@ extension Engine {
     public func issueAPIToken(for name: String, by acting: Actor?) throws -> String {
         let token = SecureRandom.token()
         try store.write { tx in
-            try requireAdmin(acting, in: tx, action: "issue API tokens")
+            try requireAdmin(acting, action: "issue API tokens", in: tx)
             guard let actor = try tx.actor(named: name) else { throw AccountError.unknownActor(name) }
             try tx.setAPIToken(digest: SecureRandom.digest(of: token), actor: actor.name)
+            try appendAdminLog(kind: "token.issued", actor: acting?.name, subject: actor.name, details: .object([]), in: tx, now: now())
         }
         return token
     }
@@ -106,14 +108,6 @@ extension Engine {
         return try store.write { tx in
             try tx.deleteExpiredSessions(
                 idleBefore: now.addingTimeInterval(-lifetime.idle), createdBefore: now.addingTimeInterval(-lifetime.absolute))
-        }
-    }
-
-    /// Throws unless `acting` holds the admin role — or no admin is registered yet (setting up a new database).
-    func requireAdmin(_ acting: Actor?, in tx: any StoreTransaction, action: String) throws {
-        let admins = try tx.actors().filter { $0.roles.contains(Self.adminRole) }.map(\.name)
-        if !admins.isEmpty && !(acting.map { admins.contains($0.name) } ?? false) {
-            throw EngineError.roleRequired(actor: acting?.name ?? "an unregistered user", role: Self.adminRole, action: action)
         }
     }
 

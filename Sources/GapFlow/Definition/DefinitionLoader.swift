@@ -596,6 +596,7 @@ struct DefinitionDecoder {
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
         let allowed = [
             "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback", "public",
+            "checkpointTitle",
         ]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
@@ -642,7 +643,7 @@ struct DefinitionDecoder {
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
             statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
             itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback,
-            publicPoints: Set(publicPoints))
+            publicPoints: Set(publicPoints), checkpointTitle: string(keys["checkpointTitle"], at: "meetings.checkpointTitle"))
     }
 
     /// Reads an array, decoding each element with `body`.

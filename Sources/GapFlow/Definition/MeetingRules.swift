@@ -38,6 +38,9 @@ public struct MeetingRules: Sendable, Equatable {
 
     /// The names `"public"` gives the fixed points by.
     public static let fixedPointNames = ["openingItems", "statusItem", "closingItems"]
+    /// The words before the root of the latest signed checkpoint, which the minutes print so that the signed paper
+    /// anchors the history (e.g. "Prüfsumme der Vorgangshistorie"); without it the minutes print no root.
+    public let checkpointTitle: String?
 
     /// What a decision paper shows: its facts (*Sachverhalt*) and its proposed resolution (*Beschlussvorschlag*).
     public struct Paper: Sendable, Equatable {

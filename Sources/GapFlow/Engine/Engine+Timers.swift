@@ -107,6 +107,11 @@ extension Engine {
                 try enqueue(notices, idPrefix: "\(ticket.id)/t\(id)", ticket: ticket, definition: definition, tx: tx, now: now)
                 return firing
             case .fired(let outcome, _):
+                // A history whose head is gone was changed outside GapFlow: nothing is added to it (see appendHistory),
+                // and the timer is refused rather than holding up every other due timer.
+                if ticket.revision > 0, try tx.historyHead(of: ticket.id) == nil {
+                    return try finish(.refused, "refused: \(EngineError.chainHeadMissing(ticket: ticket.id))")
+                }
                 // Marked done first: leaving the state cancels the state's pending timers, this one included.
                 let firing = try finish(.fired, "fired \(spec.fire ?? "") → \(outcome.ticket.state)\(late)")
                 try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)

@@ -18,6 +18,14 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case roleRequired(actor: String, role: String, action: String)
     /// Internal figures (small numbers unmasked) were asked for by an actor without a role the workflow allows.
     case internalFiguresRefused(actor: String, workflow: String, roles: [String])
+    /// The change would leave a database that had an admin without one (after which anyone could make themselves one).
+    case lastAdmin(actor: String)
+    /// An actor needs at least one role.
+    case noRoles(actor: String)
+    /// An admin log kind that is not lowercase words joined by dots.
+    case invalidLogKind(String)
+    /// A ticket's history lost its chain head (it was changed outside GapFlow): nothing more is added to it.
+    case chainHeadMissing(ticket: String)
 
     public var description: String {
         switch self {
@@ -39,6 +47,12 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             roles.isEmpty
                 ? "workflow \"\(workflow)\" lets no role see internal figures (small numbers unmasked)"
                 : "\(actor) may not see internal figures of \"\(workflow)\": that needs one of the roles \(roles.joined(separator: ", "))"
+        case .lastAdmin(let actor):
+            "\(actor) is the last actor with the role \"\(Engine.adminRole)\"; the database would be left without an admin"
+        case .noRoles(let actor): "\(actor) would be left without a role"
+        case .invalidLogKind(let kind): "\"\(kind)\" is not an admin log kind (lowercase words joined by dots, e.g. login.failed)"
+        case .chainHeadMissing(let ticket):
+            "the history of \(ticket) has lost its chain head: it was changed outside GapFlow, so nothing more is added to it"
         }
     }
 
@@ -57,6 +71,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             roles.isEmpty
                 ? "leave out --internal, or name the roles in \"smallNumbers\": { \"internalRoles\": [...] } of the workflow file"
                 : "leave out --internal, or act as an actor with one of these roles (--as)"
+        case .lastAdmin: "register another admin first (`gapflow actor add NAME --role admin`)"
+        case .noRoles(let actor): "remove the actor instead (`gapflow actor remove \(actor)`)"
+        case .invalidLogKind: nil
+        case .chainHeadMissing: "run `gapflow audit verify` (with --checkpoint) and restore the database from a backup"
         }
     }
 }
@@ -167,49 +185,6 @@ public final class Engine: Sendable {
         }
     }
 
-    // MARK: - Actors
-
-    /// Registers an actor (or updates one). Every role must exist in some registered workflow, and a
-    /// municipality must be a value of some workflow's scope field (stored as that value, so "siegburg" becomes "Siegburg").
-    ///
-    /// Once an actor with the `admin` role is registered, only an admin may add or change actors: `acting` must be
-    /// registered with that role. Until then (setting up a new database) anyone who can write the store may, so
-    /// that the first admin can be registered.
-    public func saveActor(_ actor: Actor, by acting: Actor? = nil) throws {
-        try store.write { tx in
-            let now = self.now()
-            try requireAdmin(acting, in: tx, action: "add or change actors")
-            var known: Set<String> = []
-            var scopes: [Choices] = []
-            for record in try tx.definitionRecords() {
-                let definition = try definition(record.workflowID, version: record.version, in: tx)
-                known.formUnion(definition.roles.map(\.id))
-                if let choices = definition.scopeField.flatMap({ definition.field($0)?.type.choices }) { scopes.append(choices) }
-            }
-            for role in actor.roles where !known.contains(role) {
-                throw EngineError.unknownRole(role, known: known.sorted())
-            }
-            var municipality = actor.municipality
-            if let given = actor.municipality, !scopes.isEmpty {
-                guard let value = scopes.lazy.compactMap({ $0.match(given) }).first else {
-                    throw EngineError.unknownMunicipality(given, known: scopes.flatMap { $0.values.map(\.id) })
-                }
-                municipality = value.id
-            }
-            try tx.saveActor(Actor(name: actor.name, roles: actor.roles, municipality: municipality), at: now)
-        }
-    }
-
-    /// The actor registered under `name`.
-    public func actor(named name: String) throws -> Actor {
-        try store.read { tx in
-            guard let actor = try tx.actor(named: name) else { throw EngineError.unknownActor(name) }
-            return actor
-        }
-    }
-
-    public func actors() throws -> [Actor] { try store.read { tx in try tx.actors() } }
-
     // MARK: - Commands
 
     /// Opens a ticket of the newest version of `workflow`.
@@ -308,10 +283,15 @@ public final class Engine: Sendable {
     }
 
     /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).
+    ///
+    /// The link is never recomputed over what is there: a ticket past its first entry whose head is gone (nulled
+    /// outside GapFlow, to launder edited entries with a fresh chain) is refused, and the audit shows where.
     func appendHistory(_ entry: HistoryEntry, ticket: String, in tx: any StoreTransaction) throws {
         var entry = entry
         entry.account = entry.account ?? account
-        try tx.appendHistory(.linking(entry, ticket: ticket, after: try tx.historyHead(of: ticket)), ticket: ticket)
+        let head = try tx.historyHead(of: ticket)
+        if head == nil && entry.revision > 1 { throw EngineError.chainHeadMissing(ticket: ticket) }
+        try tx.appendHistory(.linking(entry, ticket: ticket, after: head), ticket: ticket)
     }
 
     func ticket(_ id: String, in tx: any StoreTransaction) throws -> Ticket {

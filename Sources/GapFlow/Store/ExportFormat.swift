@@ -49,8 +49,8 @@ public enum ExportFormat {
 
     /// The tables in the order they can be filled (referenced rows first).
     public static let tables = [
-        "definitions", "actors", "actor_roles", "credentials", "ticket_sequences", "meetings", "tickets", "history", "timers",
-        "outbox",
+        "store_identity", "definitions", "actors", "actor_roles", "credentials", "ticket_sequences", "meetings", "tickets", "history",
+        "timers", "outbox", "admin_log",
     ]
 
     /// The first line of every export.
@@ -109,8 +109,9 @@ public enum ExportFormat {
 }
 
 extension Engine {
-    /// Every definition version, actor, meeting, ticket, history entry, timer and notice, one JSON line each after
-    /// the header, handed to `write` as they are read: memory stays flat however large the store.
+    /// The database's identity, every definition version, actor, meeting, ticket, history entry, timer, notice and
+    /// admin log entry, one JSON line each after the header, handed to `write` as they are read: memory stays flat
+    /// however large the store.
     public func export(_ write: (String) throws -> Void) throws {
         try store.read { tx in
             try write(ExportFormat.header)
@@ -126,7 +127,10 @@ extension Engine {
     }
 
     /// Fills this (empty) store from export lines, all or nothing: any problem refuses the whole file.
-    public func importLines<Lines: Sequence<String>>(_ lines: Lines) throws {
+    ///
+    /// What was read must verify before it is kept: every chain and the admin log, and, when a checkpoint is given,
+    /// every head it signed (so an export whose chains were recomputed by hand after editing is refused too).
+    public func importLines<Lines: Sequence<String>>(_ lines: Lines, checkpoint: TrustedCheckpoint? = nil) throws {
         try store.write { tx in
             guard try tx.isEmpty() else {
                 throw ImportError(line: 0, message: "the database is not empty; import into a new database")
@@ -139,6 +143,9 @@ extension Engine {
                 number += 1
                 if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) { continue }
                 let row = try ExportFormat.row(from: line, number: number)
+                if row.table == "store_identity", case .text(let id)? = row["id"], !StoreIdentity.isWellFormed(id) {
+                    throw ImportError(line: number, message: "store_identity: \"\(id)\" is not a database identity (hexadecimal digits)")
+                }
                 do {
                     try tx.importRow(row)
                 } catch {
@@ -154,7 +161,36 @@ extension Engine {
                     message: "the history of \(finding.ticket) does not verify at revision \(finding.revision): \(finding.problem)"
                         + (audit.findings.count > 1 ? " (and \(audit.findings.count - 1) more tickets)" : ""))
             }
+            if let finding = audit.adminLogFinding {
+                throw ImportError(line: 0, message: "the admin log does not verify at entry \(finding.sequence): \(finding.problem)")
+            }
+            if let checkpoint {
+                let report = try verify(against: checkpoint.checkpoint, trustedKey: checkpoint.key, file: checkpoint.file, in: tx)
+                let problems =
+                    report.findings.map { "\($0.ticket) at revision \($0.revision): \($0.problem)" }
+                    + (report.adminLogFinding.map { ["admin log at entry \($0.sequence): \($0.problem)"] } ?? [])
+                if let first = problems.first {
+                    throw ImportError(
+                        line: 0,
+                        message: "the export does not extend the checkpoint \(checkpoint.file): \(first)"
+                            + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))
+                }
+            }
         }
+    }
+}
+
+/// A checkpoint file read and the key it is to be verified with.
+public struct TrustedCheckpoint: Sendable {
+    public let checkpoint: Checkpoint
+    public let key: PublicKey
+    /// How messages name the file.
+    public let file: String
+
+    public init(checkpoint: Checkpoint, key: PublicKey, file: String) {
+        self.checkpoint = checkpoint
+        self.key = key
+        self.file = file
     }
 }
 

@@ -12,8 +12,11 @@ public final class MemoryStore: TicketStore {
     /// Held for the whole of a write transaction, so that writers take turns (as with SQLite's `BEGIN IMMEDIATE`).
     private let writer = Mutex(())
 
-    /// An empty store: no definition, no actor, no ticket.
-    public init() {}
+    /// An empty store: no definition, no actor, no ticket, and an identity of its own.
+    public init() {
+        let identity = StoreIdentity.random() ?? UUID().uuidString.lowercased()
+        committed.withLock { $0.identity = [IdentityRow(id: identity, createdAt: Timestamp.iso8601(Date()))] }
+    }
 
     /// Always `memory`: the store has no file.
     public var location: String { MemoryTables.location }
@@ -220,6 +223,51 @@ final class MemoryTransaction: StoreTransaction {
             MemoryTables.milliseconds($0.value.lastSeenAt) >= idle && MemoryTables.milliseconds($0.value.createdAt) >= created
         }
         return before - tables.sessions.count
+    }
+
+    func removeActor(named name: String) throws -> Bool {
+        try writing()
+        guard let position = tables.actors.firstIndex(where: { $0.name.same(name) }) else { return false }
+        tables.actors.remove(at: position)
+        tables.actorRoles.removeAll { $0.actor.same(name) }
+        tables.credentials.removeAll { $0.actor.same(name) }
+        tables.sessions = tables.sessions.filter { !$0.value.actor.same(name) }
+        return true
+    }
+
+    // MARK: Identity and admin log
+
+    func storeIdentity() throws -> String {
+        guard let row = tables.identity.first else { throw Self.damaged("the database's identity") }
+        return row.id
+    }
+
+    func appendAdminLog(_ entry: AdminLogEntry) throws {
+        try writing()
+        try tables.insert(
+            AdminLogRow(
+                sequence: entry.sequence, at: Timestamp.iso8601(entry.at), kind: entry.kind, actor: entry.actor, account: entry.account,
+                subject: entry.subject, details: entry.details, hash: entry.hash))
+    }
+
+    func lastAdminLogEntry() throws -> AdminLogEntry? {
+        try tables.adminLog.last.map(Self.decode)
+    }
+
+    func forEachAdminLogEntry(from first: Int, _ visit: (AdminLogEntry) throws -> Void) throws {
+        for row in tables.adminLog where row.sequence >= first { try visit(try Self.decode(row)) }
+    }
+
+    func latestAdminLogEntry(kind: String, atOrBefore date: Date) throws -> AdminLogEntry? {
+        let limit = Timestamp.iso8601(date)
+        return try tables.adminLog.last(where: { $0.kind.same(kind) && !limit.precedesBinary($0.at) }).map(Self.decode)
+    }
+
+    private static func decode(_ row: AdminLogRow) throws(StoreError) -> AdminLogEntry {
+        guard let at = Timestamp.parse(row.at) else { throw damaged("admin log entry \(row.sequence)") }
+        return AdminLogEntry(
+            sequence: row.sequence, at: at, kind: row.kind, actor: row.actor, account: row.account, subject: row.subject,
+            details: row.details, hash: row.hash)
     }
 
     // MARK: Tickets
@@ -604,7 +652,7 @@ final class MemoryTransaction: StoreTransaction {
     }
 
     func isEmpty() throws -> Bool {
-        tables.definitions.isEmpty && tables.tickets.isEmpty
+        tables.definitions.isEmpty && tables.tickets.isEmpty && tables.adminLog.isEmpty
     }
 
     func importRow(_ row: ExportRow) throws {
@@ -657,6 +705,10 @@ struct MemoryTables: Sendable {
     }
 
     static func roundedToMilliseconds(_ date: Date) -> Date { Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000) }
+    /// One row: the database's identity.
+    var identity: [IdentityRow] = []
+    /// By sequence number.
+    var adminLog: [AdminLogRow] = []
 
     // MARK: Errors, worded as SQLite words them
 
@@ -812,6 +864,12 @@ struct MemoryTables: Sendable {
         outbox.append(row)
     }
 
+    mutating func insert(_ row: AdminLogRow) throws(StoreError) {
+        let sequences = adminLog.map(\.sequence)
+        if Self.position(of: row.sequence, in: sequences) != nil { throw Self.unique("admin_log", ["sequence"]) }
+        adminLog.insert(row, at: Self.insertionIndex(of: row.sequence, in: sequences))
+    }
+
     // MARK: Export and import
 
     /// A column as SQLite's schema declares it, in `pragma_table_info` order (added columns last).
@@ -871,6 +929,11 @@ struct MemoryTables: Sendable {
             .integer("attempts", absent: .integer(0)), .integer("next_attempt_ms"), .text("delivered_at", notNull: false),
             .text("last_error", notNull: false),
         ],
+        "store_identity": [.text("id"), .text("created_at")],
+        "admin_log": [
+            .integer("sequence", notNull: false, rowID: true), .text("at"), .text("kind"), .text("actor", notNull: false),
+            .text("account", notNull: false), .text("subject", notNull: false), .text("details"), .text("hash"),
+        ],
     ]
 
     /// A table's rows as exported: in rowid (insertion) order, so that an import keeps the order decisions were taken in.
@@ -886,6 +949,8 @@ struct MemoryTables: Sendable {
         case "history": history.map(\.values)
         case "timers": timers.map(\.values)
         case "outbox": outbox.map(\.values)
+        case "store_identity": identity.map(\.values)
+        case "admin_log": adminLog.map(\.values)
         default: []
         }
     }
@@ -900,7 +965,11 @@ struct MemoryTables: Sendable {
             if given.count > 1 { throw Self.failure("column \(column.name) is given twice") }
             var value = given.first?.value ?? column.absent
             if column.rowID, value == .null {
-                value = .integer(try row.table == "timers" ? nextTimerID() : nextMeetingID())
+                switch row.table {
+                case "timers": value = .integer(try nextTimerID())
+                case "admin_log": value = .integer(try Self.increment(adminLog.last?.sequence ?? 0))
+                default: value = .integer(try nextMeetingID())
+                }
             }
             switch (value, column.kind) {
             case (.null, _):
@@ -927,6 +996,9 @@ struct MemoryTables: Sendable {
         case "history": try insert(HistoryRow(&reader))
         case "timers": try insert(TimerRow(&reader))
         case "outbox": try insert(OutboxRow(&reader))
+        // The import continues the exported database: its identity replaces the one this store was created with.
+        case "store_identity": identity = [try IdentityRow(&reader)]
+        case "admin_log": try insert(AdminLogRow(&reader))
         default: throw Self.failure("no such table: \(row.table)")
         }
     }
@@ -1326,6 +1398,54 @@ struct OutboxRow: Sendable {
             .text(id), .text(createdAt), .text(ticketID), .text(kind), .text(role), .text(payload), .integer(attempts),
             .integer(nextAttemptMs), .init(deliveredAt), .init(lastError),
         ]
+    }
+}
+
+struct IdentityRow: Sendable {
+    var id: String
+    var createdAt: String
+
+    init(id: String, createdAt: String) {
+        self.id = id
+        self.createdAt = createdAt
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(id: try reader.text(), createdAt: try reader.text())
+    }
+
+    var values: [ExportRow.Value] { [.text(id), .text(createdAt)] }
+}
+
+struct AdminLogRow: Sendable {
+    var sequence: Int
+    var at: String
+    var kind: String
+    var actor: String?
+    var account: String?
+    var subject: String?
+    var details: String
+    var hash: String
+
+    init(sequence: Int, at: String, kind: String, actor: String?, account: String?, subject: String?, details: String, hash: String) {
+        self.sequence = sequence
+        self.at = at
+        self.kind = kind
+        self.actor = actor
+        self.account = account
+        self.subject = subject
+        self.details = details
+        self.hash = hash
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(
+            sequence: try reader.integer(), at: try reader.text(), kind: try reader.text(), actor: try reader.optionalText(),
+            account: try reader.optionalText(), subject: try reader.optionalText(), details: try reader.text(), hash: try reader.text())
+    }
+
+    var values: [ExportRow.Value] {
+        [.integer(sequence), .text(at), .text(kind), .init(actor), .init(account), .init(subject), .text(details), .text(hash)]
     }
 }
 

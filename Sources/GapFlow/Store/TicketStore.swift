@@ -57,6 +57,23 @@ public protocol StoreTransaction {
     func actor(named name: String) throws -> Actor?
     /// Every actor with its roles, by name.
     func actors() throws -> [Actor]
+    /// Removes an actor and its roles; false if there was none. History entries keep naming it: they hold the name
+    /// as text, not as a reference.
+    func removeActor(named name: String) throws -> Bool
+
+    // MARK: The database's identity and the admin log
+
+    /// The database's identity: a random id made when the store was created, kept by backups and taken over by an
+    /// import, which checkpoints name so that a checkpoint of another database is recognised.
+    func storeIdentity() throws -> String
+    /// Appends one entry, whose sequence number and chain link the engine computed; the log refuses updates and deletes.
+    func appendAdminLog(_ entry: AdminLogEntry) throws
+    /// The last entry, or nil while the log is empty.
+    func lastAdminLogEntry() throws -> AdminLogEntry?
+    /// Calls `visit` with every entry from sequence number `first` on, in order, reading as it goes.
+    func forEachAdminLogEntry(from first: Int, _ visit: (AdminLogEntry) throws -> Void) throws
+    /// The newest entry of `kind` recorded at or before `date`.
+    func latestAdminLogEntry(kind: String, atOrBefore date: Date) throws -> AdminLogEntry?
 
     // MARK: Accounts: the web front's logins
 
@@ -109,8 +126,8 @@ public protocol StoreTransaction {
     /// replaced values were (``ChainedEntry/redactedDigests``); the chain columns stay as they are (during a purge only).
     func redactHistory(ticket: String, revision: Int, changes: [FieldChange], comment: String?, redactedDigests: [ValuePlace: String])
         throws
-    /// What is wrong with the store's own guards of the history (append-only enforcement switched off, a purge left
-    /// open); empty when they are in force.
+    /// What is wrong with the store's own guards of the history and the admin log (append-only enforcement switched
+    /// off, a purge left open); empty when they are in force.
     func historyGuardProblems() throws -> [String]
 
     // MARK: Meetings
@@ -163,9 +180,10 @@ public protocol StoreTransaction {
 
     /// Calls `visit` with every stored row in ``ExportFormat`` order (referenced rows first), reading as it goes.
     func exportRows(_ visit: (ExportRow) throws -> Void) throws
-    /// Whether the store holds no definition and no ticket (an import needs an empty store).
+    /// Whether the store holds no definition, no ticket and no admin log entry (an import needs an empty store).
     func isEmpty() throws -> Bool
     /// Inserts one exported row as it was (chain columns included); throws a message naming the bad table or column.
+    /// A `store_identity` row replaces the store's own identity: the import continues the exported database.
     func importRow(_ row: ExportRow) throws
 }
 

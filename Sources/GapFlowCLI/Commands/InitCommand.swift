@@ -13,6 +13,7 @@ enum InitCommand: GapFlowCommand {
     struct Syntax: CommandSyntax {
         let workflows = ValueOption("workflows", "DIR", "folder of definition files (default: ./Workflows)")
         let workflow = RepeatedOption("workflow", "FILE", "register this definition file only, instead of a folder")
+        let group = ValueOption.group
         let db = ValueOption.database
     }
 
@@ -26,8 +27,9 @@ enum InitCommand: GapFlowCommand {
             ? try definitionFiles(in: context.environment.url(arguments.value(\.workflows) ?? "Workflows"))
             : given.map { context.environment.url($0) }
         let sources = try validated(files)
+        let group = try context.fileGroup()
         let engine = Engine(
-            store: try StoreFactory.open(context.databasePath, mode: .create), clock: context.environment.clock,
+            store: try StoreFactory.open(context.databasePath, mode: .create, group: group), clock: context.environment.clock,
             account: context.environment.accountName)
         for (file, source) in sources {
             switch try engine.register(source: source, file: file.lastPathComponent) {

@@ -174,7 +174,10 @@ enum MinutesCommand: GapFlowCommand {
     static let summary = "Export a meeting's results minutes (Ergebnisprotokoll) and resolution list."
     static let discussion = """
         CSV is the resolution list only (number, item, decision, responsible, due date), for German Excel. Small case counts
-        are masked unless --internal is given by an actor (--as) whose role the workflow allows.
+        are masked unless --internal is given by an actor (--as) whose role the workflow allows. Markdown and
+        HTML end with the root of the latest signed checkpoint recorded in the database (`gapflow audit checkpoint`),
+        under the workflow's "meetings.checkpointTitle", so that the signed minutes anchor the history; take a checkpoint
+        after recording the decisions and before writing the minutes.
         """
     struct Syntax: CommandSyntax {
         let meeting = RequiredOption("meeting", "ID", "the meeting", hint: "see `gapflow meeting list`")
@@ -191,12 +194,32 @@ enum MinutesCommand: GapFlowCommand {
         let engine = try context.engine(mode: .readOnly)
         let meeting = try context.meeting(reference, engine)
         let definition = try engine.definition(meeting.workflowID)
+        let decisions = try engine.decisions(of: meeting.id)
         let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
-        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id), unmasked: unmasked)
+        let resolutions = MinutesExport.resolutions(decisions, unmasked: unmasked)
+        let format = arguments.value(\.format) ?? "md"
+        var anchor: MinutesExport.Anchor?
+        if format != "csv", definition.meetings?.checkpointTitle != nil {
+            // There is no approval of minutes in GapFlow: the latest checkpoint recorded when they are written is theirs.
+            let latest = try engine.latestCheckpoint()
+            anchor = latest.map { MinutesExport.Anchor(root: $0.root, takenAt: $0.at) }
+            let lastDecision = decisions.map(\.entry.at).max()
+            if let lastDecision, latest.map({ $0.at < lastDecision }) ?? true {
+                context.environment.errors.line(
+                    "warning: "
+                        + (latest == nil
+                            ? "no checkpoint has been taken" : "the latest checkpoint was taken before the meeting's last decision")
+                        + "; take one with `gapflow audit checkpoint` and write the minutes again, so that they anchor the decisions")
+            }
+        }
         let text: String
-        switch arguments.value(\.format) ?? "md" {
-        case "md": text = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions, unmasked: unmasked)
-        case "html": text = MinutesExport.html(meeting: meeting, definition: definition, resolutions: resolutions, unmasked: unmasked)
+        switch format {
+        case "md":
+            text = MinutesExport.markdown(
+                meeting: meeting, definition: definition, resolutions: resolutions, unmasked: unmasked, anchor: anchor)
+        case "html":
+            text = MinutesExport.html(
+                meeting: meeting, definition: definition, resolutions: resolutions, unmasked: unmasked, anchor: anchor)
         case "csv": text = MinutesExport.csv(definition: definition, resolutions: resolutions)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md, html or csv")
         }

@@ -44,12 +44,16 @@ extension WebFront {
         let now = engine.clock.now()
         if let wait = throttle.wait(account: name, address: request.peerAddress, now: now) {
             configuration.log("login throttled: \"\(name)\" from \(request.peerAddress)")
+            try engine.recordAdminEvent(
+                kind: "login.throttled", actor: nil, subject: name, details: [("address", .string(request.peerAddress))])
             let minutes = String(max(1, Int((wait / 60).rounded(.up))))
             return loginForm(request, status: 429, problem: texts(.loginThrottled, ["minutes": minutes]), name: name)
         }
         guard !name.isEmpty, !password.isEmpty, let actor = try engine.authenticate(name: name, password: password) else {
             throttle.recordFailure(account: name, address: request.peerAddress, now: now)
             configuration.log("login failed: \"\(name)\" from \(request.peerAddress)")
+            try engine.recordAdminEvent(
+                kind: "login.failed", actor: nil, subject: name, details: [("address", .string(request.peerAddress))])
             return loginForm(request, status: 401, problem: texts[.loginFailed], name: name)
         }
         throttle.recordSuccess(account: name)
@@ -57,6 +61,8 @@ extension WebFront {
         if let old = request.cookies[Self.sessionCookie] { try engine.endSession(id: old) }
         let (id, _) = try engine.beginSession(for: actor)
         configuration.log("login: \(actor.name) from \(request.peerAddress)")
+        try engine.recordAdminEvent(
+            kind: "login", actor: actor.name, subject: actor.name, details: [("address", .string(request.peerAddress))])
         let next = (try? FormData(query: request.query))?["next"].flatMap(Self.safeNext) ?? "/queue"
         return Self.redirect(
             next,
@@ -69,6 +75,7 @@ extension WebFront {
     func logout(_ visit: Visit) throws -> HTTPResponse {
         try engine.endSession(id: visit.sessionID)
         configuration.log("logout: \(visit.actor.name)")
+        try engine.recordAdminEvent(kind: "logout", actor: visit.actor.name, subject: visit.actor.name, details: [])
         return Self.redirect("/login", cookies: [cookie(Self.sessionCookie, "", secure: visit.secure, maxAge: 0)])
     }
 
