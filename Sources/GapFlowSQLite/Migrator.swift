@@ -149,17 +149,22 @@ enum Migrator {
 
     /// Applies every step the database lacks, all in one transaction: a database is migrated completely or not at
     /// all, and the steps' data work runs after all their SQL, on the schema as it ends up.
+    ///
+    /// A step is lacking when `schema_migrations` does not record it, not only when its number is above the
+    /// database's version: a database made while a lower-numbered step was still being written (on another branch)
+    /// gets that step too.
     static func migrate(_ connection: Connection) throws(StoreError) {
         let current = try version(of: connection)
         if current > latest {
             throw StoreError.newerSchema(path: connection.path, found: current, supported: latest)
         }
-        guard current < latest else { return }
+        let recorded = try appliedVersions(connection, version: current)
+        if steps.allSatisfy({ recorded.contains($0.version) }) { return }
         try connection.execute("BEGIN IMMEDIATE")
         do {
             // Another process may have migrated while this one waited for the lock.
-            let now = try version(of: connection)
-            let pending = steps.filter { $0.version > now }
+            let applied = try appliedVersions(connection, version: try version(of: connection))
+            let pending = steps.filter { !applied.contains($0.version) }
             for step in pending {
                 try connection.execute(step.sql)
                 try connection.query(
@@ -167,7 +172,7 @@ enum Migrator {
                     [.integer(step.version), .text(step.name), .text(Timestamp.iso8601(Date()))])
             }
             for step in pending { try step.data?(connection) }
-            if let last = pending.last {
+            if let last = pending.last, last.version > current {
                 try connection.execute("PRAGMA application_id=\(SQLiteStore.applicationID); PRAGMA user_version=\(last.version)")
             }
             try connection.execute("COMMIT")
@@ -175,6 +180,12 @@ enum Migrator {
             try? connection.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// The steps `schema_migrations` records (none in a database not yet created).
+    static func appliedVersions(_ connection: Connection, version: Int) throws(StoreError) -> Set<Int> {
+        guard version > 0 else { return [] }
+        return Set(try connection.query("SELECT version FROM schema_migrations").compactMap { $0.first?.integer })
     }
 
     /// Refuses a database this version cannot read (too new, or not yet created).
