@@ -121,4 +121,26 @@ import Testing
             try engine.migrate(workflow: "mini", to: 7, mapping: [:], actor: admin, check: false)
         }
     }
+
+    @Test func aStepMissingBelowTheDatabasesVersionIsAppliedOnOpen() throws {
+        let folder = TemporaryFolder()
+        _ = try Fixtures.kimEngine(in: folder)
+        // A database made while step 9 existed only on another branch: version 10, without step 9's columns.
+        let connection = try Connection(path: folder.path("test.sqlite"), readOnly: false, create: false)
+        try connection.execute(
+            """
+            ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
+            ALTER TABLE history DROP COLUMN redaction; DELETE FROM schema_migrations WHERE version = 9;
+            """)
+        #expect(try Migrator.version(of: connection) == Migrator.latest)
+        let engine = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")))
+        #expect(try Set(connection.query("SELECT version FROM schema_migrations").compactMap { $0.first?.integer }).contains(9))
+        #expect(
+            try connection.query("SELECT count(*) FROM pragma_table_info('history') WHERE name = 'chain_format'").first?.first?.integer == 1
+        )
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.caseManager, values: Fixtures.gapValues)
+        ).ticket.id
+        #expect(try engine.verifyHistory(ticket: id).verifies)
+    }
 }
