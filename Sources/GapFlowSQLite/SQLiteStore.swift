@@ -38,6 +38,9 @@ public final class SQLiteStore: TicketStore {
         let connection = try Connection(
             path: path, readOnly: mode == .readOnly, create: false, busyTimeout: Int32(clamping: milliseconds))
         try Self.checkOwnership(connection)
+        // A page cache of up to 64 MiB and the file mapped for reading: a server answering many pages reads the
+        // same pages again and again, and each read through the kernel copies them.
+        try connection.execute("PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456")
         if mode != .readOnly {
             if connection.isReadOnly { throw StoreError.readOnly(path: path) }
             try connection.execute("PRAGMA journal_mode=WAL")

@@ -51,7 +51,6 @@ enum WebBench {
         let ticketTimes = Mutex<[Double]>([])
         let failures = Atomic<Int>(0)
         let readGate = Gate(parties: sessions)
-        let readStart = Mutex<UInt64>(0)
         onThreads(sessions) { index in
             let place = municipalities[index % municipalities.count]
             var arrived = false
@@ -60,52 +59,57 @@ enum WebBench {
             do {
                 let client = try Client(port: server.port)
                 try client.logIn("cm.\(place.lowercased().filter(\.isLetter))", "bench-passwort-1")
-                readGate.arrive { readStart.withLock { $0 = DispatchTime.now().uptimeNanoseconds } }
+                readGate.arrive()
                 arrived = true
                 var mine: ([Double], [Double]) = ([], [])
                 for round in 0..<perSession {
                     let isQueue = round % 2 == 0
                     let target = isQueue ? "/queue" : "/tickets/\(ids[(round / 2) % ids.count])"
                     let (status, elapsed) = try client.timed("GET", target)
-                    if status != 200 { failures.add(1, ordering: .relaxed) }
+                    if status != 200, failures.add(1, ordering: .relaxed).oldValue == 0 { log("first failed GET: \(status) \(target)") }
                     if isQueue { mine.0.append(elapsed) } else { mine.1.append(elapsed) }
                 }
                 queueTimes.withLock { $0 += mine.0 }
                 ticketTimes.withLock { $0 += mine.1 }
             } catch {
+                log("a reading session failed: \(error)")
                 failures.add(1, ordering: .relaxed)
-                if !arrived { readGate.arrive {} }
+                if !arrived { readGate.arrive() }
             }
         }
-        let readSeconds = Double(DispatchTime.now().uptimeNanoseconds - readStart.withLock { $0 }) / 1e9
+        let readSeconds = Double(DispatchTime.now().uptimeNanoseconds - readGate.openedAt) / 1e9
 
         // Writes: coordination sessions fire "request_info" on distinct reported tickets, each with its revision.
         let reported = (0..<tickets).filter { states[$0 % states.count] == "reported" }.map(ticketID)
         let postsPerSession = min(40, reported.count / (2 * sessions))
         let posted = Atomic<Int>(0)
         let postGate = Gate(parties: sessions)
-        let postStart = Mutex<UInt64>(0)
         onThreads(sessions) { index in
             var arrived = false
             do {
                 let client = try Client(port: server.port)
                 try client.logIn("koordination", "bench-passwort-1")
                 _ = try client.timed("GET", "/tickets/\(reported[index * postsPerSession])")  // the page the form is on
-                postGate.arrive { postStart.withLock { $0 = DispatchTime.now().uptimeNanoseconds } }
+                postGate.arrive()
                 arrived = true
                 for round in 0..<postsPerSession {
                     let id = reported[index * postsPerSession + round]
                     let (status, _) = try client.timed(
                         "POST", "/tickets/\(id)/events/request_info",
                         form: [("csrf", client.csrf), ("revision", "1"), ("field.query", "Seit wann?")])
-                    if status == 303 { posted.add(1, ordering: .relaxed) } else { failures.add(1, ordering: .relaxed) }
+                    if status == 303 {
+                        posted.add(1, ordering: .relaxed)
+                    } else {
+                        if failures.add(1, ordering: .relaxed).oldValue == 0 { log("first failed POST: \(status) for \(id)") }
+                    }
                 }
             } catch {
+                log("a posting session failed: \(error)")
                 failures.add(1, ordering: .relaxed)
-                if !arrived { postGate.arrive {} }
+                if !arrived { postGate.arrive() }
             }
         }
-        let postSeconds = Double(DispatchTime.now().uptimeNanoseconds - postStart.withLock { $0 }) / 1e9
+        let postSeconds = Double(DispatchTime.now().uptimeNanoseconds - postGate.openedAt) / 1e9
         let postRate = Double(posted.load(ordering: .relaxed)) / postSeconds
 
         // Baseline in the same run: the same command through the engine, one after another (a durable commit each).
@@ -155,7 +159,8 @@ enum WebBench {
         // Through the engine for one ticket, to copy its history row's shape; then plain SQL for the rest.
         let raw = try RawSQLite(path: path)
         try raw.execute("PRAGMA synchronous=OFF; BEGIN")
-        let opened = Timestamp.iso8601(Date().addingTimeInterval(-30 * 86_400))
+        let openedAt = Timestamp.truncated(Date().addingTimeInterval(-30 * 86_400))
+        let opened = Timestamp.iso8601(openedAt)
         let due = Int(Date().addingTimeInterval(7 * 86_400).timeIntervalSince1970 * 1000)
         for index in 0..<tickets {
             let id = ticketID(index)
@@ -164,14 +169,26 @@ enum WebBench {
             let fields =
                 #"{"description":{"text":"Kinderbetreuung während der Integrationskurse fehlt in mehreren Kommunen."},"#
                 + #""municipality":{"choice":"\#(place)"},"title":{"text":"Lücke \#(index + 1): Kinderbetreuung"}}"#
+            let reporter = "cm.\(place.lowercased().filter(\.isLetter))"
+            // The opening entry, chained as the engine chains it (a history without its chain takes no more events).
+            let entry = HistoryEntry(
+                revision: 1, at: openedAt, actor: reporter, role: "cm", event: "open", from: nil, to: state,
+                changes: [
+                    FieldChange(field: "title", new: .text("Lücke \(index + 1): Kinderbetreuung")),
+                    FieldChange(
+                        field: "description", new: .text("Kinderbetreuung während der Integrationskurse fehlt in mehreren Kommunen.")),
+                    FieldChange(field: "municipality", new: .choice(place)),
+                ], comment: nil)
+            let chained = ChainedEntry.linking(entry, ticket: id, after: nil)
             try raw.run(
-                "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
-                [id, "systemic-gap-escalation", 1, state, 1, fields, opened, "cm.\(place.lowercased().filter(\.isLetter))", opened])
-            let changes =
-                #"[{"field":"title","new":{"text":"Lücke \#(index + 1): Kinderbetreuung"}},{"field":"municipality","new":{"choice":"\#(place)"}}]"#
+                "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at, history_head) VALUES(?,?,?,?,?,?,?,?,?,?)",
+                [id, "systemic-gap-escalation", 1, state, 1, fields, opened, reporter, opened, chained.chainHash ?? ""])
             try raw.run(
-                "INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes) VALUES(?,?,?,?,?,?,?,?,?)",
-                [id, 1, opened, "cm.\(place.lowercased().filter(\.isLetter))", "cm", "open", NSNull(), state, changes])
+                "INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, content_digest, chain_hash, chain_format) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    id, 1, opened, reporter, "cm", "open", NSNull(), state, chained.changesJSON, chained.contentDigest ?? "",
+                    chained.chainHash ?? "", chained.format,
+                ])
             if state != "closed" {
                 try raw.run(
                     "INSERT INTO timers(ticket_id, state, timer, armed_at, armed_revision, due_ms) VALUES(?,?,?,?,?,?)",
@@ -282,21 +299,24 @@ enum WebBench {
         done.wait()
     }
 
-    /// Lets `parties` threads go on together: the last to arrive runs `last` (starting a clock), then all proceed.
+    /// Lets `parties` threads go on together, and notes when it opened (the start of the measured time).
     final class Gate: Sendable {
         private let parties: Int
         private let arrived = Mutex(0)
+        private let opened = Mutex<UInt64>(0)
         private let open = DispatchSemaphore(value: 0)
 
         init(parties: Int) { self.parties = parties }
 
-        func arrive(last: () -> Void) {
+        var openedAt: UInt64 { opened.withLock { $0 } }
+
+        func arrive() {
             let count = arrived.withLock { value -> Int in
                 value += 1
                 return value
             }
             if count == parties {
-                last()
+                opened.withLock { $0 = DispatchTime.now().uptimeNanoseconds }
                 for _ in 0..<parties { open.signal() }
             }
             open.wait()
