@@ -2,7 +2,7 @@ import Foundation
 import GapFlow
 
 /// `gapflow-bench guard`: the personal-data guard on 1 MB values of several kinds, each against a plain pass over the
-/// same text that counts its Unicode scalars (the least any scanner must do), measured in the same run.
+/// same text that counts its Unicode scalars (the least any scanner must do), measured in the same run and the same way.
 enum GuardBench {
     /// The target of issue 11: a 1 MB value checked in under 50 ms.
     static let targetMilliseconds = 50.0
@@ -37,29 +37,48 @@ enum GuardBench {
         ("personal data everywhere", megabyte("Frau Ayşe Yılmaz, geb. 01.02.1980, a.b@example.org, 0176 23456789, Hauptstr. 5a. ")),
     ]
 
+    /// Prints, per kind of value, the guard's and the baseline's time as CPU time of the measuring thread (best of
+    /// ``runs``: on a shared machine wall time mostly measures the neighbours) and the guard's median wall time.
     static func run() {
-        print("| 1 MB value | findings | guard | baseline: count the scalars | ratio |\n|---|---|---|---|---|")
+        print(
+            "| 1 MB value | findings | guard, CPU | baseline: count the scalars, CPU | ratio | guard, wall (median) |\n"
+                + "|---|---|---|---|---|---|")
         var slowest = 0.0
         for (name, text) in kinds {
             var findings = 0
-            var guardTimes: [Double] = []
+            var guardTimes: [(cpu: Double, wall: Double)] = []
             var baselineTimes: [Double] = []
             for _ in 0..<runs {
-                guardTimes.append(seconds { findings = PersonalDataGuard.matches(in: text).count })
+                guardTimes.append(measured { findings = PersonalDataGuard.matches(in: text).count })
                 var scalars = 0
-                baselineTimes.append(seconds { for _ in text.unicodeScalars { scalars += 1 } })
+                baselineTimes.append(measured { for _ in text.unicodeScalars { scalars += 1 } }.cpu)
                 if scalars == 0 { print("empty text") }
             }
-            let guardMs = median(guardTimes) * 1000
-            let baselineMs = median(baselineTimes) * 1000
+            let guardMs = (guardTimes.map(\.cpu).min() ?? 0) * 1000
+            let wallMs = median(guardTimes.map(\.wall)) * 1000
+            let baselineMs = (baselineTimes.min() ?? 0) * 1000
             slowest = max(slowest, guardMs)
             print(
-                "| \(name) | \(findings) | \(String(format: "%.1f", guardMs)) ms | \(String(format: "%.1f", baselineMs)) ms "
-                    + "| \(String(format: "%.1f", guardMs / max(baselineMs, 1e-6)))× |")
+                "| \(name) | \(findings) | \(format(guardMs)) ms | \(format(baselineMs)) ms | \(format(guardMs / max(baselineMs, 1e-6)))× "
+                    + "| \(format(wallMs)) ms |")
         }
         print(
-            "\nslowest: \(String(format: "%.1f", slowest)) ms per MB (median of \(runs) runs); target < \(Int(targetMilliseconds)) ms: "
+            "\nslowest: \(format(slowest)) ms of CPU per MB (best of \(runs) runs); target < \(Int(targetMilliseconds)) ms: "
                 + (slowest < targetMilliseconds ? "met" : "NOT met"))
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// The CPU time of this thread and the wall time that `body` takes.
+    static func measured(_ body: () -> Void) -> (cpu: Double, wall: Double) {
+        func threadCPU() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+        let cpu = threadCPU()
+        let wall = seconds(body)
+        return (threadCPU() - cpu, wall)
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -112,7 +112,8 @@ struct WordRoles: OptionSet, Sendable {
 
 /// Word lists as byte tries over lower-cased UTF-8: whole words, words starting with a stem, words ending with one.
 ///
-/// Looking a word up walks its bytes once (at most ``maximumWordBytes``), so a text costs the same whatever its words.
+/// Built once into a ``WordTable``, whose lookup walks a word's bytes once (at most ``maximumWordBytes``), so a text
+/// costs the same whatever its words.
 struct WordTrie: Sendable {
     /// Bytes beyond this are not compared: longer words match no whole word, only stems at their start and end.
     static let maximumWordBytes = 64
@@ -139,13 +140,18 @@ struct WordTrie: Sendable {
     }()
     static let classCount = 34
 
-    private var children: [Int32] = [Int32](repeating: 0, count: classCount)
-    /// Roles of the word that is exactly the path to a node.
-    private var whole: [WordRoles] = [[]]
-    /// Roles of every word that starts (in the reversed trie: ends) with the path to a node, itself included.
-    private var stem: [WordRoles] = [[]]
-    /// Roles of every word longer than the path that starts (ends) with it: compounds only.
-    private var compound: [WordRoles] = [[]]
+    /// What a node of the trie gives a word.
+    struct Node {
+        /// Roles of the word that is exactly the path to the node.
+        var whole: WordRoles = []
+        /// Roles of every word that starts (in the reversed trie: ends) with the path to the node, itself included.
+        var stem: WordRoles = []
+        /// Roles of every word longer than the path that starts (ends) with it: compounds only.
+        var compound: WordRoles = []
+    }
+
+    private(set) var children: [Int32] = [Int32](repeating: 0, count: classCount)
+    private(set) var nodes: [Node] = [Node()]
     let reversed: Bool
 
     init(reversed: Bool) { self.reversed = reversed }
@@ -162,17 +168,39 @@ struct WordTrie: Sendable {
             guard byteClass != 0 else { return }
             let slot = node * Self.classCount + byteClass
             if children[slot] == 0 {
-                children[slot] = Int32(whole.count)
+                children[slot] = Int32(nodes.count)
                 children += [Int32](repeating: 0, count: Self.classCount)
-                whole.append([])
-                stem.append([])
-                compound.append([])
+                nodes.append(Node())
             }
             node = Int(children[slot])
         }
-        whole[node].formUnion(wholeRoles)
-        stem[node].formUnion(stemRoles)
-        compound[node].formUnion(compoundRoles)
+        nodes[node].whole.formUnion(wholeRoles)
+        nodes[node].stem.formUnion(stemRoles)
+        nodes[node].compound.formUnion(compoundRoles)
+    }
+
+}
+
+/// A finished ``WordTrie`` in memory that is never freed (the lexicon lives as long as the process), so looking a word
+/// up costs no reference counting: the scanner does it for every word of a megabyte.
+///
+/// `@unchecked Sendable`: the memory is written once, when the table is made, and only read afterwards.
+struct WordTable: @unchecked Sendable {
+    private let children: UnsafePointer<Int32>
+    private let nodes: UnsafePointer<WordTrie.Node>
+    private let byteClass: UnsafePointer<UInt8>
+    let reversed: Bool
+
+    init(_ trie: WordTrie) {
+        func immortal<Element>(_ array: [Element]) -> UnsafePointer<Element> {
+            let memory = UnsafeMutablePointer<Element>.allocate(capacity: array.count)
+            memory.initialize(from: array, count: array.count)
+            return UnsafePointer(memory)
+        }
+        children = immortal(trie.children)
+        nodes = immortal(trie.nodes)
+        byteClass = immortal(WordTrie.byteClass)
+        reversed = trie.reversed
     }
 
     /// The roles of the word in `bytes[range]`.
@@ -180,17 +208,17 @@ struct WordTrie: Sendable {
         var result: WordRoles = []
         var node = 0
         let length = range.count
-        let steps = min(length, Self.maximumWordBytes)
+        let steps = min(length, WordTrie.maximumWordBytes)
         for step in 0..<steps {
             let byte = bytes[reversed ? range.upperBound - 1 - step : range.lowerBound + step]
-            let byteClass = Int(Self.byteClass[Int(byte)])
-            guard byteClass != 0 else { return result }
-            node = Int(children[node * Self.classCount + byteClass])
+            let slot = Int(byteClass[Int(byte)])
+            guard slot != 0 else { return result }
+            node = Int(children[node * WordTrie.classCount + slot])
             guard node != 0 else { return result }
-            result.formUnion(stem[node])
-            if step < length - 1 { result.formUnion(compound[node]) }
+            result.formUnion(nodes[node].stem)
+            if step < length - 1 { result.formUnion(nodes[node].compound) }
         }
-        if steps == length { result.formUnion(whole[node]) }
+        if steps == length { result.formUnion(nodes[node].whole) }
         return result
     }
 }
@@ -198,7 +226,10 @@ struct WordTrie: Sendable {
 /// The German words the scanner knows, by role.
 enum PersonalDataLexicon {
     /// Whole words and stems at the start of words.
-    static let forward: WordTrie = {
+    static let forward = WordTable(forwardTrie)
+    static let backward = WordTable(backwardTrie)
+
+    private static let forwardTrie: WordTrie = {
         var trie = WordTrie(reversed: false)
         func add(_ words: String, _ roles: WordRoles) {
             for word in words.split(separator: " ") { trie.insert(String(word), whole: roles) }
@@ -397,7 +428,7 @@ enum PersonalDataLexicon {
     }()
 
     /// Stems at the end of words.
-    static let backward: WordTrie = {
+    private static let backwardTrie: WordTrie = {
         var trie = WordTrie(reversed: true)
         func suffixes(_ words: String, _ roles: WordRoles) {
             for word in words.split(separator: " ") { trie.insert(String(word), stem: roles) }
@@ -446,11 +477,6 @@ enum PersonalDataLexicon {
             .commonNoun)
         return trie
     }()
-
-    /// The roles of a word: whole word, start and end.
-    static func roles(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> WordRoles {
-        forward.roles(bytes, range).union(backward.roles(bytes, range))
-    }
 
     /// Local parts of e-mail addresses that name an office's mailbox, not a person.
     static let functionalMailboxes: Set<String> = [

@@ -17,20 +17,49 @@ struct ScannedToken {
         static func < (lhs: Gap, rhs: Gap) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
-    var start: Int
-    var end: Int
+    private var storedStart: Int32
+    private var storedEnd: Int32
+    var roles: WordRoles = []
     var kind: Kind
     /// For symbols: the ASCII byte, or a stand-in for some others: `-` for every dash, `"` for every quotation mark,
     /// ``section`` for §, ``otherSymbol`` for the rest.
     var symbol: UInt8 = 0
     var gap: Gap
+    private var flags: UInt8 = 0
+    private var storedDigits: UInt16 = 0
+    private var storedLetters: UInt16 = 0
+
+    /// A token of `kind` at the bytes `start..<end` (offsets below 2³¹: the scanner reads no more).
+    init(start: Int, end: Int, kind: Kind, symbol: UInt8 = 0, gap: Gap) {
+        storedStart = Int32(truncatingIfNeeded: start)
+        storedEnd = Int32(truncatingIfNeeded: end)
+        self.kind = kind
+        self.symbol = symbol
+        self.gap = gap
+    }
+
+    var start: Int { Int(storedStart) }
+    var end: Int { Int(storedEnd) }
+    /// How many ASCII digits (at most 65,535 are counted).
+    var digits: Int {
+        get { Int(storedDigits) }
+        set { storedDigits = UInt16(clamping: newValue) }
+    }
+    /// How many letters (at most 65,535 are counted).
+    var letters: Int {
+        get { Int(storedLetters) }
+        set { storedLetters = UInt16(clamping: newValue) }
+    }
     /// The first letter is an upper-case letter.
-    var isCapitalised = false
+    var isCapitalised: Bool {
+        get { flags & 1 != 0 }
+        set { flags = newValue ? flags | 1 : flags & ~1 }
+    }
     /// Every ASCII letter is upper case and there is one at least.
-    var isAllUpper = false
-    var digits = 0
-    var letters = 0
-    var roles: WordRoles = []
+    var isAllUpper: Bool {
+        get { flags & 2 != 0 }
+        set { flags = newValue ? flags | 2 : flags & ~2 }
+    }
 
     static let section: UInt8 = 0xA7
     static let otherSymbol: UInt8 = 0x01
@@ -45,10 +74,20 @@ struct PersonalDataScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     private(set) var tokens: [ScannedToken] = []
     private(set) var matches: [PersonalDataGuard.Match] = []
-    /// Whether a token refers to one person (a name, "die Klientin", "er"): health and age words need one near.
-    private var isPerson: [Bool] = []
-    /// `personCount[i]`: how many of the tokens before `i` refer to one person.
-    private var personCount: [Int] = []
+    /// The tokens that refer to one person (a name, "die Klientin", "er"), in order: health and age words need one near.
+    private var persons: [Int] = []
+    /// The tokens each rule starts at, collected while reading, so that no rule walks all tokens.
+    private var numbers: [Int] = []
+    private var atSigns: [Int] = []
+    private var phoneStarts: [Int] = []
+    private var stars: [Int] = []
+    private var keywords: [Int] = []
+    private var healthWords: [Int] = []
+    private var capitalised: [Int] = []
+    private var personWords: [Int] = []
+
+    private let forward = PersonalDataLexicon.forward
+    private let backward = PersonalDataLexicon.backward
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -57,7 +96,9 @@ struct PersonalDataScanner {
     /// What in `text` looks like personal data, in text order; overlapping stretches are reported once.
     static func matches(in text: String) -> [PersonalDataGuard.Match] {
         var copy = text
-        return copy.withUTF8 { buffer in
+        return copy.withUTF8 { whole in
+            // Token offsets are 32-bit: a value of 2 GB or more is read up to there.
+            let buffer = whole.count < Int(Int32.max) ? whole : UnsafeBufferPointer(rebasing: whole.prefix(Int(Int32.max) - 4))
             var scanner = PersonalDataScanner(buffer)
             scanner.run()
             return scanner.resolved()
@@ -68,8 +109,7 @@ struct PersonalDataScanner {
         tokenize()
         markPersons()
         findNames()
-        personCount = [Int](repeating: 0, count: tokens.count + 1)
-        for index in tokens.indices { personCount[index + 1] = personCount[index] + (isPerson[index] ? 1 : 0) }
+        persons = Array(Set(persons)).sorted()
         findEMailAddresses()
         findIBANs()
         findKeywordNumbers()
@@ -85,7 +125,8 @@ struct PersonalDataScanner {
 
     private mutating func tokenize() {
         let count = bytes.count
-        tokens.reserveCapacity(count / 6)
+        tokens.reserveCapacity(count + 1)
+        numbers.reserveCapacity(count / 16)
         var index = 0
         var gap = ScannedToken.Gap.none
         while index < count {
@@ -101,7 +142,7 @@ struct PersonalDataScanner {
                 case 0x0A, 0x0D: gap = .lineBreak
                 case 0x00..<0x20, 0x7F: gap = max(gap, .space)
                 default:
-                    tokens.append(ScannedToken(start: index, end: index + 1, kind: .symbol, symbol: byte, gap: gap))
+                    append(ScannedToken(start: index, end: index + 1, kind: .symbol, symbol: byte, gap: gap))
                     gap = .none
                 }
                 index += 1
@@ -112,7 +153,7 @@ struct PersonalDataScanner {
             case .space: gap = max(gap, .space)
             case .lineBreak: gap = .lineBreak
             case .symbol(let stand):
-                tokens.append(ScannedToken(start: index, end: index + length, kind: .symbol, symbol: stand, gap: gap))
+                append(ScannedToken(start: index, end: index + length, kind: .symbol, symbol: stand, gap: gap))
                 gap = .none
             case .letter:
                 index = word(from: index, gap: gap)
@@ -121,8 +162,37 @@ struct PersonalDataScanner {
             }
             index += length
         }
-        isPerson = [Bool](repeating: false, count: tokens.count)
     }
+
+    /// Keeps a token and notes which rules start at it.
+    private mutating func append(_ token: ScannedToken) {
+        let index = tokens.count
+        tokens.append(token)
+        switch token.kind {
+        case .symbol:
+            switch token.symbol {
+            case UInt8(ascii: "@"): atSigns.append(index)
+            case UInt8(ascii: "+"), UInt8(ascii: "("): phoneStarts.append(index)
+            case UInt8(ascii: "*"): stars.append(index)
+            default: break
+            }
+        case .number, .alnum:
+            numbers.append(index)
+            if token.kind == .number && bytes[token.start] == UInt8(ascii: "0") { phoneStarts.append(index) }
+        case .word:
+            let roles = token.roles
+            if !roles.isDisjoint(with: Self.keywordRoles) { keywords.append(index) }
+            if !roles.isDisjoint(with: Self.healthRoles) { healthWords.append(index) }
+            if !roles.isDisjoint(with: Self.personRoles) { personWords.append(index) }
+            if token.isCapitalised && !roles.isDisjoint(with: [.title, .firstName]) { capitalised.append(index) }
+        }
+    }
+
+    static let keywordRoles: WordRoles = [
+        .fileKeyword, .taxKeyword, .socialKeyword, .azrKeyword, .identityKeyword, .phoneKeyword, .taxPrefix, .idWord, .birthMarker,
+    ]
+    static let healthRoles: WordRoles = [.health, .diagnosis, .disabilityDegree, .careLevel, .degree]
+    static let personRoles: WordRoles = [.personSingular, .personE, .personER, .boy, .pronounMasculine, .pronounSie]
 
     /// Reads a run of letters and digits starting at `start` as one token and returns where it ends.
     private mutating func word(from start: Int, gap: ScannedToken.Gap) -> Int {
@@ -160,7 +230,7 @@ struct PersonalDataScanner {
         if digits == 0 {
             token.kind = .word
             token.isCapitalised = Self.isUpperCase(bytes, at: start)
-            token.roles = PersonalDataLexicon.roles(bytes, start..<index)
+            token.roles = forward.roles(bytes, start..<index).union(backward.roles(bytes, start..<index))
         } else if letters == 0 {
             token.kind = .number
         } else {
@@ -168,10 +238,10 @@ struct PersonalDataScanner {
             token.isCapitalised = Self.isUpperCase(bytes, at: start)
             // "37jährige": the letters after leading digits have the roles of a word of their own.
             if firstDigitsEnd > start, !bytes[firstDigitsEnd..<index].contains(where: { $0 >= 0x30 && $0 <= 0x39 }) {
-                token.roles = PersonalDataLexicon.roles(bytes, firstDigitsEnd..<index)
+                token.roles = forward.roles(bytes, firstDigitsEnd..<index).union(backward.roles(bytes, firstDigitsEnd..<index))
             }
         }
-        tokens.append(token)
+        append(token)
         return index
     }
 
@@ -242,8 +312,9 @@ struct PersonalDataScanner {
         index >= 0 && index < tokens.count && tokens[index].kind == .word && !tokens[index].roles.isDisjoint(with: roles)
     }
 
-    private func isSymbol(_ index: Int, _ symbol: Character) -> Bool {
-        index >= 0 && index < tokens.count && tokens[index].kind == .symbol && tokens[index].symbol == symbol.asciiValue
+    /// Whether the token at `index` is the sign `symbol` (an ASCII sign, or § for ``ScannedToken/section``).
+    private func isSymbol(_ index: Int, _ symbol: Unicode.Scalar) -> Bool {
+        index >= 0 && index < tokens.count && tokens[index].kind == .symbol && UInt32(tokens[index].symbol) == symbol.value
     }
 
     private func isNumber(_ index: Int) -> Bool { index >= 0 && index < tokens.count && tokens[index].kind == .number }
@@ -258,13 +329,15 @@ struct PersonalDataScanner {
 
     private func firstByte(_ index: Int) -> UInt8 { bytes[tokens[index].start] }
 
-    /// The last `count` bytes of a token, lower-cased ASCII, for endings like "er".
-    private func ends(_ index: Int, with suffix: String) -> Bool {
+    /// Whether a token ends with `suffix` (lower-case ASCII), ignoring case: for endings like "er".
+    private func ends(_ index: Int, with suffix: StaticString) -> Bool {
         let token = tokens[index]
-        let tail = Array(suffix.utf8)
-        guard token.end - token.start >= tail.count else { return false }
-        for (offset, byte) in tail.enumerated() where bytes[token.end - tail.count + offset] | 0x20 != byte { return false }
-        return true
+        let count = suffix.utf8CodeUnitCount
+        guard Int(token.end - token.start) >= count else { return false }
+        return suffix.withUTF8Buffer { tail in
+            for offset in 0..<count where bytes[Int(token.end) - count + offset] | 0x20 != tail[offset] { return false }
+            return true
+        }
     }
 
     private func any(_ range: ClosedRange<Int>, _ roles: WordRoles) -> Bool {
@@ -278,8 +351,17 @@ struct PersonalDataScanner {
         let low = max(0, range.lowerBound)
         let high = min(tokens.count - 1, range.upperBound)
         guard low <= high else { return false }
-        return personCount[high + 1] - personCount[low] > 0
+        // The first person at or after `low`, by binary search.
+        var lower = 0
+        var upper = persons.count
+        while lower < upper {
+            let middle = (lower + upper) / 2
+            if persons[middle] < low { lower = middle + 1 } else { upper = middle }
+        }
+        return lower < persons.count && persons[lower] <= high
     }
+
+    private func isPerson(_ index: Int) -> Bool { personNear(index...index) }
 
     /// A single capital letter followed by a full stop: an initial ("A.").
     private func isInitial(_ index: Int) -> Bool {
@@ -297,22 +379,22 @@ struct PersonalDataScanner {
     /// Marks the tokens that refer to one person: singular person nouns, "die Betroffene", "ein Schüler", "er",
     /// "sie ist".
     private mutating func markPersons() {
-        for index in tokens.indices where tokens[index].kind == .word {
+        for index in personWords where tokens[index].kind == .word {
             let roles = tokens[index].roles
             if roles.contains(.personSingular) {
-                isPerson[index] = !isQuantified(before: index)
+                if !isQuantified(before: index) { persons.append(index) }
             } else if roles.contains(.personE) {
                 if let determiner = determiner(before: index), !tokens[determiner].roles.contains(.quantifier) {
-                    isPerson[index] = true
+                    persons.append(index)
                 }
             } else if roles.contains(.personER) || (roles.contains(.boy) && tokens[index].isCapitalised) {
                 if let determiner = determiner(before: index), tokens[determiner].roles.contains(.singularDeterminer) {
-                    isPerson[index] = true
+                    persons.append(index)
                 }
             } else if roles.contains(.pronounMasculine) {
-                isPerson[index] = true
+                persons.append(index)
             } else if roles.contains(.pronounSie) && isWord(index + 1, .singularVerb) {
-                isPerson[index] = true
+                persons.append(index)
             }
         }
     }
@@ -368,13 +450,13 @@ struct PersonalDataScanner {
     /// Persons named by a title ("Frau Karimi", "Herrn Yilmaz", "Familie Yilmaz", "Herr A. K.", "Frau Dr. Schmidt")
     /// or by a first name the lexicon knows and a surname ("Ahmad Karimi").
     private mutating func findNames() {
-        for index in tokens.indices where tokens[index].kind == .word && tokens[index].isCapitalised {
+        for index in capitalised {
             let roles = tokens[index].roles
             if roles.contains(.title) { nameAfterTitle(index) }
             if roles.contains(.firstName) && !isSymbol(index - 1, "-") && isSurname(index + 1) {
                 let last = surnameEnd(index + 1)
                 add(.namedPerson, index, last)
-                for position in index...last { isPerson[position] = true }
+                persons += index...last
             }
         }
     }
@@ -404,13 +486,13 @@ struct PersonalDataScanner {
             return
         }
         add(.namedPerson, title, last)
-        for position in title...last { isPerson[position] = true }
+        persons += title...last
     }
 
     // MARK: - E-mail addresses and IBANs
 
     private mutating func findEMailAddresses() {
-        for index in tokens.indices where tokens[index].kind == .symbol && tokens[index].symbol == UInt8(ascii: "@") {
+        for index in atSigns {
             let at = tokens[index].start
             var localStart = at
             while localStart > 0, at - localStart < 64, Self.isLocalPartByte(bytes[localStart - 1]) { localStart -= 1 }
@@ -441,9 +523,8 @@ struct PersonalDataScanner {
     /// "DE89 3704 0044 0532 0130 00" or "DE02120300000000202051": two capital letters, two digits, then up to 30
     /// letters and digits, in groups of four or in one run.
     private mutating func findIBANs() {
-        var index = 0
-        while index < tokens.count {
-            defer { index += 1 }
+        var done = -1
+        for index in numbers where index > done {
             let token = tokens[index]
             guard token.kind == .alnum, token.end - token.start >= 4, Self.isUpperASCII(bytes[token.start]),
                 Self.isUpperASCII(bytes[token.start + 1]), Self.isDigit(bytes[token.start + 2]), Self.isDigit(bytes[token.start + 3]),
@@ -463,7 +544,7 @@ struct PersonalDataScanner {
             }
             guard (15...34).contains(length), digits >= 10 else { continue }
             add(.iban, index, last)
-            index = last
+            done = last
         }
     }
 
@@ -477,7 +558,7 @@ struct PersonalDataScanner {
         let keywords: WordRoles = [
             .fileKeyword, .taxKeyword, .socialKeyword, .azrKeyword, .identityKeyword, .phoneKeyword, .taxPrefix, .idWord,
         ]
-        for index in tokens.indices where isWord(index, keywords) {
+        for index in self.keywords where isWord(index, keywords) {
             let roles = tokens[index].roles
             var position = index + 1
             var category: PersonalDataGuard.Category
@@ -593,7 +674,7 @@ struct PersonalDataScanner {
     /// Social insurance numbers ("12 030585 M 123", "65170839J003"), BG numbers ("12345BG0012345"), customer numbers of
     /// the employment agency ("123D456789"), German document numbers ("L01X00T47") and long runs of digits.
     private mutating func findNumberShapes() {
-        for index in tokens.indices {
+        for index in numbers {
             let token = tokens[index]
             let length = token.end - token.start
             if token.kind == .number && token.digits == 2, isNumber(index + 1), tokens[index + 1].digits == 6,
@@ -651,9 +732,8 @@ struct PersonalDataScanner {
     /// digits joined by spaces, `/`, `-` or brackets, 7 to 16 digits in all. Toll-free and service numbers, and
     /// switchboards ("-0"), belong to offices and are left alone.
     private mutating func findPhoneNumbers() {
-        var index = 0
-        while index < tokens.count {
-            defer { index += 1 }
+        var done = -1
+        for index in phoneStarts where index > done {
             var first = index
             var international = false
             if isSymbol(index, "+"), isNumber(index + 1), tokens[index + 1].gap == .none, tokens[index + 1].digits <= 3 {
@@ -703,12 +783,9 @@ struct PersonalDataScanner {
             }
             guard international ? digits >= 8 : digits >= 7 else { continue }
             if !international && groups == 1 && digits < 9 { continue }
-            if isServiceNumber(first) || switchboard || any((index - 6)...(index - 1), .hotline) {
-                index = last
-                continue
-            }
+            done = last
+            if isServiceNumber(first) || switchboard || any((index - 6)...(index - 1), .hotline) { continue }
             add(.phone, index, last)
-            index = last
         }
     }
 
@@ -725,7 +802,7 @@ struct PersonalDataScanner {
     /// "geb. am 3.4.1987", "geb. 3. April 1987", "geboren am …", "Geburtsdatum: …", "Jahrgang 1979", "* 03.04.1987";
     /// with a name just before it ("Ayşe Yılmaz, geb. 12.03.1985"), a name with a date of birth.
     private mutating func findBirthDates() {
-        for index in tokens.indices {
+        for index in (stars + keywords).sorted() {
             let isStar = isSymbol(index, "*")
             guard isStar || isWord(index, .birthMarker) else { continue }
             var position = index + 1
@@ -842,7 +919,7 @@ struct PersonalDataScanner {
     /// "Hauptstr. 5a", "Bonner Straße 112, 53757 Sankt Augustin", "Am Markt 3", "An der Kirche 12". An address next to
     /// an office ("Rathaus Lohmar, Hauptstraße 27") is the office's unless the text says somebody lives there.
     private mutating func findAddresses() {
-        for index in tokens.indices {
+        for index in numbers {
             let token = tokens[index]
             let isHouseNumber =
                 (token.kind == .number && token.digits <= 3 && firstByte(index) != UInt8(ascii: "0"))
@@ -933,7 +1010,7 @@ struct PersonalDataScanner {
     /// Mutter ist 41": the age of one person. Ages of groups ("unter 25-Jährige", "Kinder ab 3 Jahren", "über 60 Jahre")
     /// are not.
     private mutating func findAges() {
-        for index in tokens.indices where tokens[index].kind == .number || tokens[index].kind == .alnum {
+        for index in numbers {
             let token = tokens[index]
             if isRangeOrLimit(before: index) { continue }
             if token.kind == .alnum || (isSymbol(index + 1, "-") && isWord(index + 2, .yearsOld)) {
@@ -955,9 +1032,9 @@ struct PersonalDataScanner {
                 guard origin || personNear((index - 8)...(index + 8)) else { continue }
                 add(.ageAndOrigin, index, index + 1)
             } else if isSymbol(index - 1, "(") || isSymbol(index - 1, ",") {
-                guard isSymbol(index + 1, ")") || isSymbol(index + 1, ","), index >= 2, isPerson[index - 2] else { continue }
+                guard isSymbol(index + 1, ")") || isSymbol(index + 1, ","), index >= 2, isPerson(index - 2) else { continue }
                 add(.ageAndOrigin, index - 1, index + 1)
-            } else if isWord(index - 1, .singularVerb), index >= 2, isPerson[index - 2] || (index >= 3 && isPerson[index - 3]) {
+            } else if isWord(index - 1, .singularVerb), index >= 2, isPerson(index - 2) || isPerson(index - 3) {
                 guard index + 1 == tokens.count || isSymbol(index + 1, ",") || isWord(index + 1, .years) || isSymbol(index + 1, ".")
                 else { continue }
                 add(.ageAndOrigin, index - 1, index)
@@ -995,23 +1072,21 @@ struct PersonalDataScanner {
     /// services ("HIV-Beratung") are not. A diagnosis code, a degree of disability ("GdB 50") and a care level
     /// ("Pflegegrad 3") are about one person by themselves.
     private mutating func findHealthData() {
-        var index = 0
-        while index < tokens.count {
-            defer { index += 1 }
-            guard tokens[index].kind == .word || tokens[index].kind == .alnum else { continue }
+        var done = -1
+        for index in healthWords where index > done {
             let roles = tokens[index].roles
             if roles.contains(.disabilityDegree) || roles.contains(.careLevel)
                 || (roles.contains(.degree) && isWord(index + 2, .disability))
             {
                 if let last = degreeValue(after: roles.contains(.degree) ? index + 2 : index, care: roles.contains(.careLevel)) {
                     add(.healthData, index, last)
-                    index = last
+                    done = last
                 }
                 continue
             }
             if roles.contains(.diagnosis), let code = diagnosisCode(after: index) {
                 add(.healthData, index, code)
-                index = code
+                done = code
                 continue
             }
             guard roles.contains(.health), !roles.contains(.healthService), tokens[index].kind == .word else { continue }
@@ -1029,7 +1104,7 @@ struct PersonalDataScanner {
                 last = index + 2
             }
             add(.healthData, index, last)
-            index = last
+            done = last
         }
     }
 
