@@ -108,6 +108,8 @@ struct WordRoles: OptionSet, Sendable {
     static let family = WordRoles(rawValue: 1 << 51)
     /// Short keywords (BG, SV, Kunden, Ausweis, ID…) that count only with "-Nr.", "Nummer" or a colon after them.
     static let weakKeyword = WordRoles(rawValue: 1 << 52)
+    /// Mitte, Anfang, Ende: before a two-digit number near a person, an age ("Mitte 40").
+    static let approximately = WordRoles(rawValue: 1 << 53)
 }
 
 /// Word lists as byte tries over lower-cased UTF-8: whole words, words starting with a stem, words ending with one.
@@ -237,7 +239,8 @@ enum PersonalDataLexicon {
         func stems(_ words: String, _ roles: WordRoles) {
             for word in words.split(separator: " ") { trie.insert(String(word), stem: roles) }
         }
-        add("frau herr herrn familie ehepaar eheleute geschwister fr hr fam", .title)
+        add("frau herr herrn familie ehepaar eheleute geschwister fr hr hrn fam", .title)
+        add("mitte anfang ende", .approximately)
         add("familie ehepaar eheleute geschwister fam", .family)
         add("jede jeder jedes jeden jedem kein keine keinen keinem keiner alle viele manche mehrere einige", .quantifier)
         add("kunden bg sv rv kd pass ausweis eat akte vorgang zeichen id", .weakKeyword)
@@ -329,7 +332,9 @@ enum PersonalDataLexicon {
                 + "methadon substituiert entzug magersucht essstörung beatmet koma pflegebedürftig krank "
                 + "krankgeschrieben arbeitsunfähig erkrankt erkrankung erkrankungen diagnostiziert syndrom multiple "
                 + "sklerose mukoviszidose inkontinent logopädie merkzeichen wochenbettdepression angststörung "
-                + "panikattacken",
+                + "panikattacken neurodermitis bettlägerig arthrose neurose thrombose skoliose zirrhose osteoporose "
+                + "endometriose fibromyalgie karzinom leukämie anämie inkontinenz operation operationen gehfähig "
+                + "gehunfähig",
             .health)
         stems(
             "hiv dialyse suizid selbstmord psychiatr psychot depress schizophren ptbs posttraumat traumatis krebs "
@@ -339,7 +344,7 @@ enum PersonalDataLexicon {
                 + "herzinfarkt transplant amputi alkoholabhängig alkoholkrank drogenabhängig heroinabhängig "
                 + "medikamentenabhängig suchterkrank suchtkrank suchtproblem erkrank diagnostizier pflegebedürftig "
                 + "krankgeschrieben psychotherap "
-                + "logopäd chemo leukämie aids",
+                + "logopäd chemo leukämie aids methadon substitution bettläger",
             .health)
         add("diagnose diagnosen icd diagnostiziert", .diagnosis)
         add("gdb", .disabilityDegree)
@@ -400,7 +405,7 @@ enum PersonalDataLexicon {
         add(
             "az aktenzeichen gz geschäftszeichen zeichen bg bedarfsgemeinschaft bedarfsgemeinschaftsnummer kundennummer "
                 + "kunden kd kdnr vorgangsnummer vorgang fallnummer aktennummer antragsnummer personenkennziffer bgnr "
-                + "versichertennummer mitgliedsnummer",
+                + "versichertennummer mitgliedsnummer kindergeldnummer kindergeldnr",
             .fileKeyword)
         add("steuerid idnr identifikationsnummer steueridentifikationsnummer steuernummer tin steueridnr", .taxKeyword)
         add("steuer", .taxPrefix)
@@ -412,13 +417,13 @@ enum PersonalDataLexicon {
         add(
             "personalausweisnummer personalausweis ausweisnummer ausweis passnummer pass reisepass reisepassnummer "
                 + "dokumentennummer seriennummer kartennummer eat aufenthaltstitel ankunftsnachweis fiktionsbescheinigung "
-                + "passersatz passersatzpapier ersatzpapier ersatzpapiers ausweisersatz reiseausweis eatkartennummer",
+                + "passersatz passersatzpapier ersatzpapier ersatzpapiers ausweisersatz reiseausweis eatkartennummer duldung",
             .identityKeyword)
         add(
             "tel telefon telefonnummer handy handynummer mobil mobilnummer rufnummer rückrufnummer durchwahl festnetz fax "
                 + "whatsapp telefonnr",
             .phoneKeyword)
-        add("nr nummer no lautet ist nummern", .numberWord)
+        add("nr nummer no lautet ist nummern privat dienstlich geschäftlich direkt", .numberWord)
         add(
             "servicenummer hotline zentrale infotelefon bürgertelefon servicetelefon vermittlung service telefonzentrale "
                 + "sperrnotruf",
@@ -438,9 +443,10 @@ enum PersonalDataLexicon {
         }
         suffixes(
             "straße strasse weg allee platz gasse ring damm ufer pfad steig stieg chaussee markt graben wall kamp siedlung "
-                + "promenade gässchen stiege",
+                + "promenade gässchen stiege postfach",
             .street)
         suffixes("str", .streetAbbreviation)
+        suffixes("anschrift adresse", .residential)
         compounds(
             "meister meisterin leiter leiterin direktor direktorin präsident präsidentin minister ministerin vorsitzende "
                 + "vorsitzender beauftragte beauftragter dezernent dezernentin referent referentin beigeordnete "
@@ -458,7 +464,7 @@ enum PersonalDataLexicon {
             "krebs depression depressionen erkrankung erkrankungen behinderung behinderungen behindert behinderte "
                 + "gelähmt lähmung syndrom therapie patient patientin patienten infarkt "
                 + "entwicklungsstörung sprachstörung angststörung essstörung belastungsstörung persönlichkeitsstörung "
-                + "verhaltensstörung diabetes tumor trauma geburt",
+                + "verhaltensstörung diabetes tumor trauma geburt itis karzinom ämie",
             .health)
         compounds(
             "beratung beratungen beratungsstelle zentrum zentren praxis praxen klinik kliniken station stationen dienst "

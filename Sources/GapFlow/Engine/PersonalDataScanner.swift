@@ -474,6 +474,7 @@ struct PersonalDataScanner {
             guard isWord(next, .academic) else { break }
             next += 1
             if isSymbol(next, ".") { next += 1 }
+            if isSymbol(next, "-"), isWord(next + 1, .academic) { next += 1 }
         }
         guard next < tokens.count else { return }
         var last: Int
@@ -697,6 +698,12 @@ struct PersonalDataScanner {
                 && shape[token.start + 5] == UInt8(ascii: "B") && shape[token.start + 6] == UInt8(ascii: "G")
                 && shape.suffix(7).allSatisfy(Self.isDigit)
             {
+                add(.fileNumber, index, index)
+            } else if token.kind == .alnum && length == 11 && shape.prefix(3).allSatisfy(Self.isDigit)
+                && shape[token.start + 3] == UInt8(ascii: "F") && shape[token.start + 4] == UInt8(ascii: "K")
+                && shape.suffix(6).allSatisfy(Self.isDigit)
+            {
+                // A child benefit number of the Familienkasse: 215FK123456.
                 add(.fileNumber, index, index)
             } else if token.kind == .alnum && length == 10 && shape.prefix(3).allSatisfy(Self.isDigit)
                 && Self.isUpperASCII(shape[token.start + 3]) && shape.suffix(6).allSatisfy(Self.isDigit)
@@ -956,8 +963,8 @@ struct PersonalDataScanner {
                 }
             }
             guard let start else { continue }
-            let lives = any((start - 10)...(index + 6), .residential)
-            if !lives && any((start - 8)...(start - 1), .institution) { continue }
+            let lives = any((start - 12)...(index + 6), .residential)
+            if !lives && (any((start - 8)...(start - 1), .institution) || any((index + 1)...(index + 10), .institution)) { continue }
             if byPreposition && !lives {
                 let ends =
                     index + 1 == tokens.count || tokens[index + 1].gap == .lineBreak
@@ -1032,14 +1039,27 @@ struct PersonalDataScanner {
                 guard origin || personNear((index - 8)...(index + 8)) else { continue }
                 add(.ageAndOrigin, index, index + 1)
             } else if isSymbol(index - 1, "(") || isSymbol(index - 1, ",") {
-                guard isSymbol(index + 1, ")") || isSymbol(index + 1, ","), index >= 2, isPerson(index - 2) else { continue }
+                // "Vater (41)", "Herr K. (61, türkisch)", "Mutter von drei Kindern, 34, aus dem Kosovo".
+                guard isSymbol(index + 1, ")") || isSymbol(index + 1, ","), index >= 2 else { continue }
+                guard isPerson(index - 2) || (personNear((index - 6)...(index - 2)) && hasOrigin(after: index + 1)) else { continue }
                 add(.ageAndOrigin, index - 1, index + 1)
+            } else if isWord(index - 1, .approximately), token.digits == 2, !(isSymbol(index + 1, ".") && isNumber(index + 2)),
+                !isWord(index + 1, .month), personNear((index - 6)...(index + 6))
+            {
+                // "Die Klientin ist Mitte 40".
+                add(.ageAndOrigin, index - 1, index)
             } else if isWord(index - 1, .singularVerb), index >= 2, isPerson(index - 2) || isPerson(index - 3) {
                 guard index + 1 == tokens.count || isSymbol(index + 1, ",") || isWord(index + 1, .years) || isSymbol(index + 1, ".")
                 else { continue }
                 add(.ageAndOrigin, index - 1, index)
             }
         }
+    }
+
+    /// Whether a nationality or "aus <Land>" follows within a few tokens.
+    private func hasOrigin(after index: Int) -> Bool {
+        any(index...(index + 4), [.nationalityAdjective, .nationalityNoun])
+            || (index...(index + 4)).contains { isWord($0, .from) && (isWord($0 + 1, .country) || isWord($0 + 2, .country)) }
     }
 
     /// "16 bis 18", "16–18", "unter 25", "ab 3", "seit 30": a number that is a limit, a span or a duration.
@@ -1089,13 +1109,14 @@ struct PersonalDataScanner {
                 done = code
                 continue
             }
-            guard roles.contains(.health), !roles.contains(.healthService), tokens[index].kind == .word else { continue }
-            if isSymbol(index + 1, "-"), index + 2 < tokens.count, tokens[index + 1].gap == .none,
-                isWord(index + 2, [.healthService, .institution])
-            {
-                continue
-            }
-            guard personNear((index - 12)...(index + 12)) else { continue }
+            guard roles.contains(.health) || roles.contains(.careLevel), tokens[index].kind == .word else { continue }
+            // A service ("Suchtberatung", "HIV-Beratung", "Methadonprogramm") says something about a person only
+            // right next to one ("Er nimmt an einem Methadonprogramm teil").
+            let service =
+                roles.contains(.healthService)
+                || (isSymbol(index + 1, "-") && index + 2 < tokens.count && tokens[index + 1].gap == .none
+                    && isWord(index + 2, [.healthService, .institution]))
+            guard personNear(service ? (index - 6)...(index + 6) : (index - 12)...(index + 12)) else { continue }
             var last = index
             if isWord(index + 1, .health) && tokens[index + 1].gap == .space { last = index + 1 }
             if isSymbol(index + 1, "-"), tokens[index + 1].gap == .none, index + 2 < tokens.count, tokens[index + 2].kind == .word,
