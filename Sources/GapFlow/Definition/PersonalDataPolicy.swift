@@ -34,21 +34,54 @@ public struct PersonalDataPolicy: Sendable, Equatable {
 
     /// The message for one finding: the template with its placeholders filled in (unknown ones stay as written).
     public func message(field: String, category: PersonalDataGuard.Category, excerpt: String) -> String {
-        var result = ""
+        compiled(field: field)(category, excerpt)
+    }
+
+    /// The message maker for one field: the template is read once, then each finding costs a few appends (a value
+    /// of a megabyte may have tens of thousands of findings).
+    func compiled(field: String) -> (PersonalDataGuard.Category, String) -> String {
+        enum Part {
+            case text(String)
+            case found
+            case excerpt
+        }
+        var parts: [Part] = []
+        var literal = ""
         var rest = template[...]
-        while let open = rest.firstIndex(of: "{") {
-            result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { return result + rest[open...] }
-            let name = rest[rest.index(after: open)..<close]
-            switch name {
-            case "field": result += field
-            case "found": result += label(category)
-            case "excerpt": result += excerpt
-            default: result += rest[open...close]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            literal += rest[..<open]
+            switch rest[rest.index(after: open)..<close] {
+            case "field": literal += field
+            case "found":
+                parts.append(.text(literal))
+                parts.append(.found)
+                literal = ""
+            case "excerpt":
+                parts.append(.text(literal))
+                parts.append(.excerpt)
+                literal = ""
+            default: literal += rest[open...close]
             }
             rest = rest[rest.index(after: close)...]
         }
-        return result + rest
+        parts.append(.text(literal + rest))
+        let labels = PersonalDataGuard.Category.allCases.map { label($0) }
+        let fixedLength = parts.reduce(0) { length, part in
+            if case .text(let text) = part { return length + text.utf8.count }
+            return length
+        }
+        return { category, excerpt in
+            var message = ""
+            message.reserveCapacity(fixedLength + 64 + excerpt.utf8.count)
+            for part in parts {
+                switch part {
+                case .text(let text): message += text
+                case .found: message += labels[category.rank]
+                case .excerpt: message += excerpt
+                }
+            }
+            return message
+        }
     }
 
     /// The names in braces of a template, in order, e.g. ["field", "found"].

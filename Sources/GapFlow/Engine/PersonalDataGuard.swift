@@ -54,13 +54,27 @@ public enum PersonalDataGuard {
             self.range = range
         }
 
-        /// The matched text, shortened to 40 characters.
+        /// The matched text, shortened to 40 Unicode scalars.
         public func excerpt(of text: String) -> String {
-            let utf8 = text.utf8
-            let lower = utf8.index(utf8.startIndex, offsetBy: min(range.lowerBound, utf8.count))
-            let upper = utf8.index(utf8.startIndex, offsetBy: min(range.upperBound, utf8.count))
-            let found = String(decoding: utf8[lower..<upper], as: UTF8.self)
-            return found.count > 40 ? String(found.prefix(39)) + "…" : found
+            var copy = text
+            return copy.withUTF8 { excerpt(in: $0) }
+        }
+
+        /// The matched text in the UTF-8 bytes of the text it was found in, shortened to 40 Unicode scalars.
+        func excerpt(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+            let lower = min(range.lowerBound, bytes.count)
+            let upper = min(range.upperBound, bytes.count)
+            var end = lower
+            var scalars = 0
+            while end < upper {
+                if bytes[end] & 0xC0 != 0x80 {
+                    if scalars == 39 { break }
+                    scalars += 1
+                }
+                end += 1
+            }
+            let found = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<end]), as: UTF8.self)
+            return end < upper ? found + "…" : found
         }
     }
 
@@ -82,11 +96,15 @@ public enum PersonalDataGuard {
 
     /// The findings in one text: `field` is its id (nil for a comment) and `title` the name shown to users.
     public static func scan(_ text: String, field: String?, title: String, policy: PersonalDataPolicy = PersonalDataPolicy()) -> [Finding] {
-        matches(in: text).map { match in
-            let excerpt = match.excerpt(of: text)
-            return Finding(
-                field: field, category: match.category, excerpt: excerpt,
-                message: policy.message(field: title, category: match.category, excerpt: excerpt))
+        let found = matches(in: text)
+        guard !found.isEmpty else { return [] }
+        let message = policy.compiled(field: title)
+        var copy = text
+        return copy.withUTF8 { bytes in
+            found.map { match in
+                let excerpt = match.excerpt(in: bytes)
+                return Finding(field: field, category: match.category, excerpt: excerpt, message: message(match.category, excerpt))
+            }
         }
     }
 
