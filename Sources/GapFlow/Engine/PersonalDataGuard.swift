@@ -2,7 +2,7 @@
 /// persons (§ 35 SGB I, §§ 67 ff. SGB X, Art. 9 GDPR). It finds likely cases, not all; a finding is a warning, or a
 /// refusal when the workflow or the command says so.
 ///
-/// The scanner (``PersonalDataScanner``) reads a text once and looks at a bounded window around each trigger, so a
+/// Its scanner reads a text once and looks at a bounded window around each trigger, so a
 /// value costs time in proportion to its length whatever it holds. The words a user reads come from the workflow file
 /// (``PersonalDataPolicy``); the code knows only the stable category keys.
 public enum PersonalDataGuard {
