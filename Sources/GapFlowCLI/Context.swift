@@ -235,7 +235,7 @@ struct Context {
 
     /// Prints personal-data warnings: the change was made, but the text should be looked at.
     func warn(_ findings: [PersonalDataGuard.Finding]) {
-        for finding in findings { environment.errors.line("warning: \(finding)") }
+        for finding in findings { environment.errors.line("warning: \(finding.message)") }
         if !findings.isEmpty {
             environment.errors.line(
                 "hint: tickets describe structures, not persons; remove it with --set, or use --strict to refuse such text")

@@ -410,7 +410,7 @@ class Walk:
         self.follow(self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
         self.expect_summary_links_focus("open-description")
         warning = self.driver.find_element(By.CSS_SELECTOR, ".field-error .error-message").text
-        check("personenbezogene Daten" in warning, f"no personal-data warning next to the field: {warning!r}")
+        check("steht anscheinend eine E-Mail-Adresse" in warning, f"no personal-data warning next to the field: {warning!r}")
         check(self.driver.find_elements(By.ID, "open-confirm"), "the personal-data warning offers no confirmation")
         self.page("Lücke melden mit Datenschutz-Hinweis")
         description = self.driver.find_element(By.ID, "open-description")
@@ -476,10 +476,10 @@ class Walk:
         for domain in ["SGB VIII", "AufenthG"]:
             form.find_element(By.CSS_SELECTOR, f"input[type=checkbox][value='{domain}']").click()
         # Personal data in the comment: a warning, with a way to confirm; the checked boxes are kept.
-        self.fire("forward", comment="Rückfragen bitte an 02241 13-2000.")
+        self.fire("forward", comment="Frau Karimi hat dazu noch einmal angerufen.")
         summary = self.error_summary().text
-        check("personenbezogene Daten" in summary, f"no personal-data warning for the comment: {summary!r}")
-        self.expect_summary_links_focus()
+        check("Im Feld „Kommentar“ steht anscheinend ein Personenname" in summary, f"no personal-data warning for the comment: {summary!r}")
+        self.expect_summary_links_focus("forward-comment")
         check(self.driver.find_elements(By.ID, "forward-confirm"), "the personal-data warning offers no confirmation")
         self.page("Vorgang mit Datenschutz-Hinweis")
         form = self.event_form("forward")

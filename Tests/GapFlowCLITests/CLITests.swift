@@ -203,10 +203,28 @@ import Testing
         #expect(shell.run("list").output == "no tickets match\n")
         let warned = shell.run(arguments)
         #expect(warned.status == 0)
+        // The words come from the workflow file: German for the KIM workflow, naming the field and what was found.
         #expect(
             warned.errors.contains(
-                "warning: field \"description\" seems to contain a name with a date of birth (\"Frau Schmidt, geb. 04.05.1977\")"))
-        #expect(warned.errors.contains("warning: field \"description\" seems to contain an e-mail address"))
+                "warning: Im Feld „Beschreibung“ steht anscheinend ein Name mit Geburtsdatum: „Frau Schmidt, geb. 04.05.1977“."))
+        #expect(warned.errors.contains("warning: Im Feld „Beschreibung“ steht anscheinend eine E-Mail-Adresse: „s.schmidt@example.org“."))
+        #expect(strict.errors.contains("Im Feld „Beschreibung“ steht anscheinend ein Name mit Geburtsdatum"))
+    }
+
+    @Test func theCommentOfOpenAndFireIsCheckedForPersonalData() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let opened = shell.run(
+            "open", "systemic-gap-escalation", "--as", "cm.siegburg", "--set", "title=Termine fehlen",
+            "--set", "description=Termine der Ausländerbehörde fehlen", "--comment", "Rückruf bei Frau Karimi, 0176 23456789")
+        #expect(opened.status == 0)
+        #expect(opened.errors.contains("warning: Im Feld „Kommentar“ steht anscheinend ein Personenname: „Frau Karimi“."))
+        #expect(opened.errors.contains("warning: Im Feld „Kommentar“ steht anscheinend eine Telefonnummer: „0176 23456789“."))
+        let id = opened.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let refused = shell.run("fire", id, "request_info", "--set", "query=?", "--comment", "Der Klient ist HIV-positiv.", "--strict")
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("[PERSONAL_DATA]"))
+        #expect(refused.errors.contains("„Kommentar“"))
     }
 
     // MARK: - Bad input loses nothing

@@ -66,6 +66,27 @@ import Testing
         #expect(ics.output.contains("SUMMARY:1. Sitzung 2027\r\n"))
     }
 
+    @Test func personalDataInADecisionsCommentIsWarnedAbout() throws {
+        let (shell, ids) = try prepared()
+        let file = write(
+            shell, "decided.json",
+            """
+            {
+              "meeting": 1,
+              "decisions": [
+                { "ticket": "\(ids[0])", "event": "defer", "set": { "decision_note": "Vertagt" },
+                  "comment": "Rücksprache mit Frau Karimi, Tel. 0176 23456789" }
+              ]
+            }
+            """)
+        let result = shell.run("decisions", "apply", file, "--as", "geschaeftsstelle")
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(
+            result.errors.contains("warning: entry 1 (\(ids[0])): Im Feld „Kommentar“ steht anscheinend ein Personenname: „Frau Karimi“."))
+        #expect(result.errors.contains("steht anscheinend eine Telefonnummer"))
+        #expect(!shell.run("decisions", "apply", file, "--check", "--json", "--as", "geschaeftsstelle").output.contains("warnings"))
+    }
+
     @Test func aBadDecisionsFileIsRefusedAsAWholeWithEveryProblemListed() throws {
         let (shell, ids) = try prepared()
         let file = write(

@@ -178,7 +178,10 @@ struct TicketPageTests {
         ]
         let warned = browser.post("/new/systemic-gap-escalation", fields)
         #expect(warned.status == 422)
-        #expect(warned.mainText.contains("„Beschreibung“ scheint personenbezogene Daten zu enthalten (max.mustermann@example.org)"))
+        #expect(
+            warned.mainText.contains("Im Feld „Beschreibung“ steht anscheinend eine E-Mail-Adresse: „max.mustermann@example.org“."),
+            "in the words of the workflow file's personalData message")
+        #expect(warned.text.contains("href=\"#open-description\""))
         #expect(warned.text.contains("name=\"confirm\""))
         #expect(try fixture.engine.tickets().isEmpty)
         let confirmed = browser.post("/new/systemic-gap-escalation", fields + [("confirm", "1")])
@@ -244,6 +247,24 @@ struct TicketPageTests {
         let caseManager = fixture.browser()
         caseManager.logIn("cm.siegburg")
         #expect(!caseManager.get("/tickets/\(first)").mainText.contains("Ähnliche offene Vorgänge"), "only for who may merge")
+    }
+}
+
+@Suite("Personal data in a comment")
+struct CommentPersonalDataTests {
+    @Test func aFindingInTheCommentStandsNextToTheCommentBox() throws {
+        let fixture = try WebFixture()
+        let id = try fixture.openGap()
+        let browser = fixture.browser()
+        browser.logIn("koordination")
+        browser.get("/tickets/\(id)")
+        let warned = browser.post(
+            "/tickets/\(id)/events/forward", [("revision", "1"), ("field.legal_domains", "SGB II"), ("comment", "Frau Karimi rief an.")])
+        #expect(warned.status == 422)
+        #expect(warned.text.contains("href=\"#forward-comment\""), "the summary links to the comment box")
+        #expect(warned.text.contains("<p class=\"error-message\" id=\"forward-comment-error\">"))
+        #expect(warned.mainText.contains("Im Feld „Kommentar“ steht anscheinend"))
+        #expect(try fixture.engine.ticket(id).state == "reported")
     }
 }
 

@@ -29,8 +29,10 @@ public struct Definition: Sendable {
     public let reportBreakdowns: [String]
     /// How long tickets are kept after they reach a final state before their free text is removed, if the workflow says.
     public let retention: ISODuration?
+    /// What to do with text that looks like personal data, and the words for it (`"personalData"`).
+    public let personalData: PersonalDataPolicy
     /// Whether text that looks like personal data is refused (`"personalData": "refuse"`) rather than warned about.
-    public let refusesPersonalData: Bool
+    public var refusesPersonalData: Bool { personalData.mode == .refuse }
     /// Who may read which tickets (`"readers"`); nil: every actor holding one of the workflow's roles reads all.
     public internal(set) var readers: [ReadRule]?
     /// Who may redact personal data from open tickets, if anyone (`"redaction"`).
@@ -47,7 +49,8 @@ public struct Definition: Sendable {
     init(
         id: String, version: Int, title: String, language: String, ticketPrefix: String,
         roles: [Role], fields: [Field], opening: Opening, states: [State], transitions: [Transition],
-        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?, refusesPersonalData: Bool,
+        pathRules: [PathRule], scopeField: String?, calendar: BusinessCalendar, meetings: MeetingRules?,
+        personalData: PersonalDataPolicy,
         retention: ISODuration?, reportBreakdowns: [String]?, redaction: RedactionRules? = nil, smallNumbers: SmallNumbers? = nil,
         words: [Vocabulary.Word: String] = [:]
     ) {
@@ -65,7 +68,7 @@ public struct Definition: Sendable {
         self.scopeField = scopeField
         self.calendar = calendar
         self.meetings = meetings
-        self.refusesPersonalData = refusesPersonalData
+        self.personalData = personalData
         self.retention = retention
         self.redaction = redaction
         self.smallNumbers =

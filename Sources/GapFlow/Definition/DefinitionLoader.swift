@@ -455,12 +455,7 @@ struct DefinitionDecoder {
                 retention = nil
             }
         }
-        let personalData = string(top["personalData"], at: "personalData") ?? "warn"
-        if !["warn", "refuse"].contains(personalData) {
-            report(
-                .invalidValue, "personalData is \"warn\" or \"refuse\", not \"\(personalData)\"", at: "personalData",
-                top["personalData"]?.position)
-        }
+        let personalData = personalDataPolicy(top["personalData"])
         let redaction = top["redaction"].flatMap { self.redactionRules($0, roles: roleIDs) }
         let smallNumbers = top["smallNumbers"].flatMap { self.smallNumbers($0, roles: roleIDs, fields: fieldsByID) }
         let words = top["words"].map { self.words($0) } ?? [:]
@@ -468,7 +463,7 @@ struct DefinitionDecoder {
         var definition = Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,
             fields: fields, opening: opening, states: states, transitions: transitions, pathRules: pathRules,
-            scopeField: scopeField, calendar: calendar, meetings: meetings, refusesPersonalData: personalData == "refuse",
+            scopeField: scopeField, calendar: calendar, meetings: meetings, personalData: personalData,
             retention: retention,
             reportBreakdowns: top["reportBreakdowns"].map { fieldList($0, at: "reportBreakdowns", fields: fieldsByID) },
             redaction: redaction, smallNumbers: smallNumbers, words: words)
@@ -555,6 +550,63 @@ struct DefinitionDecoder {
             }
         }
         return words
+    }
+
+    /// `"personalData"`: `"warn"` or `"refuse"`, or an object with `mode`, `labels` (category key → phrase), `message`
+    /// (a template naming `{field}` and `{found}`) and `commentTitle`.
+    mutating func personalDataPolicy(_ node: JSONNode?) -> PersonalDataPolicy {
+        var policy = PersonalDataPolicy()
+        guard let node else { return policy }
+        if node.string != nil {
+            policy.mode = personalDataMode(node, at: "personalData") ?? .warn
+            return policy
+        }
+        guard let keys = object(node, at: "personalData", allowed: ["mode", "labels", "message", "commentTitle"]) else { return policy }
+        if let modeNode = keys["mode"] { policy.mode = personalDataMode(modeNode, at: "personalData.mode") ?? .warn }
+        let categories = PersonalDataGuard.Category.allCases.map(\.rawValue)
+        if let labelsNode = keys["labels"], let labels = object(labelsNode, at: "personalData.labels", allowed: categories) {
+            for category in PersonalDataGuard.Category.allCases {
+                if let text = string(labels[category.rawValue], at: Self.child("personalData.labels", category.rawValue)) {
+                    policy.labels[category] = text
+                }
+            }
+            let missing = categories.filter { labels[$0] == nil }
+            if !missing.isEmpty {
+                diagnostics.append(
+                    Diagnostic(
+                        .missingKey, "no label for \(missing.map { "\"\($0)\"" }.joined(separator: ", "))", file: file,
+                        path: "personalData.labels", position: labelsNode.position,
+                        hint: "messages show the category key instead; add a phrase for each", severity: .warning))
+            }
+        }
+        if let messageNode = keys["message"], let template = string(messageNode, at: "personalData.message") {
+            let names = PersonalDataPolicy.placeholders(in: template)
+            for name in names where !PersonalDataPolicy.placeholders.contains(name) {
+                report(
+                    .invalidValue, "unknown placeholder {\(name)} in the message", at: "personalData.message", messageNode.position,
+                    suggesting: name, among: PersonalDataPolicy.placeholders,
+                    otherwise: "a message may use {field}, {found} and {excerpt}")
+            }
+            for required in ["field", "found"] where !names.contains(required) {
+                report(
+                    .invalidValue, "the message does not name {\(required)}", at: "personalData.message", messageNode.position,
+                    hint: "a message names the field ({field}) and what was found ({found}); {excerpt} is optional")
+            }
+            policy.template = template
+        }
+        if let title = string(keys["commentTitle"], at: "personalData.commentTitle") { policy.commentTitle = title }
+        return policy
+    }
+
+    mutating func personalDataMode(_ node: JSONNode, at path: String) -> PersonalDataPolicy.Mode? {
+        guard let text = string(node, at: path) else { return nil }
+        guard let mode = PersonalDataPolicy.Mode(rawValue: text) else {
+            report(
+                .invalidValue, "personalData is \"warn\" or \"refuse\", not \"\(text)\"", at: path, node.position, suggesting: text,
+                among: PersonalDataPolicy.Mode.allCases.map(\.rawValue))
+            return nil
+        }
+        return mode
     }
 
     mutating func role(_ id: String, _ node: JSONNode, at path: String) -> Role? {

@@ -29,6 +29,12 @@ public struct AppliedDecision: Sendable, Equatable, Encodable {
     public let event: String
     public let from: String
     public let to: String
+    /// Text of the entry (its values or comment) that looks like personal data, accepted with a warning.
+    public var warnings: [PersonalDataGuard.Finding] = []
+
+    private enum CodingKeys: String, CodingKey {
+        case entry, ticket, resolution, event, from, to
+    }
 }
 
 /// A batch of decisions was refused as a whole; every problem, by entry.
@@ -87,10 +93,11 @@ extension Engine {
                 do {
                     let outcome = try fire(ticketID, command, in: tx, now: now)
                     armed += outcome.timers.arm.map(\.dueAt)
-                    results.append(
-                        AppliedDecision(
-                            entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,
-                            from: outcome.entry.from ?? "", to: outcome.entry.to))
+                    var applied = AppliedDecision(
+                        entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,
+                        from: outcome.entry.from ?? "", to: outcome.entry.to)
+                    applied.warnings = outcome.warnings
+                    results.append(applied)
                 } catch let rejection as Rejection {
                     problems += rejection.blockers.map { .init(entry: decision.entry, ticket: ticketID, message: $0.message) }
                 } catch let error as EngineError {

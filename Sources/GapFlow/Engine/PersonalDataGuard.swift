@@ -1,98 +1,130 @@
-import Foundation
-
-/// Looks for text that seems to be personal data in free-text fields: gap tickets describe structures, not persons
-/// (§ 35 SGB I, §§ 67 ff. SGB X). It finds likely cases, not all; a finding is a warning, or a refusal in strict mode.
+/// Looks for text that seems to be personal data in free text and comments: gap tickets describe structures, not
+/// persons (§ 35 SGB I, §§ 67 ff. SGB X, Art. 9 GDPR). It finds likely cases, not all; a finding is a warning, or a
+/// refusal when the workflow or the command says so.
+///
+/// Its scanner reads a text once and looks at a bounded window around each trigger, so a
+/// value costs time in proportion to its length whatever it holds. The words a user reads come from the workflow file
+/// (``PersonalDataPolicy``); the code knows only the stable category keys.
 public enum PersonalDataGuard {
-    /// One thing in one field that looks like personal data.
+    /// What a stretch of text looks like; the raw value is the key used in workflow files.
+    ///
+    /// The order is the order of precedence when two stretches overlap: the more specific one is reported.
+    public enum Category: String, CaseIterable, Sendable, Codable {
+        /// A name with a date of birth: "Ayşe Yılmaz, geb. 12.03.1985".
+        case nameWithDateOfBirth
+        /// A date of birth: "geb. am 3.4.1987", "geb. 3. April 1987", "* 03.04.1987", "Jahrgang 1979".
+        case dateOfBirth
+        /// An e-mail address of a person (an office's mailbox such as info@… is not one).
+        case email
+        /// An IBAN.
+        case iban
+        /// A social or pension insurance number (Rentenversicherungsnummer): "12 030585 M 123".
+        case socialInsuranceNumber
+        /// A tax identification number: "Steuer-ID 12 345 678 901".
+        case taxID
+        /// A number of the Central Register of Foreigners (Ausländerzentralregister, AZR).
+        case azrNumber
+        /// The number of an identity card, passport or residence permit (eAT).
+        case identityDocument
+        /// A file, customer or BG number: "Az. 51.2-123/2026", "BG-Nummer 12345BG0012345".
+        case fileNumber
+        /// A phone number (a toll-free or service number of an office is not one).
+        case phone
+        /// A postal address: a street with a house number, a postcode and town next to a street.
+        case address
+        /// Health data about one person (Art. 9 GDPR): "HIV-positiv", "Dialysepatient", "GdB 50".
+        case healthData
+        /// The age of one person with origin or description: "ein 37-jähriger Syrer", "37 Jahre, syrisch".
+        case ageAndOrigin
+        /// A person named by a title or by first name and surname: "Frau Karimi", "Familie Yilmaz", "Ahmad Karimi".
+        case namedPerson
+
+        /// The position in the order of precedence.
+        var rank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
+    }
+
+    /// One stretch of a text that looks like personal data.
+    public struct Match: Sendable, Equatable {
+        public let category: Category
+        /// Where it is, in UTF-8 bytes of the text.
+        public internal(set) var range: Range<Int>
+
+        public init(category: Category, range: Range<Int>) {
+            self.category = category
+            self.range = range
+        }
+
+        /// The matched text, shortened to 40 Unicode scalars.
+        public func excerpt(of text: String) -> String {
+            var copy = text
+            return copy.withUTF8 { excerpt(in: $0) }
+        }
+
+        /// The matched text in the UTF-8 bytes of the text it was found in, shortened to 40 Unicode scalars.
+        func excerpt(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+            let lower = min(range.lowerBound, bytes.count)
+            let upper = min(range.upperBound, bytes.count)
+            var end = lower
+            var scalars = 0
+            while end < upper {
+                if bytes[end] & 0xC0 != 0x80 {
+                    if scalars == 39 { break }
+                    scalars += 1
+                }
+                end += 1
+            }
+            let found = String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<end]), as: UTF8.self)
+            return end < upper ? found + "…" : found
+        }
+    }
+
+    /// One thing in one field (or the comment) that looks like personal data, with the message the workflow gives it.
     public struct Finding: Sendable, Equatable, CustomStringConvertible {
-        public let field: String
-        /// What it looks like, e.g. "an e-mail address".
-        public let pattern: String
+        /// The field's id; nil for the command's comment.
+        public let field: String?
+        public let category: Category
         /// The matched text, shortened.
         public let excerpt: String
+        /// The message in the workflow's words, naming the field and what was found.
+        public let message: String
 
-        public var description: String { "field \"\(field)\" seems to contain \(pattern) (\"\(excerpt)\")" }
+        public var description: String { message }
     }
 
-    /// (what it looks like, regular expression). Ordered from the most specific. Each is linear in the length of the
-    /// text: a match can start only where the run it belongs to starts (look-behind) and never backtracks into it
-    /// (possessive quantifiers); a name is looked for only just before a date of birth (``nameBeforeBirthDate``).
-    static let patterns: [(String, String)] = [
-        (
-            "a date of birth",
-            #"(?i:\bgeb\.|\bgeboren(?: am)?|\bgeburtsdatum:?|\bgeb\.-datum:?)\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\*\s?\d{1,2}\.\d{1,2}\.\d{4}"#
-        ),
-        ("an e-mail address", #"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]++@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*+(?<=\.[A-Za-z]{2,63})"#),
-        ("an IBAN", #"\b[A-Z]{2}\d{2}(?:\s?[0-9A-Z]{4}){4,7}(?:\s?[0-9A-Z]{1,3})?\b"#),
-        ("a social insurance number", #"\b\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}\b"#),
-        (
-            "a file number",
-            #"(?i:\b(?:az|aktenzeichen|gz|geschäftszeichen|bg-nr|bg-nummer|kundennummer|kd-nr)\b\.?:?\s*)[A-Za-z0-9][A-Za-z0-9./-]*\d|\b\d{3}\s?[A-Z]{2}\s?\d{6,7}\b|\b\d{5}BG\d{7}\b"#
-        ),
-        (
-            "a tax identification number",
-            #"(?i:\bsteuer-?id(?:entifikationsnummer)?\b|\bidnr\b)\.?:?\s*\d{2}\s?\d{3}\s?\d{3}\s?\d{3}|\b\d{11}\b"#
-        ),
-        ("a phone number", #"(?:\+49|\b0049|\(0\d{2,5}\)|\b0\d{2,5})[\s/-]?\d[\d\s/-]{4,}\d"#),
-    ]
+    /// What in `text` looks like personal data, in text order.
+    public static func matches(in text: String) -> [Match] { PersonalDataScanner.matches(in: text) }
 
-    static let expressions: [(String, NSRegularExpression)] = patterns.compactMap { name, pattern in
-        (try? NSRegularExpression(pattern: pattern)).map { (name, $0) }
-    }
-
-    /// Two or more capitalised words (not starting with an article: German capitalises every noun) that end right
-    /// before a date of birth: looked for only in the few characters before each date of birth, so a long text of
-    /// capitalised nouns costs no more than any other.
-    static let nameBeforeBirthDate = try? NSRegularExpression(
-        pattern:
-            #"\b(?!(?:Der|Die|Das|Dem|Den|Des|Ein|Eine|Einem|Einen|Einer|Eines)\b)\p{Lu}\p{Ll}+(?:[ -]\p{Lu}\p{Ll}+)+,?\s*\(?\s*$"#)
-    static let birthMarker = try? NSRegularExpression(
-        pattern: #"(?:\bgeb\.|\bgeboren(?: am)?|\*)\s*\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}"#)
-
-    /// The stretches of `text` that are a name followed by a date of birth.
-    static func namesWithBirthDates(in text: String) -> [NSRange] {
-        guard let marker = birthMarker, let name = nameBeforeBirthDate else { return [] }
-        let units = Array(text.utf16)
-        return marker.matches(in: text, range: NSRange(location: 0, length: units.count)).compactMap { date in
-            // The 80 UTF-16 units before the date, as a string of their own: matching in a range of the whole text
-            // would hand all of it to ICU again for every date.
-            let start = max(0, date.range.location - 80)
-            let window = String(decoding: units[start..<date.range.location], as: UTF16.self)
-            guard let found = name.firstMatch(in: window, range: NSRange(location: 0, length: window.utf16.count)) else { return nil }
-            let location = start + found.range.location
-            return NSRange(location: location, length: NSMaxRange(date.range) - location)
-        }
-    }
-
-    /// What in `text` looks like personal data; each stretch of text is reported once, by its most specific pattern.
-    public static func scan(_ text: String, field: String) -> [Finding] {
-        let whole = NSRange(text.startIndex..., in: text)
-        // The stretches already reported, as an index set: checking a new match costs log n, not n.
-        var taken = IndexSet()
-        var findings: [Finding] = []
-        let found: [(String, [NSRange])] =
-            [("a name with a date of birth", namesWithBirthDates(in: text))]
-            + expressions.map { name, expression in (name, expression.matches(in: text, range: whole).map(\.range)) }
-        for (name, ranges) in found {
-            for range in ranges where range.length > 0 && !taken.intersects(integersIn: range.location..<NSMaxRange(range)) {
-                taken.insert(integersIn: range.location..<NSMaxRange(range))
-                guard let bounds = Range(range, in: text) else { continue }
-                let excerpt = String(text[bounds])
-                findings.append(
-                    Finding(field: field, pattern: name, excerpt: excerpt.count > 40 ? String(excerpt.prefix(39)) + "…" : excerpt))
+    /// The findings in one text: `field` is its id (nil for a comment) and `title` the name shown to users.
+    public static func scan(_ text: String, field: String?, title: String, policy: PersonalDataPolicy = PersonalDataPolicy()) -> [Finding] {
+        let found = matches(in: text)
+        guard !found.isEmpty else { return [] }
+        let message = policy.compiled(field: title)
+        var copy = text
+        return copy.withUTF8 { bytes in
+            found.map { match in
+                let excerpt = match.excerpt(in: bytes)
+                return Finding(field: field, category: match.category, excerpt: excerpt, message: message(match.category, excerpt))
             }
         }
+    }
+
+    /// The findings in a command's free text: text and long-text fields, the free text of ticket references, and the
+    /// comment.
+    public static func scan(_ values: [String: FieldValue], comment: String?, definition: Definition) -> [Finding] {
+        let policy = definition.personalData
+        var findings = values.keys.sorted().flatMap { name -> [Finding] in
+            guard let field = definition.field(name), let text = freeText(values[name], of: field.type) else { return [] }
+            return scan(text, field: name, title: field.title, policy: policy)
+        }
+        if let comment { findings += scan(comment, field: nil, title: policy.commentTitle, policy: policy) }
         return findings
     }
 
-    /// The findings in a command's text values (one-line and long text fields only).
-    static func scan(_ values: [String: FieldValue], definition: Definition) -> [Finding] {
-        values.keys.sorted().flatMap { name -> [Finding] in
-            guard let field = definition.field(name), case .text(let text)? = values[name] else { return [] }
-            switch field.type {
-            case .text, .longText: return scan(text, field: name)
-            default: return []
-            }
+    /// The text a user typed into a field, for the field types that take free text.
+    private static func freeText(_ value: FieldValue?, of type: FieldType) -> String? {
+        switch (type, value) {
+        case (.text, .text(let text)?), (.longText, .text(let text)?), (.ticket, .ticket(let text)?): text
+        default: nil
         }
     }
 }

@@ -8,7 +8,8 @@ public struct Outcome: Sendable, Equatable {
     public var timers: TimerChanges = .none
     /// Notices for the outbox, in the same transaction.
     public var notices: [Notice] = []
-    /// Text that looks like personal data, accepted with a warning (refused in strict mode).
+    /// Text that looks like personal data (in a field or the comment), accepted with a warning (refused in strict mode or
+    /// when the workflow refuses it).
     public var warnings: [PersonalDataGuard.Finding] = []
 }
 
@@ -319,11 +320,13 @@ public enum Step {
         }
     }
 
-    /// Personal-data findings in the text values this command gives (not in what the ticket already held).
+    /// Personal-data findings in the free text this command gives (not in what the ticket already held) and in its
+    /// comment.
     private static func personalData(in fields: [String: FieldValue], command: Command, definition: Definition) -> [PersonalDataGuard
         .Finding]
     {
-        PersonalDataGuard.scan(fields.filter { command.values[$0.key] != nil }, definition: definition)
+        PersonalDataGuard.scan(
+            fields.filter { command.values[$0.key] != nil }, comment: normalized(command.comment), definition: definition)
     }
 
     private static func normalized(_ comment: String?) -> String? {

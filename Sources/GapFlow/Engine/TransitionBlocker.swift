@@ -91,10 +91,9 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
         TransitionBlocker(code: .invalidReference, message: "field \"\(field)\": \(reason)", subject: field)
     }
 
-    /// Text looks like personal data and strict mode (or the workflow) refuses it.
+    /// Text looks like personal data and strict mode (or the workflow) refuses it; the message is the workflow's.
     static func personalData(_ finding: PersonalDataGuard.Finding) -> TransitionBlocker {
-        TransitionBlocker(
-            code: .personalData, message: "\(finding); tickets describe structures, not persons — remove it", subject: finding.field)
+        TransitionBlocker(code: .personalData, message: finding.message, subject: finding.field ?? "comment")
     }
 
     /// A guard of the transition is not met; its description from the file says which.

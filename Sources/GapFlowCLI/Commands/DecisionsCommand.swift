@@ -36,6 +36,13 @@ enum DecisionsCommand: GapFlowCommand {
         let actor = try context.actor(in: engine)
         let results = try engine.applyDecisions(parsed.decisions, meeting: parsed.meeting, actor: actor, check: arguments.flag(\.check))
         let verb = arguments.flag(\.check) ? "would apply" : "applied"
+        let warnings = results.flatMap { result in
+            result.warnings.map { "warning: entry \(result.entry) (\(result.ticket)): \($0.message)" }
+        }
+        for warning in warnings { context.environment.errors.line(warning) }
+        if !warnings.isEmpty {
+            context.environment.errors.line("hint: tickets describe structures, not persons; correct the entry and the ticket")
+        }
         if arguments.flag(\.json) {
             try context.printJSON(DecisionsView(checked: arguments.flag(\.check), skipped: parsed.skipped, decisions: results))
             return

@@ -42,6 +42,16 @@ extension WebFront {
             """
     }
 
+    /// The optional comment of a form, with its error message (personal data found in it) next to it.
+    func commentBox(id: String, value: String, error: String?) -> String {
+        let escape = HTML.escape
+        let message = error.map { "<p class=\"error-message\" id=\"\(id)-error\">\(escape($0))</p>" } ?? ""
+        let described = error == nil ? "" : " aria-describedby=\"\(id)-error\" aria-invalid=\"true\""
+        return "<div class=\"field\(error == nil ? "" : " field-error")\"><label for=\"\(id)\">\(escape(texts[.ticketComment])) "
+            + "<span class=\"optional\">\(escape(texts[.optional]))</span></label>\(message)"
+            + "<textarea id=\"\(id)\" name=\"comment\" rows=\"2\"\(described)>\(escape(value))</textarea></div>"
+    }
+
     func csrfField(_ visit: Visit) -> String {
         "<input type=\"hidden\" name=\"csrf\" value=\"\(HTML.escape(visit.session.csrfToken))\">"
     }

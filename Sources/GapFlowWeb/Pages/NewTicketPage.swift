@@ -57,8 +57,7 @@ extension WebFront {
             <form method="post" action="/new/\(escape(definition.id.urlEncoded))" novalidate>
             \(csrfField(visit))
             \(form.inputs(opening.requires + optional, required: Set(opening.requires), values: prefilled, errors: errors))
-            <div class="field"><label for="open-comment">\(escape(texts[.ticketComment])) <span class="optional">\(escape(texts[.optional]))</span></label>
-            <textarea id="open-comment" name="comment" rows="2">\(escape(comment))</textarea></div>
+            \(commentBox(id: "open-comment", value: comment, error: errors[Self.commentField]))
             \(confirm)
             <button type="submit">\(escape(texts[.newSubmit]))</button>
             </form>

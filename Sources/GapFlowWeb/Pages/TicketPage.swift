@@ -154,8 +154,7 @@ extension WebFront {
                 <form method="post" action="/tickets/\(escape(ticket.id.urlEncoded))/events/\(escape(transition.event.urlEncoded))" novalidate>
                 \(csrfField(visit))<input type="hidden" name="revision" value="\(ticket.revision)">
                 \(form.inputs(needed + optional, required: Set(needed), values: values, errors: errors))
-                <div class="field"><label for="\(commentID)">\(escape(texts[.ticketComment])) <span class="optional">\(escape(texts[.optional]))</span></label>
-                <textarea id="\(commentID)" name="comment" rows="2">\(escape(mine?.comment ?? ""))</textarea></div>
+                \(commentBox(id: commentID, value: mine?.comment ?? "", error: errors[Self.commentField]))
                 \(confirm)
                 <button type="submit">\(escape(transition.title))</button>
                 </form></section>
@@ -261,25 +260,21 @@ extension WebFront {
         }
     }
 
-    /// The findings of the personal-data guard in what is about to be saved, in the page's words.
+    /// The findings of the personal-data guard in what is about to be saved, each with the message the workflow file
+    /// words; a finding in the comment is about the field "comment" (the comment box of the form).
     func personalDataFindings(values: [String: FieldInput], comment: String, definition: Definition) -> [(field: String?, message: String)]
     {
-        var problems: [(field: String?, message: String)] = []
-        for field in definition.fields {
-            guard case .text(let text)? = values[field.id] else { continue }
-            switch field.type {
-            case .text, .longText: break
-            default: continue
-            }
-            for finding in PersonalDataGuard.scan(text, field: field.id) {
-                problems.append((field.id, texts(.personalDataFound, ["field": field.title, "found": finding.excerpt])))
-            }
+        var parsed: [String: FieldValue] = [:]
+        for (id, input) in values {
+            if let field = definition.field(id), case .success(let value?) = field.type.value(from: input) { parsed[id] = value }
         }
-        for finding in PersonalDataGuard.scan(comment, field: "comment") {
-            problems.append((nil, texts(.personalDataFound, ["field": texts[.ticketComment], "found": finding.excerpt])))
+        return PersonalDataGuard.scan(parsed, comment: comment.isEmpty ? nil : comment, definition: definition).map { finding in
+            (finding.field ?? Self.commentField, finding.message)
         }
-        return problems
     }
+
+    /// The name under which problems of a form's comment box are reported (its id is "PREFIX-comment").
+    static let commentField = "comment"
 
     private func conflictPage(
         _ visit: Visit, ticket: Ticket, definition: Definition, transition: Transition, submitted: [String: [String]], comment: String
