@@ -41,6 +41,9 @@ public final class WebFront: Sendable {
         var response: HTTPResponse
         do {
             response = try route(request)
+        } catch let failure as RequestFailure where request.path.hasPrefix("/api/") {
+            // A path the API cannot even read (a broken escape) still gets the API's JSON answer.
+            response = apiError(APIFailure.badRequest("the path is not valid URL encoding (\(failure.status))"), request: request)
         } catch let failure as RequestFailure {
             response = errorPage(failure, request: request)
         } catch let error as any ExplainedError {

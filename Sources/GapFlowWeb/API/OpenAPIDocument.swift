@@ -18,7 +18,9 @@ enum OpenAPIDocument {
                 "operationId": "queue",
                 "responses": {
                   "200": {"description": "the queue", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/QueueEntry"}}}}},
-                  "401": {"$ref": "#/components/responses/Error"}
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "401": {"$ref": "#/components/responses/Error"},
+                  "503": {"$ref": "#/components/responses/Error"}
                 }
               }
             },
@@ -34,7 +36,9 @@ enum OpenAPIDocument {
                 "responses": {
                   "200": {"description": "a page of tickets", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TicketPage"}}}},
                   "400": {"$ref": "#/components/responses/Error"},
-                  "401": {"$ref": "#/components/responses/Error"}
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "401": {"$ref": "#/components/responses/Error"},
+                  "503": {"$ref": "#/components/responses/Error"}
                 }
               }
             },
@@ -45,8 +49,10 @@ enum OpenAPIDocument {
                 "parameters": [{"$ref": "#/components/parameters/TicketID"}],
                 "responses": {
                   "200": {"description": "the ticket", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
                   "401": {"$ref": "#/components/responses/Error"},
-                  "404": {"$ref": "#/components/responses/Error"}
+                  "404": {"$ref": "#/components/responses/Error"},
+                  "503": {"$ref": "#/components/responses/Error"}
                 }
               }
             },
@@ -57,8 +63,10 @@ enum OpenAPIDocument {
                 "parameters": [{"$ref": "#/components/parameters/TicketID"}],
                 "responses": {
                   "200": {"description": "the history", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
                   "401": {"$ref": "#/components/responses/Error"},
-                  "404": {"$ref": "#/components/responses/Error"}
+                  "404": {"$ref": "#/components/responses/Error"},
+                  "503": {"$ref": "#/components/responses/Error"}
                 }
               }
             },
@@ -69,8 +77,10 @@ enum OpenAPIDocument {
                 "parameters": [{"$ref": "#/components/parameters/TicketID"}],
                 "responses": {
                   "200": {"description": "the events", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/EventOption"}}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
                   "401": {"$ref": "#/components/responses/Error"},
-                  "404": {"$ref": "#/components/responses/Error"}
+                  "404": {"$ref": "#/components/responses/Error"},
+                  "503": {"$ref": "#/components/responses/Error"}
                 }
               }
             },
@@ -80,7 +90,7 @@ enum OpenAPIDocument {
                 "operationId": "fireEvent",
                 "parameters": [
                   {"$ref": "#/components/parameters/TicketID"},
-                  {"name": "event", "in": "path", "required": true, "schema": {"type": "string"}}
+                  {"name": "event", "in": "path", "required": true, "schema": {"type": "string"}, "example": "forward"}
                 ],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FireBody"}}}},
                 "responses": {
@@ -100,7 +110,7 @@ enum OpenAPIDocument {
               "post": {
                 "summary": "Open a ticket in the newest version of a workflow",
                 "operationId": "openTicket",
-                "parameters": [{"name": "workflow", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "parameters": [{"name": "workflow", "in": "path", "required": true, "schema": {"type": "string"}, "example": "systemic-gap-escalation"}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpenBody"}}}},
                 "responses": {
                   "201": {"description": "the new ticket", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}}}},
@@ -133,7 +143,7 @@ enum OpenAPIDocument {
                 "required": ["id", "workflow", "version", "state", "stateTitle", "final", "revision", "openedAt", "openedBy", "updatedAt", "fields"],
                 "properties": {
                   "id": {"type": "string"}, "workflow": {"type": "string"}, "version": {"type": "integer"},
-                  "state": {"type": "string"}, "stateTitle": {"type": "string"}, "owner": {"type": "string"}, "final": {"type": "boolean"},
+                  "state": {"type": "string"}, "stateTitle": {"type": "string"}, "owner": {"type": "string", "nullable": true}, "final": {"type": "boolean"},
                   "revision": {"type": "integer"}, "openedAt": {"type": "string", "format": "date-time"}, "openedBy": {"type": "string"},
                   "updatedAt": {"type": "string", "format": "date-time"},
                   "fields": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/FieldValue"}},
