@@ -200,11 +200,20 @@ enum WebBench {
 
     /// One browser session over one keep-alive connection: cookies, the CSRF token of the last page, nothing else.
     final class Client {
-        let socket: Int32
+        let port: UInt16
+        var socket: Int32 = -1
         var cookies: [String: String] = [:]
         var csrf = ""
 
         init(port: UInt16) throws {
+            self.port = port
+            try connectSocket()
+        }
+
+        /// Opens the connection, as a browser does again when the server closed an idle one (its 30 s timeout).
+        private func connectSocket() throws {
+            if socket >= 0 { close(socket) }
+            pending = []
             socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
@@ -224,8 +233,18 @@ enum WebBench {
             guard status == 303, cookies["gapflow_session"] != nil else { throw BenchError("login of \(name) failed: \(status)") }
         }
 
-        /// Sends one request and reads the whole answer; returns its status and the seconds it took.
+        /// Sends one request and reads the whole answer; returns its status and the seconds it took. A connection the
+        /// server closed while it was idle is opened again once.
         func timed(_ method: String, _ target: String, form: [(String, String)]? = nil) throws -> (Int, Double) {
+            do {
+                return try exchange(method, target, form: form)
+            } catch let error as BenchError where error.description == "connection closed" || error.description == "send failed" {
+                try connectSocket()
+                return try exchange(method, target, form: form)
+            }
+        }
+
+        private func exchange(_ method: String, _ target: String, form: [(String, String)]?) throws -> (Int, Double) {
             let body = form.map { pairs in
                 pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
             }
