@@ -58,6 +58,44 @@ import Testing
     }
 }
 
+/// The real binary, as systemd runs it.
+@Suite struct ServedBinaryTests {
+    @Test func theBinaryServesUntilSIGTERMAndStopsCleanly() throws {
+        let gapflow = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gapflow")
+        try #require(FileManager.default.isExecutableFile(atPath: gapflow.path), "no gapflow executable at \(gapflow.path)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = folder.appendingPathComponent("serve.sqlite").path
+        let (initialised, text) = try BrowserTests.run(gapflow, ["init", "--db", database])
+        try #require(initialised == 0, "gapflow init failed:\n\(text)")
+        let child = Process()
+        child.executableURL = gapflow
+        child.currentDirectoryURL = Repository.root
+        child.arguments = ["serve", "--db", database, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
+        var reader = LineReader(output.fileHandleForReading)
+        let printed = reader.next()
+        let first = try #require(printed, "the server printed nothing")
+        #expect(first.contains("serving \(database) on http://127.0.0.1:"))
+        let port = try #require(
+            first.split(separator: ":").last.flatMap { UInt16($0.trimmingCharacters(in: CharacterSet(charactersIn: "/"))) })
+        let health = try Loopback.exchange(port, "GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(health.status == 200 && health.body == "ok\n")
+        let login = try Loopback.exchange(port, "GET /login HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        #expect(login.body.contains("<html lang=\"de\">") && login.body.contains("Anmelden"))
+        kill(child.processIdentifier, SIGTERM)
+        child.waitUntilExit()
+        #expect(child.terminationStatus == 0)
+        let rest = Array(AnyIterator { reader.next() })
+        #expect(rest.last?.hasSuffix("stopped") == true)
+    }
+}
+
 /// Lines of a pipe, read as they come.
 struct LineReader {
     let handle: FileHandle

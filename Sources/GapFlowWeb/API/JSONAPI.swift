@@ -76,13 +76,7 @@ extension WebFront {
     }
 
     private func apiTicket(_ caller: APICaller, id: String) throws -> (Ticket, Definition) {
-        let found: (Ticket, Definition)
-        do {
-            found = try engine.ticketWithDefinition(id)
-        } catch let error as any ExplainedError where error.kind == .notFound {
-            throw APIFailure.notFound
-        }
-        guard found.1.mayRead(found.0, actor: caller.actor) else { throw APIFailure.notFound }
+        guard let found = try readable(id, by: caller.actor) else { throw APIFailure.notFound }
         return found
     }
 

@@ -15,15 +15,20 @@ extension WebFront {
         let confirmable: Bool
     }
 
-    /// The ticket if the actor may read it; otherwise not found, exactly as for a ticket that does not exist.
-    func readableTicket(_ visit: Visit, id: String) throws -> (Ticket, Definition) {
+    /// The ticket if `actor` may read it; nil for a ticket the actor may not read, exactly as for one that does not
+    /// exist (both doors answer 404).
+    func readable(_ id: String, by actor: Actor) throws -> (Ticket, Definition)? {
         let found: (Ticket, Definition)
         do {
             found = try engine.ticketWithDefinition(id)
         } catch let error as any ExplainedError where error.kind == .notFound {
-            throw RequestFailure.notFound
+            return nil
         }
-        guard found.1.mayRead(found.0, actor: visit.actor) else { throw RequestFailure.notFound }
+        return found.1.mayRead(found.0, actor: actor) ? found : nil
+    }
+
+    func readableTicket(_ visit: Visit, id: String) throws -> (Ticket, Definition) {
+        guard let found = try readable(id, by: visit.actor) else { throw RequestFailure.notFound }
         return found
     }
 
