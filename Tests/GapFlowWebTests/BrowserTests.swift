@@ -29,7 +29,7 @@ import Testing
     }
 
     /// Runs a program from the repository's folder; returns its exit status and everything it printed.
-    static func run(_ program: URL, _ arguments: [String]) throws -> (Int32, String) {
+    static func run(_ program: URL, _ arguments: [String], in directory: URL = Repository.root) throws -> (Int32, String) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-browser-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { return (-1, "cannot write \(log.path)") }
         defer { try? FileManager.default.removeItem(at: log) }
@@ -37,7 +37,7 @@ import Testing
         let process = Process()
         process.executableURL = program
         process.arguments = arguments
-        process.currentDirectoryURL = Repository.root
+        process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
         process.standardError = output
