@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GapFlow
 import Synchronization
@@ -15,6 +16,12 @@ public final class SQLiteStore: TicketStore {
     private let lock = Mutex(())
     /// Safe to share: it is touched only inside `lock.withLock`, so one thread at a time uses it.
     nonisolated(unsafe) private let connection: Connection
+    /// Connections for read transactions, beside the writer's: in WAL mode readers see the last commit without
+    /// waiting for a writer or for each other, so a server answers pages on every core.
+    private let readers: [Reader]
+    /// The readers not in use, and as many permits as there are.
+    private let idleReaders: Mutex<[Int]>
+    private let readerPermits: DispatchSemaphore
 
     /// Opens (and if needed creates and migrates) the database at `path`.
     ///
@@ -54,18 +61,39 @@ public final class SQLiteStore: TicketStore {
             try Migrator.check(connection)
         }
         self.connection = connection
+        let count = min(4, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        readers = try (0..<count).map { _ throws(StoreError) in
+            try Reader(path: path, readOnly: mode == .readOnly, busyTimeout: Int32(clamping: milliseconds))
+        }
+        idleReaders = Mutex(Array(0..<count))
+        readerPermits = DispatchSemaphore(value: count)
     }
 
-    /// Runs `body` in a read transaction: a consistent snapshot, even while others write.
-    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock { _ in
-            // A read transaction cannot write: the port promises a snapshot, not a side door.
-            try connection.execute("PRAGMA query_only=ON")
-            defer { try? connection.execute("PRAGMA query_only=OFF") }  // also when BEGIN fails (busy)
-            try connection.execute("BEGIN DEFERRED")
-            defer { try? connection.execute("COMMIT") }
-            return try body(SQLiteTransaction(connection: connection))
+    /// One reader connection, opened with the store (so that the file it reads is the one the store opened),
+    /// query-only: a read transaction is a snapshot, never a side door.
+    final class Reader: Sendable {
+        /// Safe to share: a reader is used by the one thread that took its index from `idleReaders` until it gives it back.
+        nonisolated(unsafe) let connection: Connection
+
+        init(path: String, readOnly: Bool, busyTimeout: Int32) throws(StoreError) {
+            connection = try Connection(path: path, readOnly: readOnly, create: false, busyTimeout: busyTimeout)
+            try connection.execute("PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456")
         }
+    }
+
+    /// Runs `body` in a read transaction on a reader connection: a consistent snapshot of the last commit, even while
+    /// another thread or process writes. A free reader is taken if there is one; otherwise the call waits for one.
+    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        readerPermits.wait()
+        let index = idleReaders.withLock { $0.removeLast() }
+        defer {
+            idleReaders.withLock { $0.append(index) }
+            readerPermits.signal()
+        }
+        let connection = readers[index].connection
+        try connection.execute("BEGIN DEFERRED")
+        defer { try? connection.execute("COMMIT") }
+        return try body(SQLiteTransaction(connection: connection))
     }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`); committed if it returns (unless `rollback`), rolled back if it throws.
