@@ -3,7 +3,8 @@ import Foundation
 import GapFlow
 import Synchronization
 
-/// The embedded store: one SQLite file, one serialised connection, one transaction per command.
+/// The embedded store: one SQLite file, one writer connection (transactions one at a time) and a few reader
+/// connections beside it, one transaction per command.
 ///
 /// Callers reach the database only through ``read(_:)`` and ``write(rollback:_:)``; a closure that throws
 /// rolls its transaction back, so a refused command leaves every stored ticket as it was.

@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 @testable import GapFlow
@@ -161,5 +163,39 @@ import Testing
         #expect(history.count == 3 + writers * deferralsEach)
         #expect(history.map(\.revision) == Array(1...history.count))
         #expect(try setup.ticket(id).revision == history.count)
+    }
+
+    @Test func aReadGoesOnWhileAWriteIsOpenAndSeesTheLastCommit() throws {
+        let folder = TemporaryFolder()
+        let engine = try Fixtures.kimEngine(in: folder)
+        let id = try engine.open(
+            workflow: "systemic-gap-escalation", Command(.open, actor: Fixtures.coordinator, values: Fixtures.gapValues)
+        )
+        .ticket.id
+        let writing = DispatchSemaphore(value: 0)
+        let finish = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = try? engine.store.write { tx -> Void in
+                try tx.setPassword(nil, actor: Fixtures.coordinator.name)
+                writing.signal()
+                finish.wait()  // the write transaction stays open until the read below has finished
+            }
+            done.signal()
+        }
+        writing.wait()
+        // On the writer's connection this read would wait for the write (and the write for it): a deadlock the
+        // timeout below would report. On a reader connection it is answered at once, from the last commit.
+        let read = DispatchSemaphore(value: 0)
+        let revision = Mutex<Int?>(nil)
+        DispatchQueue.global().async {
+            revision.withLock { $0 = try? engine.ticket(id).revision }
+            read.signal()
+        }
+        let answered = read.wait(timeout: .now() + 10) == .success
+        finish.signal()
+        done.wait()
+        #expect(answered, "a read waited for an open write transaction")
+        #expect(revision.withLock { $0 } == 1)
     }
 }
