@@ -35,6 +35,10 @@ final class LoginThrottle: Sendable {
 
     func recordFailure(account: String, address: String, now: Date) {
         failures.withLock { failures in
+            // Forget what no longer counts, so that guessing from many addresses cannot grow the table for ever.
+            if failures.count > 10_000 {
+                failures = failures.filter { _, times in times.last.map { now.timeIntervalSince($0) < limits.window } ?? false }
+            }
             failures["account:" + account.lowercased(), default: []].append(now)
             failures["address:" + address, default: []].append(now)
         }

@@ -181,9 +181,9 @@ public final class WebFront: Sendable {
             }
             guard let actor = try? engine.actor(named: name) else { throw RequestFailure.forbidden }
             let (id, session) = try engine.beginSession(for: actor)
-            configuration.log("login by proxy header: \(actor.name) from \(request.peerAddress)")
+            configuration.log("login by proxy header: \(actor.name) from \(clientAddress(request))")
             try engine.recordAdminEvent(
-                kind: "login.proxy", actor: actor.name, subject: actor.name, details: [("address", .string(request.peerAddress))])
+                kind: "login.proxy", actor: actor.name, subject: actor.name, details: [("address", .string(clientAddress(request)))])
             return Visit(
                 front: self, request: request, actor: actor, session: session, sessionID: id, secure: secure, newSession: true)
         }
@@ -194,6 +194,17 @@ public final class WebFront: Sendable {
     }
 
     var lifetime: SessionLifetime { configuration.sessionLifetime }
+
+    /// The browser's address: behind the trusted proxy the one it appended to `X-Forwarded-For` (the last entry; the
+    /// ones before it come from the client and prove nothing), else the peer's. Throttling counts per this address,
+    /// so that a proxy in front does not make every user one address.
+    func clientAddress(_ request: HTTPRequest) -> String {
+        guard let proxy = configuration.trustedProxy, request.peerAddress == proxy,
+            let forwarded = request.header("X-Forwarded-For")?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+            !forwarded.isEmpty
+        else { return request.peerAddress }
+        return forwarded
+    }
 
     /// Whether the browser reached us over TLS: only the trusted proxy may say so.
     func isSecure(_ request: HTTPRequest) -> Bool {

@@ -181,4 +181,27 @@ struct LoginTests {
         #expect(entries[1].actor == "koordination")
         #expect(try fixture.engine.adminLog().contains { $0.kind == "password.set" && $0.subject == "cm.siegburg" && $0.actor == "admin" })
     }
+
+    @Test func behindTheTrustedProxyThrottlingCountsTheBrowsersAddressNotTheProxys() throws {
+        let fixture = try WebFixture { $0.trustedProxy = "10.0.0.5" }
+        func browser(_ client: String) -> Browser {
+            let browser = fixture.browser(address: "10.0.0.5")
+            browser.extraHeaders["X-Forwarded-For"] = "203.0.113.9, \(client)"  // the proxy appends the address it saw
+            return browser
+        }
+        let guesser = browser("198.51.100.7")
+        for name in ["cm.siegburg", "cm.troisdorf", "ki.leitung", "admin"] {
+            for _ in 0..<5 { guesser.logIn(name, "falsch-falsch-falsch") }
+        }
+        #expect(guesser.logIn("geschaeftsstelle").status == 429, "twenty failures from one browser block that browser")
+        #expect(browser("198.51.100.8").logIn("geschaeftsstelle").status == 303, "not everyone else behind the same proxy")
+        let log = try fixture.engine.adminLog().first { $0.kind == "login.failed" }
+        #expect(log?.details.contains("198.51.100.7") == true, "the admin log names the browser's address")
+
+        let direct = fixture.browser(address: "192.0.2.50")
+        direct.extraHeaders["X-Forwarded-For"] = "198.51.100.8"
+        #expect(
+            fixture.front.clientAddress(HTTPRequest(method: "GET", path: "/", headers: direct.extraHeaders, peerAddress: "192.0.2.50"))
+                == "192.0.2.50", "the header from anyone but the proxy is not believed")
+    }
 }

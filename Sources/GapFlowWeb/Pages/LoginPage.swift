@@ -42,27 +42,28 @@ extension WebFront {
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
         let now = engine.clock.now()
-        if let wait = throttle.wait(account: name, address: request.peerAddress, now: now) {
-            configuration.log("login throttled: \"\(name)\" from \(request.peerAddress)")
+        let address = clientAddress(request)
+        if let wait = throttle.wait(account: name, address: address, now: now) {
+            configuration.log("login throttled: \"\(name)\" from \(address)")
             try engine.recordAdminEvent(
-                kind: "login.throttled", actor: nil, subject: name, details: [("address", .string(request.peerAddress))])
+                kind: "login.throttled", actor: nil, subject: name, details: [("address", .string(address))])
             let minutes = String(max(1, Int((wait / 60).rounded(.up))))
             return loginForm(request, status: 429, problem: texts(.loginThrottled, ["minutes": minutes]), name: name)
         }
         guard !name.isEmpty, !password.isEmpty, let actor = try engine.authenticate(name: name, password: password) else {
-            throttle.recordFailure(account: name, address: request.peerAddress, now: now)
-            configuration.log("login failed: \"\(name)\" from \(request.peerAddress)")
+            throttle.recordFailure(account: name, address: address, now: now)
+            configuration.log("login failed: \"\(name)\" from \(address)")
             try engine.recordAdminEvent(
-                kind: "login.failed", actor: nil, subject: name, details: [("address", .string(request.peerAddress))])
+                kind: "login.failed", actor: nil, subject: name, details: [("address", .string(address))])
             return loginForm(request, status: 401, problem: texts[.loginFailed], name: name)
         }
         throttle.recordSuccess(account: name)
         // A new session id at every login: an id planted before the login is worth nothing after it.
         if let old = request.cookies[Self.sessionCookie] { try engine.endSession(id: old) }
         let (id, _) = try engine.beginSession(for: actor)
-        configuration.log("login: \(actor.name) from \(request.peerAddress)")
+        configuration.log("login: \(actor.name) from \(address)")
         try engine.recordAdminEvent(
-            kind: "login", actor: actor.name, subject: actor.name, details: [("address", .string(request.peerAddress))])
+            kind: "login", actor: actor.name, subject: actor.name, details: [("address", .string(address))])
         let next = (try? FormData(query: request.query))?["next"].flatMap(Self.safeNext) ?? "/queue"
         return Self.redirect(
             next,
