@@ -153,7 +153,7 @@ public enum DiagramExport {
     /// decodes entity codes (`#quot;`, `#35;`) in every diagram, so what could end the label or the statement (`"`,
     /// `;`, a line break), open a directive (`%%{`), or be read as HTML (`<`, `>`, `&`) is written as one; `#` too,
     /// so that text like `#quot;` stays text. Mermaid ends an edge label at ":", so a colon becomes the
-    /// modifier-letter colon, which reads the same ("Case Manager꞉in"). Line breaks (CRLF once) become spaces (lines of a
+    /// modifier-letter colon, which reads the same ("a꞉b"). Line breaks (CRLF once) become spaces (lines of a
     /// label are joined with `<br/>` by the caller); other control characters are left out.
     static func mermaidLabel(_ raw: String) -> String {
         var out = ""

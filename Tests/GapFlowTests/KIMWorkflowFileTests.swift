@@ -96,4 +96,16 @@ import Testing
         #expect(schedule.requires.contains("consent"))
         #expect(definition.smallNumbers.fields.isEmpty)
     }
+
+    @Test func aGermanFileWithoutItsExportWordsIsWarnedAboutAndShowsNeutralEnglishOnes() throws {
+        let source = try String(contentsOf: Repository.kimFile, encoding: .utf8)
+        let withWords = DefinitionLoader.load(source: Array(source.utf8), file: "kim.json")
+        #expect(!withWords.diagnostics.contains { $0.path == "words" }, "the KIM file gives every word")
+        let range = try #require(source.range(of: #""words": \{[^}]*\},\n"#, options: .regularExpression))
+        let without = DefinitionLoader.load(source: Array(source.replacingCharacters(in: range, with: "").utf8), file: "kim.json")
+        let warning = try #require(without.diagnostics.first { $0.path == "words" })
+        #expect(warning.severity == .warning)
+        let definition = try #require(without.definition, "a missing word is a warning, not an error")
+        #expect(definition.words[.agenda] == "Agenda", "no German wording is built into the code")
+    }
 }

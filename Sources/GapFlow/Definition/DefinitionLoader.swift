@@ -459,6 +459,15 @@ struct DefinitionDecoder {
         let redaction = top["redaction"].flatMap { self.redactionRules($0, roles: roleIDs) }
         let smallNumbers = top["smallNumbers"].flatMap { self.smallNumbers($0, roles: roleIDs, fields: fieldsByID) }
         let words = top["words"].map { self.words($0) } ?? [:]
+        // The built-in words are English: a file in another language should give its own.
+        let wordless = Vocabulary.Word.allCases.filter { words[$0] == nil }
+        if language != "en", !wordless.isEmpty, top["meetings"] != nil || top["words"] != nil {
+            diagnostics.append(
+                Diagnostic(
+                    .missingKey, "no word for \(wordless.count) of the exports' words (e.g. \"\(wordless[0].rawValue)\")", file: file,
+                    path: "words", position: top["words"]?.position ?? root.position,
+                    hint: "agendas, minutes and reports show the English word instead; give each under \"words\"", severity: .warning))
+        }
         guard let opening else { return nil }
         var definition = Definition(
             id: id, version: version, title: title, language: language, ticketPrefix: prefix, roles: roles,

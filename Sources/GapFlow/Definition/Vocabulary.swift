@@ -1,8 +1,8 @@
 /// The words of exports that are not titles from the workflow file: headings, labels and notes of agendas, papers,
 /// minutes, the feedback and monitoring reports.
 ///
-/// A workflow file gives them under `"words"` (``Definition/words``), in its own language; a word the file leaves
-/// out falls back to a built-in table for German or English, so older files keep working.
+/// A workflow file gives them under `"words"` (``Definition/words``), in its own language — no district's wording
+/// lives in code. A word the file leaves out falls back to a neutral English one (the validator warns).
 public struct Vocabulary: Sendable, Equatable {
     /// Every word a workflow file may give, by its key in `"words"`.
     public enum Word: String, CaseIterable, Sendable {
@@ -25,12 +25,12 @@ public struct Vocabulary: Sendable, Equatable {
 
     private let words: [Word: String]
 
-    /// The built-in words of `language`, with `overrides` (from the workflow file) in their place.
+    /// The neutral English words, with `overrides` (from the workflow file) in their place.
     public init(language: String, overrides: [Word: String] = [:]) {
-        words = (language == "de" ? Self.german : Self.english).merging(overrides) { _, given in given }
+        words = Self.english.merging(overrides) { _, given in given }
     }
 
-    /// The built-in words of a language: German for `de`, English otherwise.
+    /// The neutral English words (a workflow file gives its own language's).
     public static func forLanguage(_ language: String) -> Vocabulary { Vocabulary(language: language) }
 
     public subscript(_ word: Word) -> String { words[word] ?? word.rawValue }
@@ -66,27 +66,6 @@ public struct Vocabulary: Sendable, Equatable {
     public var reportedBy: String { self[.reportedBy] }
     public var mergedIn: String { self[.mergedIn] }
     public var area: String { self[.area] }
-
-    static let german: [Word: String] = [
-        .agenda: "Tagesordnung", .item: "TOP", .meetingOn: "Sitzung am", .oClock: "Uhr", .place: "Ort", .deadline: "Antragsfrist",
-        .ticket: "Vorgang", .title: "Titel", .section: "Abschnitt", .entered: "Eingang", .waitingDays: "Wartezeit (Tage)",
-        .deferrals: "Vertagungen", .noItems: "Keine Vorlagen.", .none: "–", .minutes: "Ergebnisprotokoll",
-        .resolutions: "Beschlussliste", .number: "Nr.", .decision: "Beschluss", .responsible: "Zuständig", .dueDate: "Frist",
-        .inWriting: "Umlaufverfahren", .paper: "Beschlussvorlage", .subject: "Betreff", .facts: "Sachverhalt",
-        .proposal: "Beschlussvorschlag", .feedback: "Rückmeldung an die Case Manager:innen", .reportedOn: "gemeldet am",
-        .outcome: "Ergebnis", .reportedBy: "Gemeldet von", .mergedIn: "Zusammengeführte Meldungen", .area: "Gebiet",
-        .report: "Bericht", .period: "Zeitraum", .all: "gesamt", .openPerStage: "Offene Vorgänge je Stufe", .stage: "Stufe",
-        .count: "Anzahl", .months: "Eröffnet und abgeschlossen je Monat", .month: "Monat", .opened: "eröffnet",
-        .finished: "abgeschlossen", .stageTimes: "Bearbeitungszeit je Stufe (Arbeitstage)", .stays: "Durchläufe", .median: "Median",
-        .percentile90: "90. Perzentil", .overdue: "Überfällige Vorgänge",
-        .breakdowns: "Aufschlüsselung der im Zeitraum eröffneten Vorgänge", .value: "Wert",
-        .chartNote: "Die Zahlen stehen in der Tabelle neben dem Diagramm.", .flow: "Bestand je Stufe am Monatsende",
-        .smallNumbersNote:
-            "Werte unter 5 werden als „<5“ angegeben, Median und Perzentil von weniger als 5 Durchläufen als „k. A.“, Freitexte zu weniger als 5 Vorgängen unter „weitere Angaben“.",
-        .withheld: "k. A.", .otherValues: "weitere Angaben",
-        .internalNote: "Nur für den internen Gebrauch: kleine Zahlen sind nicht verdeckt.", .openTickets: "offen",
-        .overdueTickets: "überfällig",
-    ]
 
     static let english: [Word: String] = [
         .agenda: "Agenda", .item: "Item", .meetingOn: "Meeting on", .oClock: "", .place: "Place", .deadline: "Submission deadline",
