@@ -143,6 +143,10 @@ enum Migrator {
                     created_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL) STRICT;
                 CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
                 """),
+        Step(
+            version: 11, name: "reads bounded at a million tickets: list and queue order, counts per state, the tickets' words",
+            sql: BoundedReadSchema.sql,
+            data: { connection throws(StoreError) in try connection.execute(BoundedReadSchema.backfill) }),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

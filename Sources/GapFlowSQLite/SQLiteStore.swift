@@ -125,6 +125,15 @@ public final class SQLiteStore: TicketStore {
     public func eraseRemovedContent() throws {
         try lock.withLock { _ in
             try connection.execute("VACUUM")
+            // VACUUM may renumber the tickets' rowids, by which the word index finds them; built anew, it also holds
+            // no word of a removed text.
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                try connection.execute(BoundedReadSchema.rebuildWords + "COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
             // busy, frames in the log, frames copied into the database
             let result = try connection.query("PRAGMA wal_checkpoint(TRUNCATE)").first ?? []
             if result.first?.integer != 0 {

@@ -43,10 +43,11 @@ extension SQLiteTransaction {
 
     /// Number of tickets per (workflow, version, state).
     func ticketCounts() throws(StoreError) -> [TicketCount] {
-        try connection.query("SELECT workflow_id, version, state, count(*) FROM tickets GROUP BY 1, 2, 3").compactMap { row in
-            guard let workflow = row[0].text, let version = row[1].integer, let state = row[2].text, let count = row[3].integer
-            else { return nil }
-            return TicketCount(workflow: workflow, version: version, state: state, count: count)
-        }
+        try connection.query("SELECT workflow_id, version, state, count FROM ticket_state_counts WHERE count > 0 ORDER BY 1, 2, 3")
+            .compactMap { row in
+                guard let workflow = row[0].text, let version = row[1].integer, let state = row[2].text, let count = row[3].integer
+                else { return nil }
+                return TicketCount(workflow: workflow, version: version, state: state, count: count)
+            }
     }
 }

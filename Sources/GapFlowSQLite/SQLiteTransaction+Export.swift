@@ -8,7 +8,8 @@ extension SQLiteTransaction {
 
     func exportRows(_ visit: (ExportRow) throws -> Void) throws {
         for table in ExportFormat.tables {
-            let columns = try columns(of: table)
+            // Columns derived from other rows (``BoundedReadSchema``) are made again by the importing store.
+            let columns = try columns(of: table).filter { !BoundedReadSchema.derivedColumns.contains("\(table).\($0)") }
             // In rowid order, the history too: an import then keeps the order decisions were taken in.
             try connection.forEachRow("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY rowid") { row in
                 let values = zip(columns, row).map { column, value -> (name: String, value: ExportRow.Value) in

@@ -40,7 +40,7 @@ extension SQLiteTransaction {
         }
     }
 
-    private static let ticketColumns = "id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at"
+    static let ticketColumns = "id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at"
 
     func ticket(_ id: String) throws(StoreError) -> Ticket? {
         let rows = try connection.query("SELECT \(Self.ticketColumns) FROM tickets WHERE id = ?", [.text(id)])
@@ -49,6 +49,16 @@ extension SQLiteTransaction {
 
     /// Tickets matching the filter, oldest first, read through a cursor.
     func forEachTicket(_ filter: TicketFilter, _ visit: (Ticket) throws -> Void) throws {
+        var (clauses, arguments) = Self.conditions(filter)
+        if clauses.isEmpty { clauses = ["1"] }
+        var sql = "SELECT \(Self.ticketColumns) FROM tickets WHERE " + clauses.joined(separator: " AND ")
+        sql += " ORDER BY opened_at, id"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        try connection.forEachRow(sql, arguments) { row in try visit(try decodeTicket(row)) }
+    }
+
+    /// The filter's workflow, states and field values as SQL conditions on `tickets` (its limit is the caller's).
+    static func conditions(_ filter: TicketFilter) -> (clauses: [String], arguments: [SQLValue]) {
         var clauses: [String] = []
         var arguments: [SQLValue] = []
         if let workflow = filter.workflow {
@@ -77,14 +87,10 @@ extension SQLiteTransaction {
                 arguments += [.text(path + "." + StoredJSON.tag(of: value)), .text(value.plainText)]
             }
         }
-        var sql = "SELECT \(Self.ticketColumns) FROM tickets"
-        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY opened_at, id"
-        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
-        try connection.forEachRow(sql, arguments) { row in try visit(try decodeTicket(row)) }
+        return (clauses, arguments)
     }
 
-    private func decodeTicket(_ row: [SQLValue]) throws(StoreError) -> Ticket {
+    func decodeTicket(_ row: [SQLValue]) throws(StoreError) -> Ticket {
         guard let id = row[0].text, let workflow = row[1].text, let version = row[2].integer, let state = row[3].text,
             let revision = row[4].integer, let fields = row[5].text.flatMap(StoredJSON.decodeFields),
             let openedAt = row[6].text.flatMap(Timestamp.parse), let openedBy = row[7].text,

@@ -9,6 +9,7 @@ import GapFlowSQLite
 ///     swift run -c release gapflow-bench export [--pending 1000000] [--dir DIR]
 ///     swift run -c release gapflow-bench guard
 ///     swift run -c release gapflow-bench web [--pending 100000]
+///     swift run -c release gapflow-bench reads [--pending 1000000] [--dir DIR] [--reuse]
 ///
 /// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
 
@@ -20,6 +21,8 @@ struct Options {
     var json = false
     var workflow = "Workflows/systemic-gap-escalation.json"
     var items = 500
+    /// `reads`: use the database already in --dir instead of building it again.
+    var reuse = false
 }
 
 /// The real clock moved by a fixed offset, so populated timers can be made due without waiting.
@@ -337,6 +340,9 @@ func parse(_ arguments: [String]) -> Options? {
         case "--json":
             options.json = true
             index -= 1
+        case "--reuse":
+            options.reuse = true
+            index -= 1
         default: return nil
         }
         index += 2
@@ -382,6 +388,12 @@ do {
             exit(2)
         }
         try ExportBench.run(options)
+    case "reads":
+        guard let options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench reads [--pending N] [--dir DIR] [--reuse]   (run from the repository: it reads Workflows/)")
+            exit(2)
+        }
+        try ReadsBench.run(options)
     case "timers":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench timers [--pending N] [--due N] [--small N] [--dir DIR] [--workflow FILE] [--json]")

@@ -15,14 +15,20 @@ public struct QueueEntry: Sendable {
 }
 
 extension Engine {
-    /// What the actor's roles own now: overdue first, then by the next deadline, then longest waiting first.
+    /// What the actor's roles own now: overdue first, then by the next deadline, then longest waiting first
+    /// (``QueuePosition``); at most `limit` entries (all when nil), after the ticket `after` when given.
     ///
     /// An actor restricted to a municipality sees only its tickets; `municipality` and `area` (a group of the
-    /// scope field's values, e.g. `linksrheinisch`) narrow the queue further.
-    public func queue(for actor: Actor, municipality: String? = nil, area: String? = nil) throws -> [QueueEntry] {
+    /// scope field's values, e.g. `linksrheinisch`) narrow the queue further. The store reads each page from indexes
+    /// in queue order, so a page costs the same however many tickets wait.
+    public func queue(
+        for actor: Actor, municipality: String? = nil, area: String? = nil, limit: Int? = nil, after: String? = nil
+    ) throws -> [QueueEntry] {
         let now = now()
+        let wanted = max(0, limit ?? .max)
         return try store.read { tx in
-            var entries: [QueueEntry] = []
+            let cursor = try after.map { id in try tx.queuePosition(of: try ticket(id, in: tx), now: now) }
+            var entries: [(position: QueuePosition, entry: QueueEntry)] = []
             for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
                 let latest = try definition(workflow, version: nil, in: tx)
                 let owned = latest.states.filter { !$0.isFinal && $0.owner.map(actor.roles.contains) == true }.map(\.id)
@@ -30,65 +36,83 @@ extension Engine {
                 // An actor restricted to a municipality: only its tickets are read (the store filters, not Swift).
                 var filter = TicketFilter(workflow: workflow, states: owned)
                 if let scope = latest.scopeField, let own = actor.municipality { filter.fields[scope] = .choice(own) }
-                for ticket in try tx.tickets(filter) {
-                    let definition =
-                        ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
-                    if let scope = definition.scopeField {
-                        let value = ticket.fields[scope]?.plainText
-                        if let own = actor.municipality, value != own { continue }
-                        if let municipality, value?.lowercased() != municipality.lowercased() { continue }
-                        if let area {
-                            let group = value.flatMap { definition.field(scope)?.type.choices?.value($0)?.group }
-                            if group?.lowercased() != area.lowercased() { continue }
+                var position = cursor
+                var taken = 0
+                // Pages until `wanted` entries passed the filters below (a --municipality or --area skips some).
+                while taken < wanted {
+                    let batch = municipality == nil && area == nil ? wanted : max(wanted, 100)
+                    let tickets = try tx.queuePage(filter, now: now, after: position, limit: batch)
+                    for ticket in tickets where taken < wanted {
+                        let definition =
+                            ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
+                        let stay = try tx.stay(of: ticket, now: now)
+                        let here = QueuePosition(
+                            overdue: stay.overdue, nextDeadline: stay.nextDeadline, entered: stay.entered, ticket: ticket.id)
+                        position = here
+                        if let scope = definition.scopeField {
+                            let value = ticket.fields[scope]?.plainText
+                            if let own = actor.municipality, value != own { continue }
+                            if let municipality, value?.lowercased() != municipality.lowercased() { continue }
+                            if let area {
+                                let group = value.flatMap { definition.field(scope)?.type.choices?.value($0)?.group }
+                                if group?.lowercased() != area.lowercased() { continue }
+                            }
                         }
+                        let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
+                        taken += 1
+                        entries.append(
+                            (
+                                here,
+                                QueueEntry(
+                                    ticket: ticket, definition: definition, nextDeadline: stay.nextDeadline, overdue: stay.overdue,
+                                    entered: stay.entered, events: events)
+                            ))
                     }
-                    let (entered, deadline, overdue) = try deadlines(of: ticket, now: now, in: tx)
-                    let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
-                    entries.append(
-                        QueueEntry(
-                            ticket: ticket, definition: definition, nextDeadline: deadline, overdue: overdue,
-                            entered: entered, events: events))
+                    if tickets.count < batch { break }
                 }
             }
-            return entries.sorted { a, b in
-                if a.overdue != b.overdue { return a.overdue }
-                switch (a.nextDeadline, b.nextDeadline) {
-                case (let x?, let y?) where x != y: return x < y
-                case (.some, nil): return true
-                case (nil, .some): return false
-                default: return (a.entered, a.ticket.id) < (b.entered, b.ticket.id)
-                }
-            }
+            return entries.sorted { $0.position < $1.position }.prefix(wanted).map(\.entry)
         }
     }
 }
 
 extension Engine {
-    /// When the ticket entered its state, the next deadline of this stay, and whether the stay is overdue.
-    ///
-    /// The one rule for "overdue", used by the queue, the report and the diagram: a timer armed in this stay (a
-    /// reminder, a deadline or an escalation) fell due and is still pending or has fired.
-    func deadlines(of ticket: Ticket, now: Date, in tx: any StoreTransaction) throws -> (entered: Date, next: Date?, overdue: Bool) {
-        let entered = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: []).entered ?? ticket.updatedAt
-        let stay = try tx.timers(of: ticket.id).filter { $0.state == ticket.state && $0.armedAt >= entered }
-        let next = stay.filter { $0.status == .pending }.map(\.dueAt).min()
-        let overdue = stay.contains { ($0.status == .pending || $0.status == .fired) && $0.dueAt <= now }
-        return (entered, next, overdue)
+    /// How many tickets the actor's queue holds (without `municipality` or `area`), and how many are overdue, counted
+    /// by the store (per state, and from an index of the overdue) without reading the tickets.
+    public func queueSize(for actor: Actor) throws -> (count: Int, overdue: Int) {
+        let now = now()
+        return try store.read { tx in
+            var total = (count: 0, overdue: 0)
+            for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
+                let latest = try definition(workflow, version: nil, in: tx)
+                let owned = latest.states.filter { !$0.isFinal && $0.owner.map(actor.roles.contains) == true }.map(\.id)
+                guard !owned.isEmpty else { continue }
+                var filter = TicketFilter(workflow: workflow, states: owned)
+                if let scope = latest.scopeField, let own = actor.municipality { filter.fields[scope] = .choice(own) }
+                for standing in try tx.stateStandings(filter, now: now).values {
+                    total.count += standing.open
+                    total.overdue += standing.overdue
+                }
+            }
+            return total
+        }
     }
 
-    /// Open and overdue tickets per state of a workflow (for `diagram --counts`), by the same rule as the queue.
+    /// When the ticket entered its state, the next deadline of this stay, and whether the stay is overdue
+    /// (the one rule: ``StoreTransaction/stay(of:now:)``).
+    func deadlines(of ticket: Ticket, now: Date, in tx: any StoreTransaction) throws -> (entered: Date, next: Date?, overdue: Bool) {
+        let stay = try tx.stay(of: ticket, now: now)
+        return (stay.entered, stay.nextDeadline, stay.overdue)
+    }
+
+    /// Open and overdue tickets per state of a workflow (for `diagram --counts`), by the same rule as the queue,
+    /// counted by the store (kept per state, and from an index of the overdue).
     public func stateCounts(workflow: String) throws -> [String: (open: Int, overdue: Int)] {
         let now = now()
         return try store.read { tx in
             let latest = try definition(workflow, version: nil, in: tx)
             let open = latest.states.filter { !$0.isFinal }.map(\.id)
-            var counts: [String: (open: Int, overdue: Int)] = [:]
-            try tx.forEachTicket(TicketFilter(workflow: workflow, states: open)) { ticket in
-                let overdue = try deadlines(of: ticket, now: now, in: tx).overdue
-                let current = counts[ticket.state] ?? (0, 0)
-                counts[ticket.state] = (current.open + 1, current.overdue + (overdue ? 1 : 0))
-            }
-            return counts
+            return try tx.stateStandings(TicketFilter(workflow: workflow, states: open), now: now).mapValues { ($0.open, $0.overdue) }
         }
     }
 }

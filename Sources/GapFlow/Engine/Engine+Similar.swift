@@ -39,10 +39,24 @@ extension Engine {
     public func similar(to id: String, limit: Int = 10) throws -> [SimilarTicket] {
         let (ticket, definition) = try ticketWithDefinition(id)
         let open = definition.states.filter { !$0.isFinal }.map(\.id)
-        let candidates = try tickets(TicketFilter(workflow: ticket.workflowID, states: open)).filter { $0.id != ticket.id }
+        // The store hands over the open tickets most likely to match (sharing the most words, from a full-text index
+        // where it has one) instead of every open ticket; the rules below rank them.
+        var words: Set<String> = []
+        for field in definition.fields {
+            if case .text = field.type { words.formUnion(Self.words(ticket.fields[field.id]?.plainText ?? "")) }
+            if case .longText = field.type { words.formUnion(Self.words(ticket.fields[field.id]?.plainText ?? "")) }
+        }
+        let candidates = try store.read { tx in
+            try tx.similarCandidates(
+                to: ticket, words: words.sorted(), filter: TicketFilter(workflow: ticket.workflowID, states: open),
+                limit: Self.similarCandidates)
+        }.filter { $0.id != ticket.id }
         return candidates.map { Self.similarity(ticket, $0, definition) }.filter { $0.score > 0 }
             .sorted { ($0.score, $1.ticket.id) > ($1.score, $0.ticket.id) }.prefix(limit).map { $0 }
     }
+
+    /// How many candidates the store hands over for ranking.
+    static let similarCandidates = 500
 
     static func similarity(_ a: Ticket, _ b: Ticket, _ definition: Definition) -> SimilarTicket {
         var score = 0.0

@@ -282,6 +282,18 @@ public final class Engine: Sendable {
         }
     }
 
+    /// Like ``forEachTicket(_:_:)``, from the ticket after `after` in list order on (the cursor of the next page);
+    /// an unknown `after` is refused.
+    public func forEachTicket(_ filter: TicketFilter, after: String?, _ visit: (Ticket, Definition) throws -> Void) throws {
+        guard let after else { return try forEachTicket(filter, visit) }
+        try store.read { tx in
+            let cursor = try ticket(after, in: tx)
+            try tx.forEachTicket(filter, after: cursor.id) { ticket in
+                try visit(ticket, try definition(ticket.workflowID, version: ticket.version, in: tx))
+            }
+        }
+    }
+
     /// Appends an entry to a ticket's history, linked to the ticket's hash chain (computed here, so every store keeps the same chain).
     ///
     /// The link is never recomputed over what is there: a ticket past its first entry whose head is gone (nulled

@@ -107,6 +107,21 @@ public protocol StoreTransaction {
     /// Every ticket id, oldest first.
     func ticketIDs() throws -> [String]
 
+    // MARK: Reads bounded at any number of tickets (issue 15; each has a default in `BoundedReads.swift`)
+
+    /// Like ``forEachTicket(_:_:)``, but only the tickets after the ticket `after` in list order (opening time, then
+    /// id): the cursor of the next page. A store answers it from an index in list order.
+    func forEachTicket(_ filter: TicketFilter, after: String, _ visit: (Ticket) throws -> Void) throws
+    /// At most `limit` tickets matching the filter (its limit ignored) in queue order (``QueuePosition``) at `now`,
+    /// after `after` when given. A store answers it from indexes in that order, without reading every ticket.
+    func queuePage(_ filter: TicketFilter, now: Date, after: QueuePosition?, limit: Int) throws -> [Ticket]
+    /// Open and overdue tickets per state among those matching the filter (its limit ignored), by the queue's rule.
+    func stateStandings(_ filter: TicketFilter, now: Date) throws -> [String: StateStanding]
+    /// Tickets matching the filter (its limit ignored), never `ticket` itself, most likely to resemble it: those that
+    /// share the most of `words` in their text first, at most `limit`, filled up with the newest others when fewer
+    /// share a word. A store without a full-text index may return every matching ticket instead.
+    func similarCandidates(to ticket: Ticket, words: [String], filter: TicketFilter, limit: Int) throws -> [Ticket]
+
     // MARK: History
 
     /// Appends one entry, whose chain link the engine computed, and makes it the ticket's chain head.

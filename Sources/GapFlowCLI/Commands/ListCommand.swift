@@ -4,14 +4,20 @@ import GapFlow
 enum ListCommand: GapFlowCommand {
     static let name = "list"
     static let summary = "List tickets, filtered by workflow, state, owning role and field values."
-    static let discussion = "--where on a set field matches tickets whose set contains the value."
+    static let discussion = """
+        --where on a set field matches tickets whose set contains the value. At most \(defaultLimit) tickets unless --limit
+        says otherwise; the next page starts after the last one shown: --after TICKET.
+        """
+    /// How many tickets a list shows without --limit: a page, never the whole database.
+    static let defaultLimit = 1000
     struct Syntax: CommandSyntax {
         let workflow = ValueOption("workflow", "W", "only this workflow")
         let state = RepeatedOption("state", "STATE", "only tickets in this state")
         let owner = ValueOption("owner", "ROLE", "only tickets in states this role owns")
         let conditions = RepeatedOption("where", "FIELD=VALUE", "only tickets with this value")
         let open = FlagOption("open", "only tickets not in a final state")
-        let limit = IntegerOption("limit", "N", "at most N tickets")
+        let limit = IntegerOption("limit", "N", "at most N tickets (default \(ListCommand.defaultLimit))")
+        let after = ValueOption("after", "TICKET", "only tickets after this one in list order (the next page)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -33,15 +39,29 @@ enum ListCommand: GapFlowCommand {
         }
         if filters.isEmpty, let skipped { throw skipped }
         /// Every matching ticket with its pinned definition, read through a cursor.
+        // Workflows come one after another, each in list order: a page that starts after a ticket starts in its workflow.
+        var after = arguments.value(\.after)
+        if let cursor = after {
+            let workflow = try engine.ticket(cursor).workflowID
+            filters = Array(filters.drop { $0.workflow != workflow })
+        }
+        var remaining = arguments.integer(\.limit) ?? defaultLimit
+        var last: String?
         func forEachRow(_ visit: (Ticket, Definition) throws -> Void) throws {
-            var remaining = filters.first?.filter.limit ?? .max
             for (_, _, var filter) in filters where remaining > 0 {
                 filter.limit = remaining
-                try engine.forEachTicket(filter) { ticket, definition in
+                try engine.forEachTicket(filter, after: after) { ticket, definition in
                     remaining -= 1
+                    last = ticket.id
                     try visit(ticket, definition)
                 }
+                after = nil
             }
+        }
+        /// When the page is full, how to get the next one.
+        func nextPage() {
+            guard remaining == 0, let last else { return }
+            context.environment.errors.line("more tickets may follow: the next page with --after \(last)")
         }
         if arguments.flag(\.json) {
             // Streamed as one JSON array, element by element: memory stays flat however many tickets match.
@@ -54,6 +74,7 @@ enum ListCommand: GapFlowCommand {
                 }
                 try line(pending.map { $0 + "\n]" } ?? "[]")
             }
+            nextPage()
             return
         }
         var rows: [(Ticket, Definition)] = []
@@ -76,12 +97,13 @@ enum ListCommand: GapFlowCommand {
                     ]
                 }))
         context.output.line("\(rows.count) ticket\(rows.count == 1 ? "" : "s")")
+        nextPage()
     }
 
     /// The ticket filter the options describe, for one workflow; a usage error names what the workflow lacks.
     static func filter(for latest: Definition, _ arguments: ParsedArguments<Syntax>) throws -> TicketFilter {
         let workflow = latest.id
-        var filter = TicketFilter(workflow: workflow, limit: arguments.integer(\.limit))
+        var filter = TicketFilter(workflow: workflow)
         var states: Set<String>?
         if !arguments.all(\.state).isEmpty {
             for state in arguments.all(\.state) where latest.state(state) == nil {

@@ -6,11 +6,18 @@ import GapFlowDocuments
 enum QueueCommand: GapFlowCommand {
     static let name = "queue"
     static let summary = "Your work queue: tickets your roles own, overdue first, then by deadline, then by waiting time."
-    static let discussion = "--area takes a group of the municipality list, e.g. linksrheinisch, rechtsrheinisch, troisdorf."
+    static let discussion = """
+        --area takes a group of the municipality list, e.g. linksrheinisch, rechtsrheinisch, troisdorf. At most \(defaultLimit)
+        tickets unless --limit says otherwise; the next page starts after the last one shown: --after TICKET.
+        """
+    /// How many tickets the queue shows without --limit.
+    static let defaultLimit = 100
     struct Syntax: CommandSyntax {
         let actor = ValueOption.actor
         let municipality = ValueOption("municipality", "M", "only tickets of this municipality")
         let area = ValueOption("area", "AREA", "only tickets of this area")
+        let limit = IntegerOption("limit", "N", "at most N tickets (default \(QueueCommand.defaultLimit))")
+        let after = ValueOption("after", "TICKET", "only tickets after this one in queue order (the next page)")
         let json = FlagOption.json
         let db = ValueOption.database
     }
@@ -19,7 +26,13 @@ enum QueueCommand: GapFlowCommand {
         let engine = try context.engine(mode: .readOnly)
         let actor = try context.actor(in: engine)
         let now = context.environment.clock.now()
-        let entries = try engine.queue(for: actor, municipality: arguments.value(\.municipality), area: arguments.value(\.area))
+        let limit = arguments.integer(\.limit) ?? defaultLimit
+        let entries = try engine.queue(
+            for: actor, municipality: arguments.value(\.municipality), area: arguments.value(\.area), limit: limit,
+            after: arguments.value(\.after))
+        if entries.count == limit, let last = entries.last {
+            context.environment.errors.line("more tickets may follow: the next page with --after \(last.ticket.id)")
+        }
         if arguments.flag(\.json) {
             try context.printJSON(entries)
             return

@@ -1,0 +1,186 @@
+import Foundation
+import GapFlow
+
+/// The reads that stay fast at a million tickets, from the indexes and derived columns of ``BoundedReadSchema``.
+extension SQLiteTransaction {
+    /// Tickets after `after` in list order, from the index in that order (`tickets_in_list_order`, or
+    /// `tickets_by_state` for one state).
+    func forEachTicket(_ filter: TicketFilter, after: String, _ visit: (Ticket) throws -> Void) throws {
+        var (clauses, arguments) = Self.conditions(filter)
+        clauses.append("(opened_at, id) > (SELECT opened_at, id FROM tickets WHERE id = ?)")
+        arguments.append(.text(after))
+        var sql = "SELECT \(Self.ticketColumns) FROM tickets WHERE " + clauses.joined(separator: " AND ")
+        sql += " ORDER BY opened_at, id"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        try connection.forEachRow(sql, arguments) { row in try visit(try decodeTicket(row)) }
+    }
+
+    /// The queue's four stretches, in queue order: overdue with a deadline already passed, other overdue, not overdue
+    /// with a next deadline, and not overdue without one; each read in its order from an index, one state at a time.
+    private enum Stretch: Int, CaseIterable {
+        case overduePassed, overdueOther, waitingWithDeadline, waitingWithout
+
+        /// The condition (with `?1` = now in milliseconds) and the order within the stretch.
+        var condition: String {
+            switch self {
+            case .overduePassed: "next_due <= ?1"
+            case .overdueOther: "stay_due <= ?1 AND (next_due IS NULL OR next_due > ?1)"
+            case .waitingWithDeadline: "next_due > ?1 AND stay_due > ?1"
+            case .waitingWithout: "next_due IS NULL AND (stay_due IS NULL OR stay_due > ?1)"
+            }
+        }
+
+        var order: String {
+            switch self {
+            case .overduePassed, .waitingWithDeadline: "next_due, entered_at, id"
+            case .overdueOther: "next_due IS NULL, next_due, entered_at, id"
+            case .waitingWithout: "entered_at, id"
+            }
+        }
+
+        /// The stretch a position falls in.
+        init(_ position: QueuePosition, now: Int) {
+            let next = position.nextDeadline.map(SQLiteTransaction.milliseconds)
+            switch (position.overdue, next) {
+            case (true, let next?) where next <= now: self = .overduePassed
+            case (true, _): self = .overdueOther
+            case (false, .some): self = .waitingWithDeadline
+            case (false, nil): self = .waitingWithout
+            }
+        }
+    }
+
+    func queuePage(_ filter: TicketFilter, now: Date, after: QueuePosition?, limit: Int) throws -> [Ticket] {
+        guard limit > 0 else { return [] }
+        let nowMs = Self.milliseconds(now)
+        let states: [String?] = filter.states.map { $0.map(Optional.some) } ?? [nil]
+        var page: [(key: QueuePosition, ticket: Ticket)] = []
+        // One state at a time, so each stretch comes in index order; the states are merged afterwards.
+        for state in states {
+            var single = filter
+            single.states = state.map { [$0] }
+            single.limit = nil
+            // ?1 is now (the stretch's condition comes first), then the cursor's values, then the filter's.
+            let (base, baseArguments) = Self.conditions(single)
+            var found = 0
+            for stretch in Stretch.allCases where found < limit {
+                var clauses = [stretch.condition]
+                var arguments: [SQLValue] = [.integer(nowMs)]
+                if let after {
+                    let from = Stretch(after, now: nowMs)
+                    if stretch.rawValue < from.rawValue { continue }
+                    if stretch == from {
+                        let next = after.nextDeadline.map { SQLValue.integer(Self.milliseconds($0)) } ?? .null
+                        let entered = SQLValue.text(Timestamp.iso8601(after.entered))
+                        switch stretch {
+                        case .waitingWithout:
+                            clauses.append("(entered_at, id) > (?, ?)")
+                            arguments += [entered, .text(after.ticket)]
+                        case .overdueOther where after.nextDeadline == nil:
+                            clauses.append("next_due IS NULL AND (entered_at, id) > (?, ?)")
+                            arguments += [entered, .text(after.ticket)]
+                        case .overdueOther:
+                            clauses.append("(next_due IS NULL OR (next_due, entered_at, id) > (?, ?, ?))")
+                            arguments += [next, entered, .text(after.ticket)]
+                        default:
+                            clauses.append("(next_due, entered_at, id) > (?, ?, ?)")
+                            arguments += [next, entered, .text(after.ticket)]
+                        }
+                    }
+                }
+                let sql =
+                    "SELECT \(Self.ticketColumns), next_due, stay_due, entered_at FROM tickets WHERE "
+                    + (clauses + base).joined(separator: " AND ") + " ORDER BY \(stretch.order) LIMIT \(limit - found)"
+                try connection.forEachRow(sql, arguments + baseArguments) { row in
+                    let ticket = try decodeTicket(row)
+                    let next = row[9].integer.map { Date(timeIntervalSince1970: Double($0) / 1000) }
+                    let overdue = row[10].integer.map { $0 <= nowMs } ?? false
+                    let entered = row[11].text.flatMap(Timestamp.parse) ?? ticket.updatedAt
+                    page.append((QueuePosition(overdue: overdue, nextDeadline: next, entered: entered, ticket: ticket.id), ticket))
+                    found += 1
+                }
+            }
+        }
+        return page.sorted { $0.key < $1.key }.prefix(limit).map(\.ticket)
+    }
+
+    func stateStandings(_ filter: TicketFilter, now: Date) throws -> [String: StateStanding] {
+        var standings: [String: StateStanding] = [:]
+        var unlimited = filter
+        unlimited.limit = nil
+        let (clauses, arguments) = Self.conditions(unlimited)
+        if filter.fields.isEmpty {
+            // Counts kept per state by triggers: nothing grows with the number of tickets.
+            var countClauses = ["count > 0"]
+            var countArguments: [SQLValue] = []
+            if let workflow = filter.workflow {
+                countClauses.append("workflow_id = ?")
+                countArguments.append(.text(workflow))
+            }
+            if let states = filter.states {
+                countClauses.append(states.isEmpty ? "0" : "state IN (\(states.map { _ in "?" }.joined(separator: ",")))")
+                countArguments += states.map(SQLValue.text)
+            }
+            try connection.forEachRow(
+                "SELECT state, sum(count) FROM ticket_state_counts WHERE \(countClauses.joined(separator: " AND ")) GROUP BY state",
+                countArguments
+            ) { row in
+                if let state = row[0].text, let count = row[1].integer { standings[state] = StateStanding(open: count, overdue: 0) }
+            }
+        } else {
+            try connection.forEachRow(
+                "SELECT state, count(*) FROM tickets WHERE \((clauses.isEmpty ? ["1"] : clauses).joined(separator: " AND ")) GROUP BY state",
+                arguments
+            ) { row in
+                if let state = row[0].text, let count = row[1].integer { standings[state] = StateStanding(open: count, overdue: 0) }
+            }
+        }
+        // Overdue: the tickets whose stay has a timer due by now, from the partial index of those with such a timer.
+        try connection.forEachRow(
+            "SELECT state, count(*) FROM tickets WHERE stay_due <= ? AND \((clauses.isEmpty ? ["1"] : clauses).joined(separator: " AND ")) GROUP BY state",
+            [.integer(Self.milliseconds(now))] + arguments
+        ) { row in
+            if let state = row[0].text, let count = row[1].integer {
+                standings[state, default: StateStanding(open: 0, overdue: 0)].overdue = count
+            }
+        }
+        return standings
+    }
+
+    /// The tickets sharing the most of `words`, by FTS5's rank (bm25), filled up with the newest others.
+    func similarCandidates(to ticket: Ticket, words: [String], filter: TicketFilter, limit: Int) throws -> [Ticket] {
+        guard limit > 0 else { return [] }
+        var unlimited = filter
+        unlimited.limit = nil
+        let (clauses, arguments) = Self.conditions(unlimited)
+        let conditions = clauses + ["t.id <> ?"]
+        var result: [Ticket] = []
+        var seen: Set<String> = []
+        if !words.isEmpty {
+            // Each word as a quoted FTS5 string: nothing in a word is read as query syntax.
+            let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+            let columns = Self.ticketColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }
+                .joined(separator: ", ")
+            try connection.forEachRow(
+                """
+                SELECT \(columns) FROM ticket_words w JOIN tickets t ON t.rowid = w.rowid
+                WHERE ticket_words MATCH ? AND \(conditions.joined(separator: " AND ")) ORDER BY w.rank LIMIT \(limit)
+                """, [.text(match)] + arguments + [.text(ticket.id)]
+            ) { row in
+                let candidate = try decodeTicket(row)
+                seen.insert(candidate.id)
+                result.append(candidate)
+            }
+        }
+        if result.count < limit {
+            try connection.forEachRow(
+                "SELECT \(Self.ticketColumns) FROM tickets t WHERE \(conditions.joined(separator: " AND ")) ORDER BY opened_at DESC, id DESC LIMIT \(limit)",
+                arguments + [.text(ticket.id)]
+            ) { row in
+                let candidate = try decodeTicket(row)
+                if result.count < limit, seen.insert(candidate.id).inserted { result.append(candidate) }
+            }
+        }
+        return result
+    }
+}
