@@ -74,8 +74,15 @@ extension Engine {
             let meetingStates = Set(definition.states.filter { $0.meetingSection != nil }.map(\.id))
             let breakdownFields = definition.reportBreakdowns.compactMap(definition.field)
 
-            var openPerStage: [String: Int] = [:]
-            var overdue: [String] = []
+            // Open and overdue tickets come from the store's counts per state and its index of the overdue, not from
+            // reading every open ticket's timers.
+            let openStates = definition.states.filter { !$0.isFinal }.map(\.id)
+            let openFilter = TicketFilter(workflow: workflow, states: openStates)
+            let standings = try tx.stateStandings(openFilter, now: now)
+            let openPerStage = standings.compactMapValues { $0.open > 0 ? $0.open : nil }
+            // The overdue come first in queue order: as many as there are, oldest first.
+            let overdue = try tx.queuePage(openFilter, now: now, after: nil, limit: standings.values.reduce(0) { $0 + $1.overdue })
+                .sorted { ($0.openedAt, $0.id) < ($1.openedAt, $1.id) }.map(\.id)
             // Business days per finished stay, as a histogram (days → stays) per state.
             var stays: [String: [Int: Int]] = [:]
             var deferrals = 0
@@ -88,10 +95,6 @@ extension Engine {
             var groups: [String: [String: Int]] = [:]
 
             try tx.forEachTicket(TicketFilter(workflow: workflow)) { ticket in
-                if !isFinal(ticket.state) {
-                    openPerStage[ticket.state, default: 0] += 1
-                    if try deadlines(of: ticket, now: now, in: tx).overdue { overdue.append(ticket.id) }
-                }
                 let day = LocalDate(ticket.openedAt, in: zone)
                 guard (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true) else { return }
                 // Tickets come oldest first, so the first one in the period fixes the first month.
