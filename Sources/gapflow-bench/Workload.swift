@@ -78,4 +78,15 @@ enum Workload {
             }
         }
     }
+
+    /// The crash test's timer backlog: fires every timer due 40 days from now, in batches, writing "timer ID" after the
+    /// commit that holds each firing; the parent kills it in the middle of a batch.
+    static func fireBacklog(database: String, acknowledgements: String) throws {
+        let engine = Engine(store: try SQLiteStore(path: database), clock: ManualClock(Date().addingTimeInterval(40 * 86_400)))
+        guard let ack = FileHandle(forWritingAtPath: acknowledgements) else {
+            throw RawSQLite.Failure(description: "cannot write \(acknowledgements)")
+        }
+        ack.seekToEndOfFile()
+        _ = try engine.fireDueTimers { firing in ack.write(Data("timer \(firing.timer.id)\n".utf8)) }
+    }
 }

@@ -359,6 +359,7 @@ do {
     case "_workload" where arguments.count == 4:
         try Workload.run(database: arguments[1], acknowledgements: arguments[2], seed: UInt64(arguments[3]) ?? 1)
     case "_agenda_baseline" where arguments.count == 2: try agendaBaseline(arguments[1])
+    case "_timer_backlog" where arguments.count == 3: try Workload.fireBacklog(database: arguments[1], acknowledgements: arguments[2])
     case "suite":
         guard var options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench suite [--items N] [--dir DIR]")

@@ -34,6 +34,76 @@ import Testing
         }
     }
 
+    /// A backlog of due timers fired in batches, killed in the middle of batches again and again: every acknowledged
+    /// firing is there, no timer fired twice, and each timer's effects are there exactly when it is marked done.
+    @Test func timerBatchesKilledMidwayLoseNothingAndFireNothingTwice() throws {
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gapflow-bench")
+        try #require(FileManager.default.isExecutableFile(atPath: bench.path), "no gapflow-bench executable at \(bench.path)")
+        let shell = Shell()
+        try shell.prepareKIM()
+        let engine = Engine(store: try SQLiteStore(path: shell.databasePath), clock: SystemClock())
+        let actor = Actor(name: "koordination", roles: ["cm_coordination"])
+        for index in 0..<1500 {
+            let values: [String: FieldInput] = [
+                "title": .text("Lücke \(index)"), "description": .text("Strukturell"), "municipality": .text("Siegburg"),
+            ]
+            _ = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: actor, values: values))
+        }
+        let acknowledgements = shell.folder.appendingPathComponent("timer-acks.txt").path
+        #expect(FileManager.default.createFile(atPath: acknowledgements, contents: nil))
+        var random = SeededRandom(seed: 11)
+        for kill in 0..<Self.kills / 2 + 1 {
+            let child = Process()
+            child.executableURL = bench
+            // The last run is not killed: it finishes the backlog.
+            child.arguments = ["_timer_backlog", shell.databasePath, acknowledgements]
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            if kill < Self.kills / 2 {
+                let deadline = Date().addingTimeInterval(Double(30 + random.next() % 200) / 1000)
+                while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
+                Foundation.kill(child.processIdentifier, SIGKILL)
+            }
+            child.waitUntilExit()
+            try checkTimers(shell: shell, acknowledgements: acknowledgements, after: kill)
+        }
+        // Finished: 1,500 reminders and 1,500 escalations, each fired once.
+        let connection = try Connection(path: shell.databasePath, readOnly: true, create: false)
+        #expect(try connection.query("SELECT count(*) FROM timers WHERE status = 'fired'").first?.first?.integer == 3000)
+        try check(shell: shell, acknowledgements: acknowledgements, after: Self.kills)
+    }
+
+    private func checkTimers(shell: Shell, acknowledgements: String, after kill: Int) throws {
+        let connection = try Connection(path: shell.databasePath, readOnly: true, create: false)
+        #expect(try connection.query("PRAGMA integrity_check").first?.first?.text == "ok", "after kill \(kill)")
+        let acks = ((try? String(contentsOfFile: acknowledgements, encoding: .utf8)) ?? "").split(separator: "\n")
+            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+        #expect(Set(acks).count == acks.count, "after kill \(kill): a firing acknowledged twice")
+        var status: [Int: String] = [:]
+        for row in try connection.query("SELECT id, status FROM timers") {
+            if let id = row[0].integer, let text = row[1].text { status[id] = text }
+        }
+        #expect(acks.allSatisfy { status[$0] == "fired" }, "after kill \(kill): an acknowledged firing is lost")
+        // A fired reminder has its notice, a pending one none; a fired escalation moved its ticket.
+        let mismatched = try connection.query(
+            """
+            SELECT count(*) FROM timers t WHERE t.timer = 'reminder' AND t.state = 'reported'
+              AND (t.status = 'fired') <> EXISTS (SELECT 1 FROM outbox o WHERE o.id = t.ticket_id || '/t' || t.id || '/1')
+            """)
+        #expect(mismatched.first?.first?.integer == 0, "after kill \(kill): a reminder's notice without its firing, or the reverse")
+        let moved = try connection.query(
+            """
+            SELECT count(*) FROM timers t JOIN tickets k ON k.id = t.ticket_id WHERE t.timer = 'escalation'
+              AND (t.status = 'fired') <> (k.state = 'ki_review')
+            """)
+        #expect(moved.first?.first?.integer == 0, "after kill \(kill): an escalation's move without its firing, or the reverse")
+        let doubled = try connection.query(
+            "SELECT count(*) FROM (SELECT count(*) c FROM timers WHERE status = 'fired' GROUP BY ticket_id, state, timer, armed_revision HAVING c > 1)"
+        )
+        #expect(doubled.first?.first?.integer == 0, "after kill \(kill)")
+    }
+
     private func check(shell: Shell, acknowledgements: String, after kill: Int) throws {
         let connection = try Connection(path: shell.databasePath, readOnly: true, create: false)
         #expect(try connection.query("PRAGMA integrity_check").first?.first?.text == "ok", "after kill \(kill)")

@@ -10,6 +10,18 @@ public struct TimerFiring: Sendable, Equatable {
     public let summary: String
 }
 
+/// How due timers are fired together: at most `size` in one transaction, and no new one after a batch held the
+/// write lock for `time` (so that other writers wait little).
+public struct TimerBatch: Sendable {
+    public var size: Int
+    public var time: Duration
+
+    public init(size: Int = 256, time: Duration = .milliseconds(50)) {
+        self.size = size
+        self.time = time
+    }
+}
+
 extension Engine {
     /// Writes one change: its history entry, timer changes and outbox notices (the ticket row is written by the caller).
     func record(_ outcome: Outcome, definition: Definition, tx: any StoreTransaction, now: Date) throws {
@@ -46,7 +58,7 @@ extension Engine {
 
     // MARK: - Firing
 
-    /// Fires every timer due now, oldest first, each in its own transaction; returns what each did.
+    /// Fires every timer due now, oldest first, in batches (``TimerBatch``); returns what each did.
     ///
     /// Safe to run in several processes at once: a timer is marked done in the transaction that does its
     /// work, and only if it is still pending, so none fires twice.
@@ -59,69 +71,107 @@ extension Engine {
 
     /// Fires due timers like ``fireDueTimers(limit:)`` but hands each result to `each` instead of keeping
     /// them, so catching up on any number of timers takes constant memory. Returns how many were handled.
+    ///
+    /// Due timers are fired in batches: one transaction (one commit, one `fsync`) for up to ``TimerBatch/size``
+    /// timers, oldest first, closed early after ``TimerBatch/time``. `each` hears of a timer only after the commit
+    /// that holds its effects. A timer's effects are all-or-nothing: if one timer's work fails, the batch is rolled
+    /// back as a whole and its timers are fired again one transaction each, so the timers before the failing one
+    /// are kept and the failure is thrown as before.
     public func fireDueTimers(limit: Int = .max, each: (TimerFiring) -> Void) throws -> Int {
         var handled = 0
         while handled < limit {
-            let now = now()
-            let due = try store.read { tx in try tx.dueTimerIDs(at: now, limit: min(512, limit - handled)) }
-            var progressed = false
-            for id in due {
-                guard let firing = try fireTimer(id) else { continue }
-                handled += 1
-                progressed = true
-                each(firing)
+            let batchLimit = min(max(1, timerBatch.size), limit - handled)
+            var firings: [TimerFiring]
+            do {
+                firings = try fireBatch(limit: batchLimit)
+            } catch {
+                // One transaction per timer, up to the one that fails (which throws).
+                let now = now()
+                var progressed = false
+                for id in try store.read({ tx in try tx.dueTimerIDs(at: now, limit: batchLimit) }) {
+                    guard let firing = try fireTimer(id) else { continue }
+                    handled += 1
+                    progressed = true
+                    each(firing)
+                }
+                if progressed { continue }
+                break
             }
             // Nothing left that this process may fire (others took them, or the clock went back): done for now.
-            if !progressed { break }
+            if firings.isEmpty { break }
+            for firing in firings {
+                handled += 1
+                each(firing)
+            }
         }
         return handled
     }
 
-    /// Fires one timer if it is still pending and due; nil if another scheduler already did.
-    public func fireTimer(_ id: Int) throws -> TimerFiring? {
+    /// Fires up to `limit` due timers, oldest first, in one transaction; what each did, in order.
+    func fireBatch(limit: Int) throws -> [TimerFiring] {
         var armed: Date?
-        let firing = try store.write { tx -> TimerFiring? in
-            let now = self.now()  // inside the transaction, so history times follow the order of commits
-            guard let timer = try tx.timer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
-            let lateBy = max(0, now.timeIntervalSince(timer.dueAt))
-            func finish(_ status: TimerRecord.Status, _ note: String) throws -> TimerFiring {
-                // The timer was read as pending inside this same write transaction, so the update cannot miss.
-                _ = try tx.finishTimer(id, status: status, at: now, lateBy: lateBy, note: note)
-                return TimerFiring(
-                    timer: timer, status: status, lateBy: lateBy, summary: "\(timer.ticketID) \(timer.state)/\(timer.timer): \(note)")
+        let started = ContinuousClock.now
+        let firings = try store.write { tx -> [TimerFiring] in
+            var firings: [TimerFiring] = []
+            for id in try tx.dueTimerIDs(at: now(), limit: limit) {
+                if !firings.isEmpty && ContinuousClock.now - started > timerBatch.time { break }
+                guard let (firing, next) = try fire(id, in: tx) else { continue }
+                firings.append(firing)
+                if let next { armed = min(armed ?? next, next) }
             }
-            guard let ticket = try tx.ticket(timer.ticketID) else { return try finish(.cancelled, "its ticket no longer exists") }
-            guard ticket.state == timer.state else { return try finish(.cancelled, "the ticket left \(timer.state)") }
-            let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
-            guard let spec = definition.state(ticket.state)?.timer(timer.timer) else {
-                return try finish(.cancelled, "version \(ticket.version) of \(ticket.workflowID) has no such timer")
-            }
-            let late = lateBy > TimerResult.grace ? " (late by \(TimerResult.describe(lateBy)))" : ""
-            switch Step.fireTimer(definition, ticket: ticket, timer: spec, dueAt: timer.dueAt, now: now) {
-            case .skipped:
-                return try finish(.skipped, "skipped: overdue by \(TimerResult.describe(lateBy)) and its policy is skip")
-            case .refused(let rejection, _):
-                return try finish(.refused, "refused: " + rejection.blockers.map(\.message).joined(separator: "; "))
-            case .notified(let notices, _):
-                let firing = try finish(.fired, "notified \(notices.map(\.role).joined(separator: ", "))\(late)")
-                try enqueue(notices, idPrefix: "\(ticket.id)/t\(id)", ticket: ticket, definition: definition, tx: tx, now: now)
-                return firing
-            case .fired(let outcome, _):
-                // A history whose head is gone was changed outside GapFlow: nothing is added to it (see appendHistory),
-                // and the timer is refused rather than holding up every other due timer.
-                if ticket.revision > 0, try tx.historyHead(of: ticket.id) == nil {
-                    return try finish(.refused, "refused: \(EngineError.chainHeadMissing(ticket: ticket.id))")
-                }
-                // Marked done first: leaving the state cancels the state's pending timers, this one included.
-                let firing = try finish(.fired, "fired \(spec.fire ?? "") → \(outcome.ticket.state)\(late)")
-                try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
-                try record(outcome, definition: definition, tx: tx, now: now)
-                armed = outcome.timers.arm.map(\.dueAt).min()
-                return firing
-            }
+            return firings
         }
         notifyArmed(armed)
-        return firing
+        return firings
+    }
+
+    /// Fires one timer if it is still pending and due; nil if another scheduler already did.
+    public func fireTimer(_ id: Int) throws -> TimerFiring? {
+        let fired = try store.write { tx in try fire(id, in: tx) }
+        notifyArmed(fired?.armed)
+        return fired?.firing
+    }
+
+    /// Fires one timer inside the transaction `tx` if it is still pending and due: what it did, and the earliest due
+    /// time of the timers it armed.
+    private func fire(_ id: Int, in tx: any StoreTransaction) throws -> (firing: TimerFiring, armed: Date?)? {
+        let now = self.now()  // inside the transaction, so history times follow the order of commits
+        guard let timer = try tx.timer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
+        let lateBy = max(0, now.timeIntervalSince(timer.dueAt))
+        func finish(_ status: TimerRecord.Status, _ note: String) throws -> TimerFiring {
+            // The timer was read as pending inside this same write transaction, so the update cannot miss.
+            _ = try tx.finishTimer(id, status: status, at: now, lateBy: lateBy, note: note)
+            return TimerFiring(
+                timer: timer, status: status, lateBy: lateBy, summary: "\(timer.ticketID) \(timer.state)/\(timer.timer): \(note)")
+        }
+        guard let ticket = try tx.ticket(timer.ticketID) else { return (try finish(.cancelled, "its ticket no longer exists"), nil) }
+        guard ticket.state == timer.state else { return (try finish(.cancelled, "the ticket left \(timer.state)"), nil) }
+        let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
+        guard let spec = definition.state(ticket.state)?.timer(timer.timer) else {
+            return (try finish(.cancelled, "version \(ticket.version) of \(ticket.workflowID) has no such timer"), nil)
+        }
+        let late = lateBy > TimerResult.grace ? " (late by \(TimerResult.describe(lateBy)))" : ""
+        switch Step.fireTimer(definition, ticket: ticket, timer: spec, dueAt: timer.dueAt, now: now) {
+        case .skipped:
+            return (try finish(.skipped, "skipped: overdue by \(TimerResult.describe(lateBy)) and its policy is skip"), nil)
+        case .refused(let rejection, _):
+            return (try finish(.refused, "refused: " + rejection.blockers.map(\.message).joined(separator: "; ")), nil)
+        case .notified(let notices, _):
+            let firing = try finish(.fired, "notified \(notices.map(\.role).joined(separator: ", "))\(late)")
+            try enqueue(notices, idPrefix: "\(ticket.id)/t\(id)", ticket: ticket, definition: definition, tx: tx, now: now)
+            return (firing, nil)
+        case .fired(let outcome, _):
+            // A history whose head is gone was changed outside GapFlow: nothing is added to it (see appendHistory),
+            // and the timer is refused rather than holding up every other due timer.
+            if ticket.revision > 0, try tx.historyHead(of: ticket.id) == nil {
+                return (try finish(.refused, "refused: \(EngineError.chainHeadMissing(ticket: ticket.id))"), nil)
+            }
+            // Marked done first: leaving the state cancels the state's pending timers, this one included.
+            let firing = try finish(.fired, "fired \(spec.fire ?? "") → \(outcome.ticket.state)\(late)")
+            try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
+            try record(outcome, definition: definition, tx: tx, now: now)
+            return (firing, outcome.timers.arm.map(\.dueAt).min())
+        }
     }
 
     /// The earliest due time of any pending timer.

@@ -98,11 +98,16 @@ public final class Engine: Sendable {
     /// The operating-system account on whose behalf this engine writes, recorded in every history entry beside the actor.
     public let account: String?
 
+    /// How many due timers share one transaction, and how long a batch may hold the write lock.
+    public let timerBatch: TimerBatch
+
     /// An engine on `store`; `account` is the operating-system account running the door (the CLI's user), if any.
-    public init(store: any TicketStore, clock: any WallClock = SystemClock(), account: String? = nil) {
+    public init(store: any TicketStore, clock: any WallClock = SystemClock(), account: String? = nil, timerBatch: TimerBatch = TimerBatch())
+    {
         self.store = store
         self.clock = clock
         self.account = account
+        self.timerBatch = timerBatch
     }
 
     /// Calls `observer` with the due time of every timer a committed command arms.
