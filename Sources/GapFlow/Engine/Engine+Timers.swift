@@ -82,7 +82,7 @@ extension Engine {
         var armed: Date?
         let firing = try store.write { tx -> TimerFiring? in
             let now = self.now()  // inside the transaction, so history times follow the order of commits
-            guard let timer = try tx.timer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
+            guard let timer = try tx.claimDueTimer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
             let lateBy = max(0, now.timeIntervalSince(timer.dueAt))
             func finish(_ status: TimerRecord.Status, _ note: String) throws -> TimerFiring {
                 // The timer was read as pending inside this same write transaction, so the update cannot miss.
