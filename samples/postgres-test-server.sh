@@ -30,7 +30,7 @@ flock 9
 
 if [ "${1:-start}" = stop ]; then
   if [ -d "$data" ]; then as_owner "$bin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1 || true; fi
-  rm -rf "$base"
+  rm -rf "$base" "$base.lock"
   exit 0
 fi
 
