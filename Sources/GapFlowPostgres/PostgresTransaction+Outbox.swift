@@ -27,6 +27,23 @@ extension PostgresTransaction {
         return try connection.query(sql, arguments).map(decodeNotice)
     }
 
+    /// Locks the due notices no other transaction holds (`FOR UPDATE SKIP LOCKED`) and moves their next attempt to
+    /// the end of the lease, so that other nodes leave them alone until then.
+    func claimNotices(readyBy: Date, limit: Int, leaseUntil: Date) throws(StoreError) -> [OutboxNotice] {
+        guard writable else { return try undeliveredNotices(readyBy: readyBy, limit: limit) }
+        let claimed = try connection.query(
+            """
+            SELECT \(Self.noticeColumns) FROM outbox WHERE delivered_at IS NULL AND next_attempt_ms <= ?
+            ORDER BY next_attempt_ms, rowid LIMIT ? FOR UPDATE SKIP LOCKED
+            """, [.integer(Self.milliseconds(readyBy)), .integer(limit)]
+        ).map(decodeNotice)
+        for notice in claimed {
+            try connection.query(
+                "UPDATE outbox SET next_attempt_ms = ? WHERE id = ?", [.integer(Self.milliseconds(leaseUntil)), .text(notice.id)])
+        }
+        return claimed
+    }
+
     func notices(limit: Int) throws(StoreError) -> [OutboxNotice] {
         try connection.query("SELECT \(Self.noticeColumns) FROM outbox ORDER BY rowid LIMIT ?", [.integer(limit)]).map(decodeNotice)
     }

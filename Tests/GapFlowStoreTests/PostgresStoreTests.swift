@@ -41,6 +41,29 @@ struct PostgresStoreTests {
         #expect(try harness.engine.verifyHistory().findings.isEmpty)
     }
 
+    @Test func twoNodesNeverTakeTheSameNoticeAndALeaseRunsOut() throws {
+        let harness = try Harness(.postgres)
+        let ticket = try harness.open()
+        try harness.store.write { tx in
+            for index in 0..<60 {
+                try tx.insertNotice(id: "n\(index)", ticket: ticket, kind: "k", role: "cm", payload: "{}", at: harness.clock.now())
+            }
+        }
+        let nodes = try (0..<3).map { _ in try node(of: harness) }
+        let taken = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: nodes.count) { index in
+            while let batch = try? nodes[index].claimNoticesToDeliver(limit: 4, lease: 600), !batch.isEmpty {
+                taken.withLock { $0 += batch.map(\.id) }
+            }
+        }
+        let ids = taken.withLock { $0 }
+        let all = try harness.engine.outbox().map(\.id)
+        #expect(ids.count == all.count && Set(ids) == Set(all), "each notice taken once")
+        #expect(try harness.engine.claimNoticesToDeliver(lease: 600).isEmpty, "all leased")
+        harness.clock.advance(by: 601)
+        #expect(try harness.engine.claimNoticesToDeliver(lease: 600).count == all.count, "a dead node's notices come back")
+    }
+
     @Test func concurrentWritersOnOneRowAreRetriedAndNoneIsLost() throws {
         let harness = try Harness(.postgres, empty: true)
         let nodes = try (0..<4).map { _ in try PostgresStore(connectionString: try harness.folder.postgresURI()) }

@@ -151,6 +151,13 @@ extension Engine {
         return try store.read { tx in try tx.undeliveredNotices(readyBy: now, limit: limit) }
     }
 
+    /// Undelivered notices whose next attempt is due now, taken for delivery by this process for `lease` seconds:
+    /// on a shared store no other node delivers them meanwhile (see ``StoreTransaction/claimNotices(readyBy:limit:leaseUntil:)``).
+    public func claimNoticesToDeliver(limit: Int = 1000, lease: TimeInterval) throws -> [OutboxNotice] {
+        let now = now()
+        return try store.write { tx in try tx.claimNotices(readyBy: now, limit: limit, leaseUntil: now.addingTimeInterval(lease)) }
+    }
+
     public func markDelivered(_ id: String) throws {
         let now = now()
         try store.write { tx in try tx.markDelivered(id, at: now) }

@@ -157,6 +157,11 @@ public protocol StoreTransaction {
     func undeliveredNotices(readyBy: Date?, limit: Int) throws -> [OutboxNotice]
     /// Every notice, oldest first.
     func notices(limit: Int) throws -> [OutboxNotice]
+    /// Takes undelivered notices whose next attempt is due for delivery by this process (write transactions only): a
+    /// shared store moves their next attempt to `leaseUntil`, so that no other node delivers them meanwhile, and one
+    /// that dies while delivering leaves them to the others once the lease has run out. A store used by one process
+    /// at a time returns them like ``undeliveredNotices(readyBy:limit:)`` (the default).
+    func claimNotices(readyBy: Date, limit: Int, leaseUntil: Date) throws -> [OutboxNotice]
     /// A ticket's notices, delivered or not, oldest first.
     func notices(ofTicket ticket: String) throws -> [OutboxNotice]
     /// Replaces a notice's payload and last error (a redaction removes text from them); nothing else changes.
@@ -199,6 +204,10 @@ public protocol StoreTransaction {
 
 extension StoreTransaction {
     public func claimDueTimer(_ id: Int) throws -> TimerRecord? { try timer(id) }
+
+    public func claimNotices(readyBy: Date, limit: Int, leaseUntil: Date) throws -> [OutboxNotice] {
+        try undeliveredNotices(readyBy: readyBy, limit: limit)
+    }
 
     /// The tickets that match the filter, oldest first, as one array (for bounded filters).
     public func tickets(_ filter: TicketFilter) throws -> [Ticket] {
