@@ -50,7 +50,8 @@ let package = Package(
             name: "gapflow-bench",
             dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowPostgres", "GapFlowDocuments", "GapFlowWeb", "CSQLite", "CLibPQ"]),
         .testTarget(name: "GapFlowTests", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowDocuments"], exclude: ["Fixtures"]),
-        .testTarget(name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow", "GapFlowSQLite", "GapFlowDocuments"]),
+        .testTarget(
+            name: "GapFlowCLITests", dependencies: ["GapFlowCLI", "GapFlow", "GapFlowSQLite", "GapFlowPostgres", "GapFlowDocuments"]),
         // The store conformance suite: every contract test runs against every store.
         .testTarget(name: "GapFlowWebTests", dependencies: ["GapFlowWeb", "GapFlow", "GapFlowSQLite"]),
         .testTarget(name: "GapFlowStoreTests", dependencies: ["GapFlow", "GapFlowSQLite", "GapFlowPostgres"]),
