@@ -10,9 +10,11 @@ struct Context {
 
     var output: Output { environment.output }
 
-    /// `--db`, else `$GAPFLOW_DB`, else `./gapflow.sqlite`.
+    /// `--db`, else `$GAPFLOW_DB`, else `./gapflow.sqlite`: a file path (relative to the working directory), or a
+    /// PostgreSQL URI (`postgresql://…`, `postgres://…`) as given.
     var databasePath: String {
-        environment.url(arguments.value(.database) ?? environment.variables["GAPFLOW_DB"] ?? "gapflow.sqlite").path
+        let given = arguments.value(.database) ?? environment.variables["GAPFLOW_DB"] ?? "gapflow.sqlite"
+        return StoreFactory.isPostgres(given) ? given : environment.url(given).path
     }
 
     /// The engine on the existing database.

@@ -136,7 +136,7 @@ extension Engine {
     /// time of the timers it armed.
     private func fire(_ id: Int, in tx: any StoreTransaction) throws -> (firing: TimerFiring, armed: Date?)? {
         let now = self.now()  // inside the transaction, so history times follow the order of commits
-        guard let timer = try tx.timer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
+        guard let timer = try tx.claimDueTimer(id), timer.status == .pending, timer.dueAt <= now else { return nil }
         let lateBy = max(0, now.timeIntervalSince(timer.dueAt))
         func finish(_ status: TimerRecord.Status, _ note: String) throws -> TimerFiring {
             // The timer was read as pending inside this same write transaction, so the update cannot miss.
@@ -199,6 +199,13 @@ extension Engine {
     public func noticesToDeliver(limit: Int = 1000) throws -> [OutboxNotice] {
         let now = now()
         return try store.read { tx in try tx.undeliveredNotices(readyBy: now, limit: limit) }
+    }
+
+    /// Undelivered notices whose next attempt is due now, taken for delivery by this process for `lease` seconds:
+    /// on a shared store no other node delivers them meanwhile (see ``StoreTransaction/claimNotices(readyBy:limit:leaseUntil:)``).
+    public func claimNoticesToDeliver(limit: Int = 1000, lease: TimeInterval) throws -> [OutboxNotice] {
+        let now = now()
+        return try store.write { tx in try tx.claimNotices(readyBy: now, limit: limit, leaseUntil: now.addingTimeInterval(lease)) }
     }
 
     public func markDelivered(_ id: String) throws {

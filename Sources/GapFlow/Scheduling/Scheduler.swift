@@ -7,13 +7,17 @@ import Synchronization
 /// The scheduler holds no timers in memory: it asks the store for the earliest pending due time, sleeps
 /// until then, fires everything due (oldest first, each timer in its own transaction) and asks again.
 /// Commands in this process that arm an earlier timer re-arm it at once; timers armed by other processes
-/// are noticed at the latest after `recheckInterval`, the only periodic work (one indexed query).
+/// are noticed at once when the store tells of them (PostgreSQL's `LISTEN/NOTIFY`), and otherwise at the latest
+/// after `recheckInterval`, the only periodic work (one indexed query). When the store fails (a database that is
+/// down, a lost connection) it tries again after 1 s, then 2, 4, … up to a minute, and keeps running.
 /// Start-up and catch-up with a million pending timers are measured in <doc:Benchmarks>.
 public final class Scheduler: Sendable {
     private struct State {
         var armedAt: Date?
         var running = false
         var fired = 0
+        /// Failures in a row, for the backoff.
+        var failures = 0
     }
 
     private let engine: Engine
@@ -47,6 +51,7 @@ public final class Scheduler: Sendable {
         source.setEventHandler { [weak self] in self?.wake() }
         source.activate()
         engine.observeArmedTimers { [weak self] due in self?.armed(due) }
+        engine.store.observeTimersArmedElsewhere { [weak self] due in self?.armed(due) }
         queue.async { [weak self] in self?.wake() }
     }
 
@@ -97,9 +102,15 @@ public final class Scheduler: Sendable {
             }
             state.withLock { $0.fired += fired }
             next = try engine.earliestDue()
+            state.withLock { $0.failures = 0 }
         } catch {
-            log("could not fire timers: \(error); trying again in 5 s")
-            next = engine.clock.now().addingTimeInterval(5)
+            let failures = state.withLock { state in
+                state.failures += 1
+                return state.failures
+            }
+            let wait = min(60, 1 << min(failures - 1, 6))
+            log("could not fire timers: \(error); trying again in \(wait) s")
+            next = engine.clock.now().addingTimeInterval(TimeInterval(wait))
         }
         let recheck = engine.clock.now().addingTimeInterval(recheckInterval)
         let wakeAt = min(next ?? recheck, recheck)

@@ -24,9 +24,15 @@ public protocol TicketStore: AnyObject, Sendable {
     /// files too, not only from its tables: no old page in a write-ahead log, free page or unused space keeps it.
     /// Called after the transaction committed; a store without files has nothing to do.
     func eraseRemovedContent() throws
+
+    /// Calls `observer` with the due time of timers that other processes armed (a shared store tells its nodes);
+    /// a store used by one process at a time has nothing to tell, and the default does nothing.
+    func observeTimersArmedElsewhere(_ observer: @escaping @Sendable (Date) -> Void)
 }
 
 extension TicketStore {
+    public func observeTimersArmedElsewhere(_ observer: @escaping @Sendable (Date) -> Void) {}
+
     /// Runs `body` in a write transaction that commits if it returns and rolls back if it throws.
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try write(rollback: false, body)
@@ -166,6 +172,11 @@ public protocol StoreTransaction {
     func undeliveredNotices(readyBy: Date?, limit: Int) throws -> [OutboxNotice]
     /// Every notice, oldest first.
     func notices(limit: Int) throws -> [OutboxNotice]
+    /// Takes undelivered notices whose next attempt is due for delivery by this process (write transactions only): a
+    /// shared store moves their next attempt to `leaseUntil`, so that no other node delivers them meanwhile, and one
+    /// that dies while delivering leaves them to the others once the lease has run out. A store used by one process
+    /// at a time returns them like ``undeliveredNotices(readyBy:limit:)`` (the default).
+    func claimNotices(readyBy: Date, limit: Int, leaseUntil: Date) throws -> [OutboxNotice]
     /// A ticket's notices, delivered or not, oldest first.
     func notices(ofTicket ticket: String) throws -> [OutboxNotice]
     /// Replaces a notice's payload and last error (a redaction removes text from them); nothing else changes.
@@ -184,6 +195,10 @@ public protocol StoreTransaction {
     /// The earliest due time of any pending timer: all a scheduler needs to keep armed.
     func earliestDue() throws -> Date?
     func timer(_ id: Int) throws -> TimerRecord?
+    /// Reads a timer to fire it in this write transaction, and claims it: nil when another transaction holds it
+    /// (another node's scheduler fires it), so that several schedulers share due timers without waiting for each
+    /// other. A store whose writers run one at a time reads it like ``timer(_:)`` (the default).
+    func claimDueTimer(_ id: Int) throws -> TimerRecord?
     /// Pending timers (only those due by `dueBy`, and of one ticket, when given), soonest first.
     func pendingTimers(dueBy: Date?, ticket: String?, limit: Int) throws -> [TimerRecord]
     /// Every timer of a ticket, in the order they were armed.
@@ -203,6 +218,12 @@ public protocol StoreTransaction {
 }
 
 extension StoreTransaction {
+    public func claimDueTimer(_ id: Int) throws -> TimerRecord? { try timer(id) }
+
+    public func claimNotices(readyBy: Date, limit: Int, leaseUntil: Date) throws -> [OutboxNotice] {
+        try undeliveredNotices(readyBy: readyBy, limit: limit)
+    }
+
     /// The tickets that match the filter, oldest first, as one array (for bounded filters).
     public func tickets(_ filter: TicketFilter) throws -> [Ticket] {
         var result: [Ticket] = []

@@ -275,6 +275,11 @@ enum CheckpointFiles {
 enum BackupCommand: GapFlowCommand {
     static let name = "backup"
     static let summary = "Write a consistent copy of the database (SQLite online backup), also while others write."
+    static let discussion = """
+        Of a PostgreSQL database (--db postgresql://…) the copy is an export file from one snapshot, which
+        `gapflow import` reads into either store; the database server's own backups (pg_dump, base backups with WAL
+        archiving) stay the provider's business.
+        """
     struct Syntax: CommandSyntax {
         let file = Positional("FILE")
         let group = ValueOption.group
@@ -287,7 +292,15 @@ enum BackupCommand: GapFlowCommand {
         let group = try context.fileGroup()
         try context.engine().store.backup(to: target)
         try group?.share(target)
-        let verified = try Engine(store: try StoreFactory.open(target, mode: .readOnly)).verifyHistory()
+        let verified: AuditReport
+        if StoreFactory.isPostgres(context.databasePath) {
+            // The copy is an export: read back into memory, where the import verifies every chain before it keeps it.
+            let copy = Engine(store: MemoryStore())
+            try copy.importLines(try context.lines(of: file))
+            verified = try copy.verifyHistory()
+        } else {
+            verified = try Engine(store: try StoreFactory.open(target, mode: .readOnly)).verifyHistory()
+        }
         context.output.line(
             "wrote \(file): \(verified.tickets) tickets, \(verified.entries) history entries, every chain verifies: \(verified.verifies)")
         if !verified.verifies {
@@ -350,7 +363,7 @@ enum ImportCommand: GapFlowCommand {
         let lines = try context.lines(of: file)
         let path = context.databasePath
         // Nothing at all there, not even a link: only then is a failed import's file this command's to remove.
-        let isNew = !StoreFactory.entryExists(path)
+        let isNew = !StoreFactory.isPostgres(path) && !StoreFactory.entryExists(path)
         do {
             try Engine(store: try StoreFactory.open(path, mode: .create, group: group), clock: context.environment.clock)
                 .importLines(lines, checkpoint: trusted)

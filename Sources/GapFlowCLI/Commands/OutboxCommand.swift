@@ -9,7 +9,9 @@ enum OutboxCommand: GapFlowCommand {
         deliver runs COMMAND (with /bin/sh -c) once per notice that is due, with the notice as JSON on standard input
         and its stable id in $GAPFLOW_NOTICE_ID. Exit status 0 marks it delivered; anything else, or running longer
         than --timeout (default 30 s), keeps it and retries later with growing back-off (1 min, 2 min, 4 min, … up to
-        6 h). Delivery is at least once: receivers drop duplicates by the id.
+        6 h). Delivery is at least once: receivers drop duplicates by the id. On PostgreSQL several nodes may deliver at
+        once: each takes its notices for the timeout and a minute more, so no two deliver the same notice at the same
+        time, and the notices of a node that dies are delivered by another after that.
         """
     struct Syntax: CommandSyntax {
         let subcommand = Positional("list|deliver")
@@ -73,21 +75,29 @@ enum OutboxCommand: GapFlowCommand {
         let engine = try context.engine()
         signal(SIGPIPE, SIG_IGN)  // a command that does not read its input must not end gapflow
         var failed = 0
-        let notices = try engine.noticesToDeliver(limit: arguments.integer(\.limit) ?? 1000)
-        for notice in notices {
-            let result = Delivery.run(command, input: notice.payload, noticeID: notice.id, timeout: timeout, in: context.environment)
-            switch result {
-            case .success:
-                try engine.markDelivered(notice.id)
-                context.output.line("delivered \(notice.id)")
-            case .failure(let reason):
-                failed += 1
-                let backOff = min(6 * 3600, 60 * pow(2, Double(min(notice.attempts, 20))))
-                try engine.markFailed(notice.id, error: reason, retryAfter: backOff)
-                context.output.line("failed    \(notice.id): \(reason); next attempt in \(TimerResult.describe(backOff))")
+        var handled = 0
+        let limit = arguments.integer(\.limit) ?? 1000
+        // A few at a time, each batch taken for as long as delivering it may take and a minute more.
+        while handled < limit {
+            let batch = min(10, limit - handled)
+            let notices = try engine.claimNoticesToDeliver(limit: batch, lease: timeout * Double(batch) + 60)
+            if notices.isEmpty { break }
+            for notice in notices {
+                handled += 1
+                let result = Delivery.run(command, input: notice.payload, noticeID: notice.id, timeout: timeout, in: context.environment)
+                switch result {
+                case .success:
+                    try engine.markDelivered(notice.id)
+                    context.output.line("delivered \(notice.id)")
+                case .failure(let reason):
+                    failed += 1
+                    let backOff = min(6 * 3600, 60 * pow(2, Double(min(notice.attempts, 20))))
+                    try engine.markFailed(notice.id, error: reason, retryAfter: backOff)
+                    context.output.line("failed    \(notice.id): \(reason); next attempt in \(TimerResult.describe(backOff))")
+                }
             }
         }
-        context.output.line("\(notices.count - failed) delivered, \(failed) failed")
+        context.output.line("\(handled - failed) delivered, \(failed) failed")
         if failed > 0 {
             throw CommandFailure(
                 "\(failed) notice\(failed == 1 ? "" : "s") could not be delivered", hint: "they are kept and retried later")

@@ -1,20 +1,75 @@
 import Foundation
 import GapFlow
 import GapFlowSQLite
+import Synchronization
 import Testing
+
+@testable import GapFlowPostgres
 
 /// Every implementation of the store port; each conformance test runs once per case.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
+
+    /// Every store there is to test: PostgreSQL only when a test server is there (see ``PostgresTestServer``),
+    /// which says so loudly when it is not.
+    static var allCases: [StoreKind] { PostgresTestServer.uri == nil ? [.memory, .sqlite] : [.memory, .sqlite, .postgres] }
 
     var testDescription: String { rawValue }
 
-    /// A fresh, empty store of this kind; an SQLite file lives in `folder`.
+    /// A fresh, empty store of this kind; an SQLite file lives in `folder`, a PostgreSQL store in a schema of its
+    /// own (named after the folder), which the folder drops when it goes away.
     func makeStore(in folder: TemporaryFolder) throws -> any TicketStore {
         switch self {
         case .memory: MemoryStore()
         case .sqlite: try SQLiteStore(path: folder.path("store.sqlite"), mode: .create)
+        case .postgres: try PostgresStore(connectionString: try folder.postgresURI(), mode: .create)
         }
+    }
+}
+
+/// The PostgreSQL server the tests use: `GAPFLOW_TEST_POSTGRES` (a libpq URI, set by `.ci/run`), else the
+/// throw-away cluster that `samples/postgres-test-server.sh` starts (shared by every test, started once).
+enum PostgresTestServer {
+    static let uri: String? = {
+        if let given = ProcessInfo.processInfo.environment["GAPFLOW_TEST_POSTGRES"], !given.isEmpty { return given }
+        let script = Repository.root.appendingPathComponent("samples/postgres-test-server.sh")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script.path]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        var reason = ""
+        do {
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let problem = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let uri = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if process.terminationStatus == 0, PostgresStore.isConnectionURI(uri) { return uri }
+            reason = String(decoding: problem, as: UTF8.self)
+        } catch {
+            reason = "\(error)"
+        }
+        let banner = String(repeating: "!", count: 100)
+        FileHandle.standardError.write(
+            Data(
+                """
+                \(banner)
+                !!! THE POSTGRESQL STORE IS NOT TESTED: no PostgreSQL server could be started for the tests.
+                !!! Set GAPFLOW_TEST_POSTGRES to a libpq URI, or install Debian's postgresql (see samples/postgres-test-server.sh).
+                !!! \(reason.trimmingCharacters(in: .whitespacesAndNewlines))
+                \(banner)
+
+                """.utf8))
+        return nil
+    }()
+
+    /// Runs `sql` on the test database itself (outside any test's schema).
+    static func execute(_ sql: String) throws {
+        guard let uri else { return }
+        try PGConnection(conninfo: uri, location: "test server").execute(sql)
     }
 }
 
@@ -36,7 +91,22 @@ final class TemporaryFolder: Sendable {
 
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    /// The schema a PostgreSQL store of this folder lives in.
+    var schema: String { "test_" + url.lastPathComponent.suffix(36).replacingOccurrences(of: "-", with: "").lowercased() }
+
+    /// The test server's URI with the search_path set to this folder's schema (created by the store's migration).
+    func postgresURI() throws -> String {
+        guard let uri = PostgresTestServer.uri else { throw StoreError.missing(path: "the PostgreSQL test server") }
+        usesPostgres.withLock { $0 = true }
+        return uri + (uri.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + schema
+    }
+
+    private let usesPostgres = Mutex(false)
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+        if usesPostgres.withLock({ $0 }) { try? PostgresTestServer.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+    }
 }
 
 /// One fresh store of one kind with an engine on a manual clock: by default with the KIM workflow and its actors.

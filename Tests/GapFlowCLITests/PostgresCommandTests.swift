@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@testable import GapFlowCLI
+
+/// The PostgreSQL server of the tests: `GAPFLOW_TEST_POSTGRES`, else the cluster `samples/postgres-test-server.sh`
+/// starts (the store tests print the loud message when there is none).
+enum PostgresServer {
+    static let uri: String? = {
+        if let given = ProcessInfo.processInfo.environment["GAPFLOW_TEST_POSTGRES"], !given.isEmpty { return given }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Shell.repository.appendingPathComponent("samples/postgres-test-server.sh").path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let uri = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if process.terminationStatus != 0 || !StoreFactory.isPostgres(uri) {
+            FileHandle.standardError.write(
+                Data("!!! THE POSTGRESQL COMMAND TESTS ARE SKIPPED: no PostgreSQL server could be started\n".utf8))
+            return nil
+        }
+        return uri
+    }()
+
+    /// The URI of a schema of its own (created by `gapflow init` or `import`), and a closure that drops it.
+    static func schema() throws -> (uri: String, drop: () -> Void) {
+        let uri = try #require(uri)
+        let name = "cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let drop = {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["psql", "-q", "-d", uri, "-c", "DROP SCHEMA IF EXISTS \(name) CASCADE"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try? process.run()
+            process.waitUntilExit()
+        }
+        return (uri + (uri.contains("?") ? "&" : "?") + "options=-csearch_path%3D" + name, drop)
+    }
+}
+
+/// `--db postgresql://…`: the same commands on PostgreSQL, and a county moved from SQLite to PostgreSQL and back.
+@Suite(.enabled(if: PostgresServer.uri != nil, "no PostgreSQL test server"))
+struct PostgresCommandTests {
+    @Test func aCountyMovesFromSQLiteToPostgreSQLAndBackUnchanged() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let id = try shell.openGap()
+        #expect(shell.run("fire", id, "forward", "--as", "koordination", "--set", "legal_domains=SGB II").status == 0)
+        #expect(shell.run("export", "--out", "county.jsonl").status == 0)
+        let exported = try String(contentsOf: shell.folder.appendingPathComponent("county.jsonl"), encoding: .utf8)
+
+        let (postgres, drop) = try PostgresServer.schema()
+        defer { drop() }
+        let imported = shell.run("import", "county.jsonl", "--db", postgres)
+        #expect(imported.status == 0, "\(imported.errors)")
+        #expect(imported.output.contains("every chain verifies: true"))
+        let verified = shell.run("audit", "verify", "--db", postgres)
+        #expect(verified.status == 0, "\(verified.errors)")
+        #expect(shell.run("export", "--db", postgres, "--out", "from-postgres.jsonl").status == 0)
+        let fromPostgres = try String(contentsOf: shell.folder.appendingPathComponent("from-postgres.jsonl"), encoding: .utf8)
+        #expect(fromPostgres == exported)
+
+        // Work goes on in PostgreSQL, then the county moves back into a new SQLite file.
+        shell.variables["GAPFLOW_DB"] = postgres
+        #expect(shell.run("fire", id, "table", "--as", "ki.leitung", "--set", "proposal=Vorschlag").status == 0)
+        #expect(shell.run("export", "--out", "moved.jsonl").status == 0)
+        let back = shell.run("import", "moved.jsonl", "--db", "back.sqlite")
+        #expect(back.status == 0, "\(back.errors)")
+        #expect(shell.run("export", "--db", "back.sqlite", "--out", "back.jsonl").status == 0)
+        let moved = try String(contentsOf: shell.folder.appendingPathComponent("moved.jsonl"), encoding: .utf8)
+        #expect(try String(contentsOf: shell.folder.appendingPathComponent("back.jsonl"), encoding: .utf8) == moved)
+
+        // A backup of the PostgreSQL database is an export file, verified as it is written.
+        let backup = shell.run("backup", "copy.jsonl")
+        #expect(backup.status == 0, "\(backup.errors)")
+        #expect(backup.output.contains("every chain verifies: true"))
+    }
+
+    @Test func aDatabaseThatCannotBeReachedOrCarriesAPasswordIsOneLineAndExitOne() throws {
+        let shell = Shell()
+        let unreachable = shell.run("list", "--db", "postgresql:///kim?host=/nonexistent-gapflow-socket&port=1")
+        #expect(unreachable.status == 1)
+        #expect(unreachable.errors.contains("cannot connect to PostgreSQL"), "\(unreachable.errors)")
+        let password = shell.run("init", "--workflows", Shell.workflows, "--db", "postgresql://kim:geheim@localhost/kim")
+        #expect(password.status == 1)
+        #expect(password.errors.contains("~/.pgpass or PGPASSWORD") && !password.errors.contains("geheim"), "\(password.errors)")
+        let (postgres, drop) = try PostgresServer.schema()
+        defer { drop() }
+        let missing = shell.run("list", "--db", postgres)
+        #expect(missing.status == 1)
+        #expect(missing.errors.contains("no database at \(postgres)"), "\(missing.errors)")
+    }
+}
