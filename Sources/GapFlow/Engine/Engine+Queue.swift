@@ -17,7 +17,7 @@ public struct QueueEntry: Sendable {
 extension Engine {
     /// What the actor's roles own now: overdue first, then by the next deadline, then longest waiting first.
     ///
-    /// An actor restricted to a municipality sees only its tickets; `municipality` and `area` (a group of the
+    /// An actor restricted to municipalities or areas sees only their tickets; `municipality` and `area` (a group of the
     /// scope field's values, e.g. `linksrheinisch`) narrow the queue further.
     public func queue(for actor: Actor, municipality: String? = nil, area: String? = nil) throws -> [QueueEntry] {
         let now = now()
@@ -29,13 +29,15 @@ extension Engine {
                 guard !owned.isEmpty else { continue }
                 // An actor restricted to a municipality: only its tickets are read (the store filters, not Swift).
                 var filter = TicketFilter(workflow: workflow, states: owned)
-                if let scope = latest.scopeField, let own = actor.municipality { filter.fields[scope] = .choice(own) }
+                if let scope = latest.scopeField, actor.scope.count == 1, latest.scopeMembers(actor.scope) == actor.scope {
+                    filter.fields[scope] = .choice(actor.scope[0])
+                }
                 for ticket in try tx.tickets(filter) {
                     let definition =
                         ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
                     if let scope = definition.scopeField {
                         let value = ticket.fields[scope]?.plainText
-                        if let own = actor.municipality, value != own { continue }
+                        if !definition.covers(actor.scope, ticket.fields) { continue }
                         if let municipality, value?.lowercased() != municipality.lowercased() { continue }
                         if let area {
                             let group = value.flatMap { definition.field(scope)?.type.choices?.value($0)?.group }

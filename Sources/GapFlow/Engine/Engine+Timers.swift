@@ -25,10 +25,10 @@ extension Engine {
     {
         guard !notices.isEmpty else { return }
         let actors = try tx.actors()
-        let scope = definition.scopeField.flatMap { ticket.fields[$0]?.plainText }
+        let unscoped = definition.scopeValues(ticket.fields).isEmpty
         for (index, notice) in notices.enumerated() {
             let recipients = actors.filter { actor in
-                actor.roles.contains(notice.role) && (actor.municipality == nil || scope == nil || actor.municipality == scope)
+                actor.roles.contains(notice.role) && (unscoped || definition.covers(actor.scope, ticket.fields))
             }.map(\.name)
             let id = "\(idPrefix)/\(index + 1)"
             let payload = JSONValue.object([

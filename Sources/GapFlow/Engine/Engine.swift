@@ -36,7 +36,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownActor(let name): "there is no actor \"\(name)\""
         case .unknownRole(let role, let known): "no workflow has a role \"\(role)\" (roles: \(known.joined(separator: ", ")))"
         case .unknownMunicipality(let name, let known):
-            "\"\(name)\" is not a municipality of any workflow (known: \(known.joined(separator: ", ")))"
+            "\"\(name)\" is neither a municipality nor an area of any workflow (known: \(known.joined(separator: ", ")))"
         case .invalidDefinition(let file, let diagnostics, _, let omittedErrors):
             "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count + omittedErrors) errors)"
         case .definitionChanged(let workflow, let version, let file):

@@ -36,8 +36,10 @@ public enum Step {
         let (role, roleBlocker) = resolveRole(definition, command: command, allowed: opening.roles, action: "open tickets")
         blockers += roleBlocker.map { [$0] } ?? []
         var values = command.values
-        if let scopeField = definition.scopeField, let municipality = command.actor.municipality, values[scopeField] == nil {
-            values[scopeField] = .text(municipality)
+        // An actor whose scope holds one value opens tickets of it unless they name another.
+        let members = definition.scopeMembers(command.actor.scope)
+        if let scopeField = definition.scopeField, !command.actor.scope.isEmpty, members.count == 1, values[scopeField] == nil {
+            values[scopeField] = .text(members[0])
         }
         let (fields, valueBlockers) = apply(
             values, to: [:], definition: definition, writable: opening.requires + opening.sets, event: command.event)
@@ -249,10 +251,9 @@ public enum Step {
     }
 
     private static func scopeBlockers(_ definition: Definition, actor: Actor, fields: [String: FieldValue]) -> [TransitionBlocker] {
-        guard let scopeField = definition.scopeField, let municipality = actor.municipality else { return [] }
+        guard let scopeField = definition.scopeField, !actor.scope.isEmpty, !definition.covers(actor.scope, fields) else { return [] }
         let value = fields[scopeField]?.plainText
-        guard value != municipality else { return [] }
-        return [.outOfScope(actor: actor.name, municipality: municipality, field: scopeField, value: value)]
+        return [.outOfScope(actor: actor.name, municipality: actor.scope.joined(separator: ", "), field: scopeField, value: value)]
     }
 
     /// Checks and converts the given values and returns the fields as they would be afterwards.

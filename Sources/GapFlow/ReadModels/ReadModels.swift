@@ -254,13 +254,15 @@ extension SimilarTicket: Encodable {
 }
 
 extension Actor: Encodable {
-    private enum Keys: String, CodingKey { case name, roles, municipality }
+    private enum Keys: String, CodingKey { case name, roles, municipality, scope }
 
+    /// `scope` lists municipalities and areas; `municipality` stays for a scope of one entry.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(name, forKey: .name)
         try container.encode(roles, forKey: .roles)
         try container.encodeIfPresent(municipality, forKey: .municipality)
+        if !scope.isEmpty { try container.encode(scope, forKey: .scope) }
     }
 }
 

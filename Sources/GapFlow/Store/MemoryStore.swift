@@ -139,9 +139,9 @@ final class MemoryTransaction: StoreTransaction {
             throw MemoryTables.unique("actor_roles", ["actor", "role"])
         }
         if let position = tables.actors.firstIndex(where: { $0.name.same(actor.name) }) {
-            tables.actors[position].municipality = actor.municipality
+            tables.actors[position].municipality = Actor.storedScope(actor.scope)
         } else {
-            tables.actors.append(ActorRow(name: actor.name, municipality: actor.municipality, createdAt: Timestamp.iso8601(at)))
+            tables.actors.append(ActorRow(name: actor.name, municipality: Actor.storedScope(actor.scope), createdAt: Timestamp.iso8601(at)))
         }
         tables.actorRoles.removeAll { $0.actor.same(actor.name) }
         tables.actorRoles += actor.roles.map { ActorRoleRow(actor: actor.name, role: $0) }
@@ -149,14 +149,15 @@ final class MemoryTransaction: StoreTransaction {
 
     func actor(named name: String) throws -> Actor? {
         guard let row = tables.actors.first(where: { $0.name.same(name) }) else { return nil }
-        return Actor(name: name, roles: tables.actorRoles.filter { $0.actor.same(name) }.map(\.role), municipality: row.municipality)
+        return Actor(
+            name: name, roles: tables.actorRoles.filter { $0.actor.same(name) }.map(\.role), scope: Actor.scope(stored: row.municipality))
     }
 
     func actors() throws -> [Actor] {
         var roles: [[UInt8]: [String]] = [:]
         for row in tables.actorRoles { roles[Array(row.actor.utf8), default: []].append(row.role) }
         return tables.actors.sorted { $0.name.precedesBinary($1.name) }.map { row in
-            Actor(name: row.name, roles: roles[Array(row.name.utf8)] ?? [], municipality: row.municipality)
+            Actor(name: row.name, roles: roles[Array(row.name.utf8)] ?? [], scope: Actor.scope(stored: row.municipality))
         }
     }
 

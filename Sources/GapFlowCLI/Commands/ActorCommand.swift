@@ -7,9 +7,10 @@ enum ActorCommand: GapFlowCommand {
     static let summary =
         "Register, change and remove actors (actor add|role|remove), list them, show the admin log (actor log), set a password or issue an API token."
     static let discussion = """
-        Adding an existing actor replaces its roles and municipality; `actor role NAME --add ROLE --remove ROLE` changes
-        only its roles. An actor with a municipality may act only on tickets of that municipality in workflows that
-        declare a "scopeField". Once an admin is registered, only an admin (--as) may add, change or remove actors, and
+        Adding an existing actor replaces its roles and scope; `actor role NAME --add ROLE --remove ROLE` changes
+        only its roles. --municipality may be repeated and takes a municipality or an area (a group of the scope field's
+        values, e.g. linksrheinisch): an actor with a scope acts on, reads and is notified of only the tickets of its
+        municipalities in workflows that declare a "scopeField"; an unknown name is refused. Once an admin is registered, only an admin (--as) may add, change or remove actors, and
         the last admin cannot be removed. Removing an actor keeps the history that names it. Every change is recorded
         in the admin log (who, operating-system account, when, what changed), which `actor log` shows and
         `audit verify` checks. `actor password NAME` reads the new password (at least 12 characters) from standard
@@ -22,7 +23,7 @@ enum ActorCommand: GapFlowCommand {
         let role = RepeatedOption("role", "ROLE", "a role the actor holds (actor add: at least one)")
         let add = RepeatedOption("add", "ROLE", "a role to give the actor (actor role)")
         let remove = RepeatedOption("remove", "ROLE", "a role to take from the actor (actor role)")
-        let municipality = ValueOption("municipality", "M", "restrict the actor to one municipality")
+        let municipality = RepeatedOption("municipality", "M", "restrict the actor to a municipality or an area (repeat for several)")
         let actor = ValueOption("as", "ACTOR", "act as this admin (needed once an admin is registered)")
         let json = FlagOption.json
         let db = ValueOption.database
@@ -49,7 +50,7 @@ enum ActorCommand: GapFlowCommand {
             if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
             let engine = try context.engine()
             try engine.saveActor(
-                Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)), by: try acting(context, engine))
+                Actor(name: words[1], roles: roles, scope: arguments.all(\.municipality)), by: try acting(context, engine))
             show(try engine.actor(named: words[1]), context)
         case "role":
             let adding = arguments.all(\.add)
@@ -79,7 +80,9 @@ enum ActorCommand: GapFlowCommand {
                 context.output.write(
                     Presentation.table(
                         ["ACTOR", "ROLES", "MUNICIPALITY"],
-                        actors.map { [$0.name, $0.roles.joined(separator: ","), $0.municipality ?? "-"] }))
+                        actors.map {
+                            [$0.name, $0.roles.joined(separator: ","), $0.scope.isEmpty ? "-" : $0.scope.joined(separator: ", ")]
+                        }))
             }
         case "log":
             let entries = try context.engine(mode: .readOnly).adminLog()
@@ -111,14 +114,16 @@ enum ActorCommand: GapFlowCommand {
     }
 
     private static func show(_ actor: Actor, _ context: Context) {
-        context.output.line("actor \(actor.name): \(actor.roles.joined(separator: ", "))" + (actor.municipality.map { " (\($0))" } ?? ""))
+        context.output.line(
+            "actor \(actor.name): \(actor.roles.joined(separator: ", "))"
+                + (actor.scope.isEmpty ? "" : " (\(actor.scope.joined(separator: ", ")))"))
     }
 
     /// Options that belong to another subcommand are refused rather than ignored.
     private static func refuseOptions(of arguments: ParsedArguments<Syntax>, foreignTo subcommand: String) throws {
         let given: [(String, Bool, [String])] = [
             ("--role", !arguments.all(\.role).isEmpty, ["add"]),
-            ("--municipality", arguments.value(\.municipality) != nil, ["add"]),
+            ("--municipality", !arguments.all(\.municipality).isEmpty, ["add"]),
             ("--add", !arguments.all(\.add).isEmpty, ["role"]),
             ("--remove", !arguments.all(\.remove).isEmpty, ["role"]),
             ("--json", arguments.flag(\.json), ["list", "log"]),
