@@ -143,6 +143,11 @@ enum Migrator {
                     created_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL) STRICT;
                 CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
                 """),
+        Step(
+            version: 13, name: "deputies: the actor a deputy acted for, beside the deputy",
+            sql: """
+                ALTER TABLE history ADD COLUMN deputy_for TEXT;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

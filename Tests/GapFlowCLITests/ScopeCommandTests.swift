@@ -29,3 +29,22 @@ import Testing
         #expect(!shell.run("actor", "list").output.contains("cm.bonn"))
     }
 }
+
+/// `actor deputy` and `actor deputies`: periods with an end, refused when they overlap.
+@Suite struct DeputyCommandTests {
+    @Test func aDeputyPeriodIsRecordedListedAndShownInTheHistory() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        #expect(shell.run("actor", "add", "vertretung", "--role", "cm").status == 0)
+        let added = shell.run("actor", "deputy", "koordination", "--deputy", "vertretung", "--from", "25.11.2026", "--to", "04.12.2026")
+        #expect(added.status == 0, "\(added.errors)")
+        #expect(shell.run("actor", "deputies").output.contains("koordination  vertretung  2026-11-25  2026-12-04"))
+        let overlap = shell.run("actor", "deputy", "koordination", "--deputy", "ki.leitung", "--from", "01.12.2026", "--to", "10.12.2026")
+        #expect(overlap.status == 1 && overlap.errors.contains("overlaps"))
+        let open = shell.run("actor", "deputy", "koordination", "--deputy", "ki.leitung", "--from", "01.01.2027")
+        #expect(open.status == 2 && open.errors.contains("it must end"))
+        let id = try shell.openGap()
+        #expect(shell.run("fire", id, "forward", "--as", "vertretung").status == 0)
+        #expect(shell.run("history", id).output.contains("vertretung for koordination as deputy (cm_coordination)"))
+    }
+}

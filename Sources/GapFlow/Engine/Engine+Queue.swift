@@ -12,6 +12,8 @@ public struct QueueEntry: Sendable {
     public let entered: Date
     /// The events the actor may fire on it now (some may still need fields).
     public let events: [String]
+    /// Set when the ticket is in the queue because the actor stands in for this absent actor (*Vertretung*).
+    public internal(set) var deputyFor: String? = nil
 }
 
 extension Engine {
@@ -19,37 +21,17 @@ extension Engine {
     ///
     /// An actor restricted to municipalities or areas sees only their tickets; `municipality` and `area` (a group of the
     /// scope field's values, e.g. `linksrheinisch`) narrow the queue further.
+    ///
+    /// A deputy's queue also holds the queues of the actors they stand in for today, each entry marked with whom for.
     public func queue(for actor: Actor, municipality: String? = nil, area: String? = nil) throws -> [QueueEntry] {
         let now = now()
         return try store.read { tx in
-            var entries: [QueueEntry] = []
-            for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
-                let latest = try definition(workflow, version: nil, in: tx)
-                let owned = latest.states.filter { !$0.isFinal && $0.owner.map(actor.roles.contains) == true }.map(\.id)
-                guard !owned.isEmpty else { continue }
-                // An actor restricted to a municipality: only its tickets are read (the store filters, not Swift).
-                var filter = TicketFilter(workflow: workflow, states: owned)
-                if let scope = latest.scopeField, actor.scope.count == 1, latest.scopeMembers(actor.scope) == actor.scope {
-                    filter.fields[scope] = .choice(actor.scope[0])
-                }
-                for ticket in try tx.tickets(filter) {
-                    let definition =
-                        ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
-                    if let scope = definition.scopeField {
-                        let value = ticket.fields[scope]?.plainText
-                        if !definition.covers(actor.scope, ticket.fields) { continue }
-                        if let municipality, value?.lowercased() != municipality.lowercased() { continue }
-                        if let area {
-                            let group = value.flatMap { definition.field(scope)?.type.choices?.value($0)?.group }
-                            if group?.lowercased() != area.lowercased() { continue }
-                        }
-                    }
-                    let (entered, deadline, overdue) = try deadlines(of: ticket, now: now, in: tx)
-                    let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
-                    entries.append(
-                        QueueEntry(
-                            ticket: ticket, definition: definition, nextDeadline: deadline, overdue: overdue,
-                            entered: entered, events: events))
+            var entries = try queue(for: actor, municipality: municipality, area: area, now: now, in: tx)
+            for absent in try absentees(for: actor.name, now: now, in: tx) {
+                for var entry in try queue(for: absent, municipality: municipality, area: area, now: now, in: tx)
+                where !entries.contains(where: { $0.ticket.id == entry.ticket.id }) {
+                    entry.deputyFor = absent.name
+                    entries.append(entry)
                 }
             }
             return entries.sorted { a, b in
@@ -62,6 +44,43 @@ extension Engine {
                 }
             }
         }
+    }
+
+    /// The queue of one actor alone.
+    private func queue(for actor: Actor, municipality: String?, area: String?, now: Date, in tx: any StoreTransaction) throws
+        -> [QueueEntry]
+    {
+        var entries: [QueueEntry] = []
+        for workflow in Set(try tx.definitionRecords().map(\.workflowID)).sorted() {
+            let latest = try definition(workflow, version: nil, in: tx)
+            let owned = latest.states.filter { !$0.isFinal && $0.owner.map(actor.roles.contains) == true }.map(\.id)
+            guard !owned.isEmpty else { continue }
+            // An actor restricted to a municipality: only its tickets are read (the store filters, not Swift).
+            var filter = TicketFilter(workflow: workflow, states: owned)
+            if let scope = latest.scopeField, actor.scope.count == 1, latest.scopeMembers(actor.scope) == actor.scope {
+                filter.fields[scope] = .choice(actor.scope[0])
+            }
+            for ticket in try tx.tickets(filter) {
+                let definition =
+                    ticket.version == latest.version ? latest : try self.definition(workflow, version: ticket.version, in: tx)
+                if let scope = definition.scopeField {
+                    let value = ticket.fields[scope]?.plainText
+                    if !definition.covers(actor.scope, ticket.fields) { continue }
+                    if let municipality, value?.lowercased() != municipality.lowercased() { continue }
+                    if let area {
+                        let group = value.flatMap { definition.field(scope)?.type.choices?.value($0)?.group }
+                        if group?.lowercased() != area.lowercased() { continue }
+                    }
+                }
+                let (entered, deadline, overdue) = try deadlines(of: ticket, now: now, in: tx)
+                let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
+                entries.append(
+                    QueueEntry(
+                        ticket: ticket, definition: definition, nextDeadline: deadline, overdue: overdue,
+                        entered: entered, events: events))
+            }
+        }
+        return entries
     }
 }
 

@@ -26,6 +26,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidLogKind(String)
     /// A ticket's history lost its chain head (it was changed outside GapFlow): nothing more is added to it.
     case chainHeadMissing(ticket: String)
+    /// A deputy period (*Vertretung*) that cannot be recorded: why, in words.
+    case invalidDeputy(String)
 
     public var description: String {
         switch self {
@@ -53,6 +55,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidLogKind(let kind): "\"\(kind)\" is not an admin log kind (lowercase words joined by dots, e.g. login.failed)"
         case .chainHeadMissing(let ticket):
             "the history of \(ticket) has lost its chain head: it was changed outside GapFlow, so nothing more is added to it"
+        case .invalidDeputy(let reason): reason
         }
     }
 
@@ -75,6 +78,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noRoles(let actor): "remove the actor instead (`gapflow actor remove \(actor)`)"
         case .invalidLogKind: nil
         case .chainHeadMissing: "run `gapflow audit verify` (with --checkpoint) and restore the database from a backup"
+        case .invalidDeputy: "see `gapflow actor deputies` for the periods already recorded"
         }
     }
 }
@@ -94,6 +98,8 @@ public final class Engine: Sendable {
     private let cache = Mutex<[String: Definition]>([:])
     /// Told the earliest due time after a command armed timers, so a scheduler in this process can re-arm.
     private let timerObservers = Mutex<[@Sendable (Date) -> Void]>([])
+    /// Deputy periods as read from the admin log up to the sequence number kept beside them.
+    let deputyCache = Mutex<(sequence: Int, deputies: [Deputyship])>((0, []))
 
     /// The operating-system account on whose behalf this engine writes, recorded in every history entry beside the actor.
     public let account: String?
@@ -228,7 +234,20 @@ public final class Engine: Sendable {
         }
         let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
         let references = try references(in: command, definition: definition, tx: tx)
-        switch Step.fire(definition, ticket: ticket, command: command, now: now, references: references) {
+        var result = Step.fire(definition, ticket: ticket, command: command, now: now, references: references)
+        // A deputy may do what the actor they stand in for may do; the history says for whom.
+        if case .failure(let rejection) = result,
+            rejection.blockers.contains(where: { $0.code == .roleNotAllowed || $0.code == .outOfScope })
+        {
+            for absent in try absentees(for: command.actor.name, now: now, in: tx) {
+                let attempt = Step.fire(definition, ticket: ticket, command: command.given(by: absent), now: now, references: references)
+                if case .success(let outcome) = attempt {
+                    result = .success(outcome.recorded(asDeputy: command.actor.name, for: absent.name))
+                    break
+                }
+            }
+        }
+        switch result {
         case .failure(let rejection):
             throw rejection
         case .success(let outcome):
@@ -243,7 +262,16 @@ public final class Engine: Sendable {
         let now = now()
         return try store.read { tx in
             let ticket = try ticket(ticketID, in: tx)
-            return Step.options(try definition(ticket.workflowID, version: ticket.version, in: tx), ticket: ticket, actor: actor, now: now)
+            let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
+            // A deputy's options include those of the actors they stand in for today.
+            var options = Step.options(definition, ticket: ticket, actor: actor, now: now)
+            for absent in try absentees(for: actor.name, now: now, in: tx) {
+                for option in Step.options(definition, ticket: ticket, actor: absent, now: now)
+                where !options.contains(where: { $0.transition.event == option.transition.event }) {
+                    options.append(option)
+                }
+            }
+            return options
         }
     }
 

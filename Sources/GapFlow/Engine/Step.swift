@@ -3,7 +3,7 @@ import Foundation
 /// What a command that is allowed does: the ticket afterwards and the history entry that records it.
 public struct Outcome: Sendable, Equatable {
     public let ticket: Ticket
-    public let entry: HistoryEntry
+    public internal(set) var entry: HistoryEntry
     /// Timers to cancel and to arm, in the same transaction.
     public var timers: TimerChanges = .none
     /// Notices for the outbox, in the same transaction.

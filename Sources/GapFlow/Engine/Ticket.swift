@@ -100,6 +100,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public var account: String?
     /// Set on a redaction's entry (*Schwärzung*): which values it replaced, never the removed text.
     public var redaction: RedactionRecord?
+    /// Set when `actor` acted as deputy (*Vertretung*) for this actor. Covered by the hash chain.
+    public var deputyFor: String?
 
     public init(
         revision: Int, at: Date, actor: String, role: String, event: String, from: String?, to: String, changes: [FieldChange],
