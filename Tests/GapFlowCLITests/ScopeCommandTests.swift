@@ -48,3 +48,17 @@ import Testing
         #expect(shell.run("history", id).output.contains("vertretung for koordination as deputy (cm_coordination)"))
     }
 }
+
+/// `group add|list|show`: the register from the command line.
+@Suite struct GroupCommandTests {
+    @Test func groupsAreRegisteredListedAndAGroupWithoutMembersIsRefused() throws {
+        let shell = Shell()
+        try shell.prepareKIM()
+        let empty = shell.run("group", "add", "PG Schule", "--topic", "Schule")
+        #expect(empty.status == 1 && empty.errors.contains("needs at least one member"))
+        #expect(shell.run("group", "add", "PG Schule", "--topic", "Schule", "--member", "pg.sprache").status == 0)
+        #expect(shell.run("group", "list").output.contains("PG Schule  Schule  pg.sprache"))
+        #expect(shell.run("group", "show", "PG Schule").status == 0)
+        #expect(shell.run("group", "show", "PG Kita").status == 1)
+    }
+}

@@ -169,6 +169,8 @@ public struct Transition: Sendable, Equatable {
     /// Fields the event may set, besides the required ones.
     public let sets: [String]
     public let condition: Condition?
+    /// Only members of the registered group named in this field may fire the event (`"membersOf"`).
+    public internal(set) var membersOf: String? = nil
 
     /// Where the event leads from `state`.
     public func target(from state: String) -> String { to ?? state }

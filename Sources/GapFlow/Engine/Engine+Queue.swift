@@ -73,7 +73,8 @@ extension Engine {
                     }
                 }
                 let (entered, deadline, overdue) = try deadlines(of: ticket, now: now, in: tx)
-                let events = Step.options(definition, ticket: ticket, actor: actor, now: now).map(\.transition.event)
+                let events = Step.options(definition, ticket: ticket, actor: actor, now: now, groups: try register(for: definition, in: tx))
+                    .map(\.transition.event)
                 entries.append(
                     QueueEntry(
                         ticket: ticket, definition: definition, nextDeadline: deadline, overdue: overdue,

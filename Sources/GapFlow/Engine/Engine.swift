@@ -28,6 +28,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case chainHeadMissing(ticket: String)
     /// A deputy period (*Vertretung*) that cannot be recorded: why, in words.
     case invalidDeputy(String)
+    /// A project group that cannot be registered, or is not: why, in words.
+    case invalidGroup(String)
 
     public var description: String {
         switch self {
@@ -55,7 +57,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidLogKind(let kind): "\"\(kind)\" is not an admin log kind (lowercase words joined by dots, e.g. login.failed)"
         case .chainHeadMissing(let ticket):
             "the history of \(ticket) has lost its chain head: it was changed outside GapFlow, so nothing more is added to it"
-        case .invalidDeputy(let reason): reason
+        case .invalidDeputy(let reason), .invalidGroup(let reason): reason
         }
     }
 
@@ -79,6 +81,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidLogKind: nil
         case .chainHeadMissing: "run `gapflow audit verify` (with --checkpoint) and restore the database from a backup"
         case .invalidDeputy: "see `gapflow actor deputies` for the periods already recorded"
+        case .invalidGroup: "see `gapflow group list`"
         }
     }
 }
@@ -100,6 +103,8 @@ public final class Engine: Sendable {
     private let timerObservers = Mutex<[@Sendable (Date) -> Void]>([])
     /// Deputy periods as read from the admin log up to the sequence number kept beside them.
     let deputyCache = Mutex<(sequence: Int, deputies: [Deputyship])>((0, []))
+    /// The project-group register as read from the admin log up to the sequence number kept beside it.
+    let groupCache = Mutex<(sequence: Int, groups: [ProjectGroup])>((0, []))
 
     /// The operating-system account on whose behalf this engine writes, recorded in every history entry beside the actor.
     public let account: String?
@@ -203,7 +208,8 @@ public final class Engine: Sendable {
             let number = try tx.nextTicketNumber(prefix: definition.ticketPrefix, year: year)
             let id = "\(definition.ticketPrefix)-\(year)-\(String(number).leftPadded(to: 4))"
             let references = try references(in: command, definition: definition, tx: tx)
-            switch Step.open(definition, id: id, command: command, now: now, references: references) {
+            let groups = try register(for: definition, in: tx)
+            switch Step.open(definition, id: id, command: command, now: now, references: references, groups: groups) {
             case .failure(let rejection):
                 throw rejection
             case .success(let outcome):
@@ -234,13 +240,15 @@ public final class Engine: Sendable {
         }
         let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
         let references = try references(in: command, definition: definition, tx: tx)
-        var result = Step.fire(definition, ticket: ticket, command: command, now: now, references: references)
+        let groups = try register(for: definition, in: tx)
+        var result = Step.fire(definition, ticket: ticket, command: command, now: now, references: references, groups: groups)
         // A deputy may do what the actor they stand in for may do; the history says for whom.
         if case .failure(let rejection) = result,
             rejection.blockers.contains(where: { $0.code == .roleNotAllowed || $0.code == .outOfScope })
         {
             for absent in try absentees(for: command.actor.name, now: now, in: tx) {
-                let attempt = Step.fire(definition, ticket: ticket, command: command.given(by: absent), now: now, references: references)
+                let attempt = Step.fire(
+                    definition, ticket: ticket, command: command.given(by: absent), now: now, references: references, groups: groups)
                 if case .success(let outcome) = attempt {
                     result = .success(outcome.recorded(asDeputy: command.actor.name, for: absent.name))
                     break
@@ -264,9 +272,10 @@ public final class Engine: Sendable {
             let ticket = try ticket(ticketID, in: tx)
             let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
             // A deputy's options include those of the actors they stand in for today.
-            var options = Step.options(definition, ticket: ticket, actor: actor, now: now)
+            let groups = try register(for: definition, in: tx)
+            var options = Step.options(definition, ticket: ticket, actor: actor, now: now, groups: groups)
             for absent in try absentees(for: actor.name, now: now, in: tx) {
-                for option in Step.options(definition, ticket: ticket, actor: absent, now: now)
+                for option in Step.options(definition, ticket: ticket, actor: absent, now: now, groups: groups)
                 where !options.contains(where: { $0.transition.event == option.transition.event }) {
                     options.append(option)
                 }
