@@ -62,7 +62,8 @@ enum Presentation {
         // The operating-system account that ran the command, where it is not the actor's own name.
         let account = entry.account.flatMap { $0 == entry.actor ? nil : " [\($0)]" } ?? ""
         return visible(
-            "\(time(entry.at, language: definition.language))  \(entry.actor) (\(entry.role))\(account)  \(entry.event): \(move)")
+            "\(time(entry.at, language: definition.language))  \(entry.actor)\(entry.deputyFor.map { " for \($0) as deputy" } ?? "") (\(entry.role))\(account)  \(entry.event): \(move)"
+        )
     }
 
     /// The text made ``visible(_:)`` and cut to `length` characters, with an ellipsis where it was cut.

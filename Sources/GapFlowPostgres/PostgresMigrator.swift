@@ -158,6 +158,12 @@ enum PostgresMigrator {
                     created_ms bigint NOT NULL, seen_ms bigint NOT NULL);
                 CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
                 """),
+        // Steps 11 (SQLite's derived read tables) and 12 have no counterpart here yet: see the store's documentation.
+        Step(
+            version: 13, name: "deputies: the actor a deputy acted for, beside the deputy",
+            sql: """
+                ALTER TABLE history ADD COLUMN deputy_for text;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

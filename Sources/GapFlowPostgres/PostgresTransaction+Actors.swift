@@ -2,14 +2,15 @@ import Foundation
 import GapFlow
 
 extension PostgresTransaction {
-    /// Registers an actor, or replaces the roles and municipality of an existing one.
+    /// Registers an actor, or replaces the roles and scope of an existing one (the scope in the `municipality` column,
+    /// one entry a line: ``Actor/storedScope(_:)``).
     func saveActor(_ actor: Actor, at: Date) throws(StoreError) {
         try connection.query(
             """
             INSERT INTO actors(name, municipality, created_at) VALUES(?, ?, ?)
             ON CONFLICT(name) DO UPDATE SET municipality = excluded.municipality
             """,
-            [.text(actor.name), actor.municipality.map(PGValue.text) ?? .null, .text(Timestamp.iso8601(at))])
+            [.text(actor.name), Actor.storedScope(actor.scope).map(PGValue.text) ?? .null, .text(Timestamp.iso8601(at))])
         try connection.query("DELETE FROM actor_roles WHERE actor = ?", [.text(actor.name)])
         for role in actor.roles {
             try connection.query("INSERT INTO actor_roles(actor, role) VALUES(?, ?)", [.text(actor.name), .text(role)])
@@ -21,7 +22,7 @@ extension PostgresTransaction {
         guard let row = rows.first else { return nil }
         let roles = try connection.query("SELECT role FROM actor_roles WHERE actor = ? ORDER BY rowid", [.text(name)])
             .compactMap { $0[0].text }
-        return Actor(name: name, roles: roles, municipality: row[0].text)
+        return Actor(name: name, roles: roles, scope: Actor.scope(stored: row[0].text))
     }
 
     /// Every actor with its roles, in one query.
@@ -33,9 +34,9 @@ extension PostgresTransaction {
             guard let name = row[0].text else { continue }
             let role = row[2].text.map { [$0] } ?? []
             if let last = result.last, last.name == name {
-                result[result.count - 1] = Actor(name: name, roles: last.roles + role, municipality: last.municipality)
+                result[result.count - 1] = Actor(name: name, roles: last.roles + role, scope: last.scope)
             } else {
-                result.append(Actor(name: name, roles: role, municipality: row[1].text))
+                result.append(Actor(name: name, roles: role, scope: Actor.scope(stored: row[1].text)))
             }
         }
         return result

@@ -8,8 +8,8 @@ extension PostgresTransaction {
         try connection.query(
             """
             INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution,
-                                content_digest, chain_hash, account, chain_format, redacted_digests, redaction)
-            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                content_digest, chain_hash, account, chain_format, redacted_digests, redaction, deputy_for)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """,
             [
                 .text(ticket), .integer(entry.revision), .text(Timestamp.iso8601(entry.at)), .text(entry.actor), .text(entry.role),
@@ -18,7 +18,7 @@ extension PostgresTransaction {
                 entry.decision.map { .text($0.resolution) } ?? .null, chained.contentDigest.map(PGValue.text) ?? .null,
                 chained.chainHash.map(PGValue.text) ?? .null, entry.account.map(PGValue.text) ?? .null, .integer(chained.format),
                 ValuePlace.encode(chained.redactedDigests).map(PGValue.text) ?? .null,
-                entry.redaction.map { .text($0.json) } ?? .null,
+                entry.redaction.map { .text($0.json) } ?? .null, entry.deputyFor.map(PGValue.text) ?? .null,
             ])
         try connection.query(
             "UPDATE tickets SET history_head = ? WHERE id = ?", [chained.chainHash.map(PGValue.text) ?? .null, .text(ticket)])
@@ -28,7 +28,8 @@ extension PostgresTransaction {
     func history(of ticket: String) throws(StoreError) -> [HistoryEntry] {
         let rows = try connection.query(
             """
-            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution, account, redaction
+            SELECT revision, at, actor, role, event, from_state, to_state, changes, comment, meeting_id, resolution, account, redaction,
+                   deputy_for
             FROM history WHERE ticket_id = ? ORDER BY revision
             """, [.text(ticket)])
         var entries: [HistoryEntry] = []
@@ -42,6 +43,7 @@ extension PostgresTransaction {
                 comment: row[8].text)
             entry.decision = row[10].text.map { DecisionRecord(meeting: row[9].integer, resolution: $0) }
             entry.account = row[11].text
+            entry.deputyFor = row[13].text
             if let text = row[12].text {
                 guard let record = RedactionRecord(json: text) else { throw StoreError.damaged(path: path, what: "redaction of \(ticket)") }
                 entry.redaction = record

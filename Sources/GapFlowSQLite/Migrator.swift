@@ -147,6 +147,11 @@ enum Migrator {
             version: 11, name: "reads bounded at a million tickets: list and queue order, counts per state, the tickets' words",
             sql: BoundedReadSchema.sql,
             data: { connection throws(StoreError) in try connection.execute(BoundedReadSchema.backfill) }),
+        Step(
+            version: 13, name: "deputies: the actor a deputy acted for, beside the deputy",
+            sql: """
+                ALTER TABLE history ADD COLUMN deputy_for TEXT;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

@@ -45,7 +45,7 @@ import Testing
                 "actor.changed admin koordination", "actor.changed admin koordination", "actor.removed admin cm.siegburg",
             ])
         #expect(entries.allSatisfy { $0["account"]?.string == "gapflow-test" })
-        #expect(entries.last?["details"]?["municipality"]?.string == "Siegburg")
+        #expect(entries.last?["details"]?["scope"]?.elements?.map { $0.string } == ["Siegburg"])
         let text = shell.run("actor", "log").output
         #expect(text.hasPrefix("#  AT"))
         #expect(text.contains("actor.removed  admin"))

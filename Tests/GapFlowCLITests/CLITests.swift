@@ -150,7 +150,7 @@ import Testing
         let asLead = shell.run("events", id, "--as", "ki.leitung").output
         #expect(asLead.contains("ki.leitung may fire no event here; it is up to CM-Koordination"))
         let json = try JSONParser.parse(shell.run("events", id, "--json").output)
-        #expect(json.elements?.compactMap { $0["event"]?.string } == ["forward", "request_info", "merge", "dismiss"])
+        #expect(json.elements?.compactMap { $0["event"]?.string } == ["forward", "request_info", "merge", "dismiss", "withdraw"])
         #expect(json.elements?.first?["ready"]?.bool == true)
     }
 

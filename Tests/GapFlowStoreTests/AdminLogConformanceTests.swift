@@ -23,8 +23,8 @@ import Testing
         #expect(
             changes == [
                 #"actor.changed admin koordination {"roles":{"old":["cm_coordination"],"new":["cm_coordination","ki_lead"]}}"#,
-                #"actor.changed admin koordination {"roles":{"old":["cm_coordination","ki_lead"],"new":["ki_lead"]},"municipality":{"old":null,"new":"Siegburg"}}"#,
-                #"actor.removed admin pg.sprache {"roles":["project_group"],"municipality":null}"#,
+                #"actor.changed admin koordination {"roles":{"old":["cm_coordination","ki_lead"],"new":["ki_lead"]},"scope":{"old":[],"new":["Siegburg"]}}"#,
+                #"actor.removed admin pg.sprache {"roles":["project_group"],"scope":[]}"#,
                 #"login.failed - koordination {"from":"192.0.2.1"}"#,
             ])
         let report = try engine.verifyHistory()

@@ -185,7 +185,7 @@ import Testing
             ALTER TABLE tickets DROP COLUMN history_head; ALTER TABLE history DROP COLUMN account;
             DROP TABLE store_identity; DROP TABLE admin_log; DROP TABLE web_sessions; DROP TABLE credentials;
             ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
-            ALTER TABLE history DROP COLUMN redaction;
+            ALTER TABLE history DROP COLUMN redaction; ALTER TABLE history DROP COLUMN deputy_for;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
                 WHEN NOT EXISTS (SELECT 1 FROM purge_session)

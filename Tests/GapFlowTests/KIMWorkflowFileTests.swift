@@ -19,14 +19,14 @@ import Testing
             ("ki_review", "Prüfung KI-Leitung", "ki_lead"), ("awaiting_steering", "Vorlage Lenkungsgruppe", "steering_office"),
             ("in_project_group", "Bearbeitung Projektgruppe", "project_group"),
             ("solution_review", "Beratung Lösungsansatz", "steering_office"), ("feedback", "Rückmeldung an CMs", "cm_coordination"),
-            ("closed", "Abgeschlossen", nil), ("merged", "Zusammengeführt", nil),
+            ("closed", "Abgeschlossen", nil), ("merged", "Zusammengeführt", nil), ("withdrawn", "Zurückgezogen", nil),
         ]
         #expect(definition.states.map(\.id) == expected.map(\.0))
         for (id, title, owner) in expected {
             #expect(definition.state(id)?.title == title)
             #expect(definition.state(id)?.owner == owner)
         }
-        #expect(definition.states.filter(\.isFinal).map(\.id) == ["closed", "merged"])
+        #expect(definition.states.filter(\.isFinal).map(\.id) == ["closed", "merged", "withdrawn"])
     }
 
     @Test func itListsTheNineteenMunicipalitiesAndTheCountyWithTheirAreas() throws {
@@ -53,6 +53,10 @@ import Testing
             ("in_project_group", "submit_solution", "solution_review"), ("solution_review", "approve", "feedback"),
             ("solution_review", "revise", "in_project_group"), ("solution_review", "defer", "solution_review"),
             ("feedback", "publish", "closed"),
+            // Ways out of waiting states beyond the paper's happy path (issue 17).
+            ("in_project_group", "extend_deadline", "in_project_group"), ("in_project_group", "reassign_mandate", "in_project_group"),
+            ("in_project_group", "withdraw_mandate", "feedback"), ("clarification", "withdraw_query", "reported"),
+            ("reported", "withdraw", "withdrawn"), ("clarification", "withdraw", "withdrawn"),
         ]
         var actual: [String] = []
         for state in definition.states {

@@ -33,7 +33,7 @@ import Testing
         let queue = try engine.queue(for: Fixtures.coordinator)
         #expect(queue.map(\.ticket.id) == [oldest, dismissed, newest])
         #expect(queue.map(\.overdue) == [true, true, false])
-        #expect(queue.last?.events == ["forward", "request_info", "merge", "dismiss"])
+        #expect(queue.last?.events == ["forward", "request_info", "merge", "dismiss", "withdraw"])
         #expect(queue[1].events == ["publish"])
 
         #expect(try engine.queue(for: Fixtures.coordinator, area: "troisdorf").map(\.ticket.id) == [newest])

@@ -22,7 +22,8 @@ import Testing
         #expect(result.definition == nil)
         #expect(
             result.diagnostics.map { "\($0.code.rawValue)@\($0.position?.line ?? 0)" } == [
-                "INVALID_VALUE@11", "UNKNOWN_EVENT@12", "EVENT_NOT_FROM_STATE@13", "SYSTEM_NOT_ALLOWED@14", "TYPE_MISMATCH@15",
+                "HAPPY_PATH_ONLY@10", "INVALID_VALUE@11", "UNKNOWN_EVENT@12", "EVENT_NOT_FROM_STATE@13", "SYSTEM_NOT_ALLOWED@14",
+                "TYPE_MISMATCH@15",
                 "UNKNOWN_ROLE@15", "MISSING_KEY@16",
             ])
     }

@@ -169,6 +169,8 @@ public struct Transition: Sendable, Equatable {
     /// Fields the event may set, besides the required ones.
     public let sets: [String]
     public let condition: Condition?
+    /// Only members of the registered group named in this field may fire the event (`"membersOf"`).
+    public internal(set) var membersOf: String? = nil
 
     /// Where the event leads from `state`.
     public func target(from state: String) -> String { to ?? state }
@@ -219,11 +221,36 @@ extension Definition {
             case .all: return true
             case .own: return ticket.openedBy.lowercased() == actor.name.lowercased()
             case .scope:
-                guard let field = scopeField, let municipality = actor.municipality, case .choice(let value)? = ticket.fields[field] else {
-                    return false
-                }
-                return value == municipality
+                return !actor.scope.isEmpty && covers(actor.scope, ticket.fields)
             }
         }
+    }
+
+    /// The values of the scope field a ticket holds (one, or several for a set field).
+    public func scopeValues(_ fields: [String: FieldValue]) -> [String] {
+        guard let scopeField else { return [] }
+        switch fields[scopeField] {
+        case .choice(let value)?: return [value]
+        case .choices(let values)?: return values
+        case .text(let value)?: return [value]
+        default: return []
+        }
+    }
+
+    /// Whether a scope (values of the scope field and groups of them) covers tickets with these fields: an empty scope,
+    /// or a workflow without a scope field, covers everything; otherwise one of the ticket's values must be named, or
+    /// lie in a named group. A ticket without a value is covered only by an empty scope.
+    public func covers(_ scope: [String], _ fields: [String: FieldValue]) -> Bool {
+        guard !scope.isEmpty, scopeField != nil else { return true }
+        let choices = scopeField.flatMap { field($0)?.type.choices }
+        return scopeValues(fields).contains { value in
+            scope.contains(value) || choices?.value(value)?.group.map(scope.contains) == true
+        }
+    }
+
+    /// The values of the scope field a scope names, areas spelled out: what a new ticket of the actor may be filled in with.
+    public func scopeMembers(_ scope: [String]) -> [String] {
+        guard let choices = scopeField.flatMap({ field($0)?.type.choices }) else { return scope }
+        return choices.values.filter { value in scope.contains(value.id) || value.group.map(scope.contains) == true }.map(\.id)
     }
 }

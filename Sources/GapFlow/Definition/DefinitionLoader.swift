@@ -860,14 +860,16 @@ struct DefinitionDecoder {
     }
 
     mutating func field(_ id: String, _ node: JSONNode, at path: String) -> Field? {
-        let allowed = ["type", "title", "description", "maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen"]
+        let allowed = [
+            "type", "title", "description", "maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen", "fromGroupRegister",
+        ]
         guard let keys = object(node, at: path, allowed: allowed, required: ["type", "title"]) else { return nil }
         let title = string(keys["title"], at: Self.child(path, "title")) ?? id
         let description = string(keys["description"], at: Self.child(path, "description"))
         guard let typeName = string(keys["type"], at: Self.child(path, "type")) else { return nil }
         let typeNames = ["text", "longText", "integer", "date", "enum", "set", "ticket"]
         let applicable: [String: [String]] = [
-            "text": ["maxLength"], "longText": ["maxLength"], "integer": ["minimum", "maximum"], "date": [],
+            "text": ["maxLength", "fromGroupRegister"], "longText": ["maxLength"], "integer": ["minimum", "maximum"], "date": [],
             "enum": ["values", "groups"], "set": ["values", "groups"], "ticket": ["mustBeOpen"],
         ]
         guard let usable = applicable[typeName] else {
@@ -877,7 +879,7 @@ struct DefinitionDecoder {
                     + (NameSuggestion.hint(for: typeName, among: typeNames).map { "; \($0)" } ?? ""))
             return nil
         }
-        for key in ["maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen"]
+        for key in ["maxLength", "minimum", "maximum", "values", "groups", "mustBeOpen", "fromGroupRegister"]
         where keys[key] != nil && !usable.contains(key) {
             report(
                 .unknownKey, "key \"\(key)\" does not apply to a field of type \"\(typeName)\"", at: Self.child(path, key),
@@ -897,7 +899,10 @@ struct DefinitionDecoder {
             let choices = self.choices(keys, at: path, isSet: typeName == "set")
             type = typeName == "set" ? .choiceSet(choices) : .choice(choices)
         }
-        return Field(id: id, title: title, type: type, description: description)
+        var field = Field(id: id, title: title, type: type, description: description)
+        field.fromGroupRegister =
+            usable.contains("fromGroupRegister") && (bool(keys["fromGroupRegister"], at: Self.child(path, "fromGroupRegister")) ?? false)
+        return field
     }
 
     mutating func choices(_ keys: [String: JSONNode], at path: String, isSet: Bool) -> Choices {
@@ -992,7 +997,7 @@ struct DefinitionDecoder {
     mutating func transition(
         _ node: JSONNode, at path: String, roles: Set<String>, fields: [String: Field]
     ) -> Transition? {
-        let allowed = ["event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description"]
+        let allowed = ["event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description", "membersOf"]
         guard let keys = object(node, at: path, allowed: allowed, required: ["event", "title", "from", "roles"]) else { return nil }
         let event = string(keys["event"], at: Self.child(path, "event")) ?? ""
         if let eventNode = keys["event"], !event.isEmpty {
@@ -1016,11 +1021,22 @@ struct DefinitionDecoder {
         }
         _ = string(keys["description"], at: Self.child(path, "description"))
         let condition = keys["condition"].flatMap { self.condition($0, at: Self.child(path, "condition"), fields: fields) }
-        return Transition(
+        var transition = Transition(
             event: event, title: string(keys["title"], at: Self.child(path, "title")) ?? event, from: from, to: to,
             roles: roleNames, requires: fieldList(keys["requires"], at: Self.child(path, "requires"), fields: fields),
             requiresNew: fieldList(keys["requiresNew"], at: Self.child(path, "requiresNew"), fields: fields),
             sets: fieldList(keys["sets"], at: Self.child(path, "sets"), fields: fields), condition: condition)
+        let membersPath = Self.child(path, "membersOf")
+        if let name = string(keys["membersOf"], at: membersPath) {
+            if fields[name]?.fromGroupRegister == true {
+                transition.membersOf = name
+            } else {
+                report(
+                    .unknownField, "\"membersOf\" must name a field with \"fromGroupRegister\": true, not \"\(name)\"", at: membersPath,
+                    keys["membersOf"]?.position)
+            }
+        }
+        return transition
     }
 
     mutating func condition(_ node: JSONNode, at path: String, fields: [String: Field]) -> Condition? {

@@ -6,6 +6,8 @@ public struct Field: Sendable, Equatable {
     public let title: String
     public let type: FieldType
     public let description: String?
+    /// The value must name a group of the project-group register (`"fromGroupRegister": true`, text fields only).
+    public internal(set) var fromGroupRegister = false
 }
 
 /// The kinds of value a field holds, with their constraints.

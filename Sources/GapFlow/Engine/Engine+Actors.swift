@@ -3,8 +3,9 @@ import Foundation
 extension Engine {
     // MARK: - Actors
 
-    /// Registers an actor (or updates one). Every role must exist in some registered workflow, and a
-    /// municipality must be a value of some workflow's scope field (stored as that value, so "siegburg" becomes "Siegburg").
+    /// Registers an actor (or updates one). Every role must exist in some registered workflow, and every entry of the
+    /// scope must be a value of some workflow's scope field or a group of its values (an area), stored as the file spells
+    /// it, so "siegburg" becomes "Siegburg".
     ///
     /// Once an actor with the `admin` role is registered, only an admin may add or change actors: `acting` must be
     /// registered with that role. Until then (setting up a new database) anyone who can write the store may, so
@@ -41,7 +42,7 @@ extension Engine {
             var roles = before.roles.filter { !removing.contains($0) }
             for role in adding where !roles.contains(role) { roles.append(role) }
             if roles.isEmpty { throw EngineError.noRoles(actor: name) }
-            let saved = try checked(Actor(name: name, roles: roles, municipality: before.municipality), in: tx)
+            let saved = try checked(Actor(name: name, roles: roles, scope: before.scope), in: tx)
             guard saved != before else { return before }
             try checkAnAdminRemains(without: [before], adding: saved, in: tx)
             try tx.saveActor(saved, at: now)
@@ -96,7 +97,8 @@ extension Engine {
         if remaining.isEmpty, let last = leaving.first { throw EngineError.lastAdmin(actor: last.name) }
     }
 
-    /// The actor with its roles checked against the registered workflows and its municipality as a workflow spells it.
+    /// The actor with its roles checked against the registered workflows and every entry of its scope (a municipality or
+    /// an area) as a workflow spells it; an entry no workflow knows is refused.
     private func checked(_ actor: Actor, in tx: any StoreTransaction) throws -> Actor {
         var known: Set<String> = []
         var scopes: [Choices] = []
@@ -108,18 +110,34 @@ extension Engine {
         for role in actor.roles where !known.contains(role) {
             throw EngineError.unknownRole(role, known: known.sorted())
         }
-        var municipality = actor.municipality
-        if let given = actor.municipality, !scopes.isEmpty {
-            guard let value = scopes.lazy.compactMap({ $0.match(given) }).first else {
-                throw EngineError.unknownMunicipality(given, known: scopes.flatMap { $0.values.map(\.id) })
+        var scope: [String] = []
+        for given in actor.scope {
+            if scopes.isEmpty {
+                scope.append(given)
+                continue
             }
-            municipality = value.id
+            guard let entry = scopes.lazy.compactMap({ Self.scopeEntry(given, in: $0) }).first else {
+                throw EngineError.unknownMunicipality(
+                    given,
+                    known: scopes.flatMap { $0.values.map(\.id) + $0.groups.map(\.id) }.reduce(into: []) {
+                        if !$0.contains($1) { $0.append($1) }
+                    })
+            }
+            scope.append(entry)
         }
-        return Actor(name: actor.name, roles: actor.roles, municipality: municipality)
+        return Actor(name: actor.name, roles: actor.roles, scope: scope)
+    }
+
+    /// A value of the scope field (as the file spells it), else a group of its values (an area), ignoring case.
+    private static func scopeEntry(_ given: String, in choices: Choices) -> String? {
+        if given.contains("\n") { return nil }
+        if let value = choices.match(given) { return value.id }
+        let folded = given.trimmingCharacters(in: .whitespaces).lowercased()
+        return choices.groups.first { $0.id.lowercased() == folded || $0.title.lowercased() == folded }?.id
     }
 
     private static func describe(_ actor: Actor) -> JSONValue {
-        .object([("roles", .array(actor.roles.map(JSONValue.string))), ("municipality", actor.municipality.map(JSONValue.string) ?? .null)])
+        .object([("roles", .array(actor.roles.map(JSONValue.string))), ("scope", .array(actor.scope.map(JSONValue.string)))])
     }
 
     /// Only what changed, each as old and new.
@@ -132,14 +150,11 @@ extension Engine {
                     .object([("old", .array(before.roles.map(JSONValue.string))), ("new", .array(after.roles.map(JSONValue.string)))])
                 ))
         }
-        if before.municipality != after.municipality {
+        if before.scope != after.scope {
             members.append(
                 (
-                    "municipality",
-                    .object([
-                        ("old", before.municipality.map(JSONValue.string) ?? .null),
-                        ("new", after.municipality.map(JSONValue.string) ?? .null),
-                    ])
+                    "scope",
+                    .object([("old", .array(before.scope.map(JSONValue.string))), ("new", .array(after.scope.map(JSONValue.string)))])
                 ))
         }
         return .object(members)

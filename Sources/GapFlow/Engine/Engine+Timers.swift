@@ -37,21 +37,31 @@ extension Engine {
     {
         guard !notices.isEmpty else { return }
         let actors = try tx.actors()
-        let scope = definition.scopeField.flatMap { ticket.fields[$0]?.plainText }
+        let unscoped = definition.scopeValues(ticket.fields).isEmpty
         for (index, notice) in notices.enumerated() {
             let recipients = actors.filter { actor in
-                actor.roles.contains(notice.role) && (actor.municipality == nil || scope == nil || actor.municipality == scope)
+                actor.roles.contains(notice.role) && (unscoped || definition.covers(actor.scope, ticket.fields))
             }.map(\.name)
+            // Deputies standing in today receive what the absent would.
+            var deputies: [JSONValue] = []
+            var delivered = recipients
+            for absent in recipients {
+                for deputy in try self.deputies(of: absent, now: now, in: tx) {
+                    deputies.append(.object([("deputy", .string(deputy)), ("for", .string(absent))]))
+                    if !delivered.contains(deputy) { delivered.append(deputy) }
+                }
+            }
             let id = "\(idPrefix)/\(index + 1)"
-            let payload = JSONValue.object([
-                ("id", .string(id)), ("kind", .string(notice.kind.rawValue)), ("createdAt", .string(Timestamp.iso8601(now))),
-                ("ticket", .string(ticket.id)), ("workflow", .string(ticket.workflowID)),
-                ("title", ticket.fields["title"].map { .string($0.plainText) } ?? .null),
-                ("state", .string(notice.state)), ("stateTitle", .string(definition.stateTitle(notice.state))),
-                ("role", .string(notice.role)), ("roleTitle", .string(definition.role(notice.role)?.title ?? notice.role)),
-                ("recipients", .array(recipients.map(JSONValue.string))), ("message", .string(notice.message)),
-                ("timer", notice.timer.map(JSONValue.string) ?? .null),
-            ])
+            let payload = JSONValue.object(
+                [
+                    ("id", .string(id)), ("kind", .string(notice.kind.rawValue)), ("createdAt", .string(Timestamp.iso8601(now))),
+                    ("ticket", .string(ticket.id)), ("workflow", .string(ticket.workflowID)),
+                    ("title", ticket.fields["title"].map { .string($0.plainText) } ?? .null),
+                    ("state", .string(notice.state)), ("stateTitle", .string(definition.stateTitle(notice.state))),
+                    ("role", .string(notice.role)), ("roleTitle", .string(definition.role(notice.role)?.title ?? notice.role)),
+                    ("recipients", .array(delivered.map(JSONValue.string))), ("message", .string(notice.message)),
+                    ("timer", notice.timer.map(JSONValue.string) ?? .null),
+                ] + (deputies.isEmpty ? [] : [("deputies", .array(deputies))]))
             try tx.insertNotice(id: id, ticket: ticket.id, kind: notice.kind.rawValue, role: notice.role, payload: payload.compact, at: now)
         }
     }

@@ -26,6 +26,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidLogKind(String)
     /// A ticket's history lost its chain head (it was changed outside GapFlow): nothing more is added to it.
     case chainHeadMissing(ticket: String)
+    /// A deputy period (*Vertretung*) that cannot be recorded: why, in words.
+    case invalidDeputy(String)
+    /// A project group that cannot be registered, or is not: why, in words.
+    case invalidGroup(String)
 
     public var description: String {
         switch self {
@@ -36,7 +40,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownActor(let name): "there is no actor \"\(name)\""
         case .unknownRole(let role, let known): "no workflow has a role \"\(role)\" (roles: \(known.joined(separator: ", ")))"
         case .unknownMunicipality(let name, let known):
-            "\"\(name)\" is not a municipality of any workflow (known: \(known.joined(separator: ", ")))"
+            "\"\(name)\" is neither a municipality nor an area of any workflow (known: \(known.joined(separator: ", ")))"
         case .invalidDefinition(let file, let diagnostics, _, let omittedErrors):
             "\(file) is not a valid definition (\(diagnostics.filter { $0.severity == .error }.count + omittedErrors) errors)"
         case .definitionChanged(let workflow, let version, let file):
@@ -53,6 +57,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidLogKind(let kind): "\"\(kind)\" is not an admin log kind (lowercase words joined by dots, e.g. login.failed)"
         case .chainHeadMissing(let ticket):
             "the history of \(ticket) has lost its chain head: it was changed outside GapFlow, so nothing more is added to it"
+        case .invalidDeputy(let reason), .invalidGroup(let reason): reason
         }
     }
 
@@ -75,6 +80,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noRoles(let actor): "remove the actor instead (`gapflow actor remove \(actor)`)"
         case .invalidLogKind: nil
         case .chainHeadMissing: "run `gapflow audit verify` (with --checkpoint) and restore the database from a backup"
+        case .invalidDeputy: "see `gapflow actor deputies` for the periods already recorded"
+        case .invalidGroup: "see `gapflow group list`"
         }
     }
 }
@@ -94,6 +101,10 @@ public final class Engine: Sendable {
     private let cache = Mutex<[String: Definition]>([:])
     /// Told the earliest due time after a command armed timers, so a scheduler in this process can re-arm.
     private let timerObservers = Mutex<[@Sendable (Date) -> Void]>([])
+    /// Deputy periods as read from the admin log up to the sequence number kept beside them.
+    let deputyCache = Mutex<(sequence: Int, deputies: [Deputyship])>((0, []))
+    /// The project-group register as read from the admin log up to the sequence number kept beside it.
+    let groupCache = Mutex<(sequence: Int, groups: [ProjectGroup])>((0, []))
 
     /// The operating-system account on whose behalf this engine writes, recorded in every history entry beside the actor.
     public let account: String?
@@ -202,7 +213,8 @@ public final class Engine: Sendable {
             let number = try tx.nextTicketNumber(prefix: definition.ticketPrefix, year: year)
             let id = "\(definition.ticketPrefix)-\(year)-\(String(number).leftPadded(to: 4))"
             let references = try references(in: command, definition: definition, tx: tx)
-            switch Step.open(definition, id: id, command: command, now: now, references: references) {
+            let groups = try register(for: definition, in: tx)
+            switch Step.open(definition, id: id, command: command, now: now, references: references, groups: groups) {
             case .failure(let rejection):
                 throw rejection
             case .success(let outcome):
@@ -233,7 +245,22 @@ public final class Engine: Sendable {
         }
         let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
         let references = try references(in: command, definition: definition, tx: tx)
-        switch Step.fire(definition, ticket: ticket, command: command, now: now, references: references) {
+        let groups = try register(for: definition, in: tx)
+        var result = Step.fire(definition, ticket: ticket, command: command, now: now, references: references, groups: groups)
+        // A deputy may do what the actor they stand in for may do; the history says for whom.
+        if case .failure(let rejection) = result,
+            rejection.blockers.contains(where: { $0.code == .roleNotAllowed || $0.code == .outOfScope })
+        {
+            for absent in try absentees(for: command.actor.name, now: now, in: tx) {
+                let attempt = Step.fire(
+                    definition, ticket: ticket, command: command.given(by: absent), now: now, references: references, groups: groups)
+                if case .success(let outcome) = attempt {
+                    result = .success(outcome.recorded(asDeputy: command.actor.name, for: absent.name))
+                    break
+                }
+            }
+        }
+        switch result {
         case .failure(let rejection):
             throw rejection
         case .success(let outcome):
@@ -248,7 +275,17 @@ public final class Engine: Sendable {
         let now = now()
         return try store.read { tx in
             let ticket = try ticket(ticketID, in: tx)
-            return Step.options(try definition(ticket.workflowID, version: ticket.version, in: tx), ticket: ticket, actor: actor, now: now)
+            let definition = try definition(ticket.workflowID, version: ticket.version, in: tx)
+            // A deputy's options include those of the actors they stand in for today.
+            let groups = try register(for: definition, in: tx)
+            var options = Step.options(definition, ticket: ticket, actor: actor, now: now, groups: groups)
+            for absent in try absentees(for: actor.name, now: now, in: tx) {
+                for option in Step.options(definition, ticket: ticket, actor: absent, now: now, groups: groups)
+                where !options.contains(where: { $0.transition.event == option.transition.event }) {
+                    options.append(option)
+                }
+            }
+            return options
         }
     }
 

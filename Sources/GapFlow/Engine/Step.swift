@@ -3,7 +3,7 @@ import Foundation
 /// What a command that is allowed does: the ticket afterwards and the history entry that records it.
 public struct Outcome: Sendable, Equatable {
     public let ticket: Ticket
-    public let entry: HistoryEntry
+    public internal(set) var entry: HistoryEntry
     /// Timers to cancel and to arm, in the same transaction.
     public var timers: TimerChanges = .none
     /// Notices for the outbox, in the same transaction.
@@ -29,18 +29,22 @@ public struct EventOption: Sendable, Equatable {
 public enum Step {
     /// Opens a ticket with the id the store allotted.
     public static func open(
-        _ definition: Definition, id: String, command: Command, now: Date, references: [String: ReferencedTicket] = [:]
+        _ definition: Definition, id: String, command: Command, now: Date, references: [String: ReferencedTicket] = [:],
+        groups: GroupRegister? = nil
     ) -> Result<Outcome, Rejection> {
         let opening = definition.opening
         var blockers: [TransitionBlocker] = []
         let (role, roleBlocker) = resolveRole(definition, command: command, allowed: opening.roles, action: "open tickets")
         blockers += roleBlocker.map { [$0] } ?? []
         var values = command.values
-        if let scopeField = definition.scopeField, let municipality = command.actor.municipality, values[scopeField] == nil {
-            values[scopeField] = .text(municipality)
+        // An actor whose scope holds one value opens tickets of it unless they name another.
+        let members = definition.scopeMembers(command.actor.scope)
+        if let scopeField = definition.scopeField, !command.actor.scope.isEmpty, members.count == 1, values[scopeField] == nil {
+            values[scopeField] = .text(members[0])
         }
-        let (fields, valueBlockers) = apply(
+        var (fields, valueBlockers) = apply(
             values, to: [:], definition: definition, writable: opening.requires + opening.sets, event: command.event)
+        valueBlockers += registered(&fields, old: [:], definition: definition, groups: groups)
         blockers += valueBlockers
         if !valueBlockers.contains(where: { $0.subject == definition.scopeField }) {
             blockers += scopeBlockers(definition, actor: command.actor, fields: fields)
@@ -66,9 +70,11 @@ public enum Step {
 
     /// Fires an event on a ticket.
     public static func fire(
-        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket] = [:]
+        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket] = [:],
+        groups: GroupRegister? = nil
     ) -> Result<Outcome, Rejection> {
-        let (transition, blockers, role, fields) = evaluate(definition, ticket: ticket, command: command, now: now, references: references)
+        let (transition, blockers, role, fields) = evaluate(
+            definition, ticket: ticket, command: command, now: now, references: references, groups: groups)
         guard blockers.isEmpty, let transition, let role else {
             return .failure(Rejection(ticketID: ticket.id, event: command.event, blockers: blockers))
         }
@@ -163,19 +169,22 @@ public enum Step {
 
     /// Everything that stands in the way of a command; empty when it may be carried out.
     public static func blockers(
-        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket] = [:]
+        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket] = [:],
+        groups: GroupRegister? = nil
     ) -> [TransitionBlocker] {
-        evaluate(definition, ticket: ticket, command: command, now: now, references: references).blockers
+        evaluate(definition, ticket: ticket, command: command, now: now, references: references, groups: groups).blockers
     }
 
     /// The events leaving the ticket's state that the actor's roles allow, each with what is still missing.
-    public static func options(_ definition: Definition, ticket: Ticket, actor: Actor, now: Date) -> [EventOption] {
+    public static func options(_ definition: Definition, ticket: Ticket, actor: Actor, now: Date, groups: GroupRegister? = nil)
+        -> [EventOption]
+    {
         var seen: Set<String> = []
         var options: [EventOption] = []
         for transition in definition.transitions(from: ticket.state) where seen.insert(transition.event).inserted {
             let command = Command(.fire(event: transition.event), actor: actor)
-            let blockers = Step.blockers(definition, ticket: ticket, command: command, now: now)
-            if blockers.contains(where: { $0.code == .roleNotAllowed || $0.code == .outOfScope }) { continue }
+            let blockers = Step.blockers(definition, ticket: ticket, command: command, now: now, groups: groups)
+            if blockers.contains(where: { [.roleNotAllowed, .outOfScope, .notAMember].contains($0.code) }) { continue }
             options.append(EventOption(transition: transition, blockers: blockers))
         }
         return options
@@ -197,7 +206,8 @@ public enum Step {
     // MARK: - The single evaluation behind fire, blockers and options
 
     private static func evaluate(
-        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket]
+        _ definition: Definition, ticket: Ticket, command: Command, now: Date, references: [String: ReferencedTicket],
+        groups: GroupRegister?
     ) -> (transition: Transition?, blockers: [TransitionBlocker], role: String?, fields: [String: FieldValue]) {
         let event = command.event
         let candidates = definition.transitions.filter { $0.event == event }
@@ -213,9 +223,16 @@ public enum Step {
         let (role, roleBlocker) = resolveRole(definition, command: command, allowed: transition.roles, action: "fire \"\(event)\"")
         blockers += roleBlocker.map { [$0] } ?? []
         blockers += scopeBlockers(definition, actor: command.actor, fields: ticket.fields)
-        let (fields, valueBlockers) = apply(
+        var (fields, valueBlockers) = apply(
             command.values, to: ticket.fields, definition: definition, writable: transition.needs + transition.sets, event: event)
+        valueBlockers += registered(&fields, old: ticket.fields, definition: definition, groups: groups)
         blockers += valueBlockers
+        if let field = transition.membersOf, let groups {
+            let group = fields[field].flatMap { groups.group(named: $0.plainText) }
+            if !(group?.hasMember(command.actor.name) ?? false) {
+                blockers.append(.notAMember(actor: command.actor.name, group: group?.id ?? fields[field]?.plainText, event: event))
+            }
+        }
         blockers += missingFields(transition.requires, in: fields, definition: definition, event: event, besides: valueBlockers)
         // Fields the event needs anew count as missing unless this command gives them, whatever the ticket holds.
         let given = fields.filter { name, _ in command.values[name] != nil }
@@ -249,10 +266,9 @@ public enum Step {
     }
 
     private static func scopeBlockers(_ definition: Definition, actor: Actor, fields: [String: FieldValue]) -> [TransitionBlocker] {
-        guard let scopeField = definition.scopeField, let municipality = actor.municipality else { return [] }
+        guard let scopeField = definition.scopeField, !actor.scope.isEmpty, !definition.covers(actor.scope, fields) else { return [] }
         let value = fields[scopeField]?.plainText
-        guard value != municipality else { return [] }
-        return [.outOfScope(actor: actor.name, municipality: municipality, field: scopeField, value: value)]
+        return [.outOfScope(actor: actor.name, municipality: actor.scope.joined(separator: ", "), field: scopeField, value: value)]
     }
 
     /// Checks and converts the given values and returns the fields as they would be afterwards.
@@ -277,6 +293,24 @@ public enum Step {
             }
         }
         return (result, blockers)
+    }
+
+    /// Values of fields that must name a registered project group: spelt as registered, or refused. Not checked
+    /// without a register (`groups` nil) or for values the command left as they were.
+    private static func registered(
+        _ fields: inout [String: FieldValue], old: [String: FieldValue], definition: Definition, groups: GroupRegister?
+    ) -> [TransitionBlocker] {
+        guard let groups else { return [] }
+        var blockers: [TransitionBlocker] = []
+        for field in definition.fields where field.fromGroupRegister {
+            guard let value = fields[field.id], value != old[field.id], !value.isEmpty else { continue }
+            if let group = groups.group(named: value.plainText) {
+                fields[field.id] = .text(group.id)
+            } else {
+                blockers.append(.unknownGroup(field.id, value: value.plainText, known: groups.map(\.id)))
+            }
+        }
+        return blockers
     }
 
     private static func missingFields(

@@ -34,17 +34,36 @@ public struct Ticket: Sendable, Equatable {
 public struct Actor: Sendable, Equatable {
     public let name: String
     public let roles: [String]
-    /// Where the actor works, for workflows that scope actors by municipality; nil means unrestricted.
-    public let municipality: String?
+    /// Where the actor works, for workflows that scope actors by a field (the municipality, in the KIM file): values of
+    /// that field and groups of its values (areas, e.g. `linksrheinisch`). Empty means unrestricted.
+    public let scope: [String]
 
-    public init(name: String, roles: [String], municipality: String? = nil) {
+    public init(name: String, roles: [String], scope: [String]) {
         self.name = name
         self.roles = roles
-        self.municipality = municipality
+        var unique: [String] = []
+        for entry in scope where !unique.contains(entry) { unique.append(entry) }
+        self.scope = unique
     }
+
+    /// An actor restricted to one municipality (or area), or unrestricted when `municipality` is nil.
+    public init(name: String, roles: [String], municipality: String? = nil) {
+        self.init(name: name, roles: roles, scope: municipality.map { [$0] } ?? [])
+    }
+
+    /// The one entry of a scope of one entry: what a new ticket of theirs is filled in with.
+    public var municipality: String? { scope.count == 1 ? scope[0] : nil }
 
     /// The actor timers act as.
     public static let system = Actor(name: "system", roles: [Definition.systemRole])
+
+    /// The scope as stores keep it in one text column: entries one a line (names of values never hold a line break).
+    public static func storedScope(_ scope: [String]) -> String? { scope.isEmpty ? nil : scope.joined(separator: "\n") }
+
+    /// The scope read back from ``storedScope(_:)``.
+    public static func scope(stored: String?) -> [String] {
+        stored.map { $0.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) } ?? []
+    }
 }
 
 /// One change of one field, as recorded in the history.
@@ -81,6 +100,8 @@ public struct HistoryEntry: Sendable, Equatable {
     public var account: String?
     /// Set on a redaction's entry (*Schwärzung*): which values it replaced, never the removed text.
     public var redaction: RedactionRecord?
+    /// Set when `actor` acted as deputy (*Vertretung*) for this actor. Covered by the hash chain.
+    public var deputyFor: String?
 
     public init(
         revision: Int, at: Date, actor: String, role: String, event: String, from: String?, to: String, changes: [FieldChange],

@@ -13,6 +13,7 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
         case invalidReference = "INVALID_REFERENCE"
         case conditionFailed = "CONDITION_FAILED"
         case personalData = "PERSONAL_DATA"
+        case notAMember = "NOT_A_MEMBER"
     }
 
     public let code: Code
@@ -61,6 +62,22 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
             message:
                 "actor \"\(actor)\" works for \"\(municipality)\"; this ticket's \(field) is \(value.map { "\"\($0)\"" } ?? "not set")",
             subject: field)
+    }
+
+    /// The value of a field that must name a registered project group names none.
+    static func unknownGroup(_ field: String, value: String, known: [String]) -> TransitionBlocker {
+        let list = known.isEmpty ? "none registered" : known.map { "\"\($0)\"" }.joined(separator: ", ")
+        return TransitionBlocker(
+            code: .invalidValue, message: "field \"\(field)\": \"\(value)\" is not a registered project group (\(list))", subject: field)
+    }
+
+    /// Only members of the group the ticket names may fire the event.
+    static func notAMember(actor: String, group: String?, event: String) -> TransitionBlocker {
+        TransitionBlocker(
+            code: .notAMember,
+            message: group.map { "only members of project group \"\($0)\" may fire \"\(event)\"; \(actor) is not one" }
+                ?? "\"\(event)\" needs a project group, and this ticket names none",
+            subject: group)
     }
 
     static func unknownField(_ field: String, hint: String?) -> TransitionBlocker {

@@ -90,7 +90,7 @@ extension DecisionRecord: Encodable {
 
 extension HistoryEntry: Encodable {
     private enum Keys: String, CodingKey {
-        case revision, at, actor, account, role, event, from, to, changes, comment, decision, redaction
+        case revision, at, actor, account, role, event, from, to, changes, comment, decision, redaction, deputyFor
     }
 
     /// Who did what and when; `decision` names the meeting and resolution when the entry was decided at one.
@@ -99,6 +99,7 @@ extension HistoryEntry: Encodable {
         try container.encode(revision, forKey: .revision)
         try container.encode(at, forKey: .at)
         try container.encode(actor, forKey: .actor)
+        try container.encodeIfPresent(deputyFor, forKey: .deputyFor)
         try container.encodeIfPresent(account, forKey: .account)
         try container.encode(role, forKey: .role)
         try container.encode(event, forKey: .event)
@@ -254,13 +255,15 @@ extension SimilarTicket: Encodable {
 }
 
 extension Actor: Encodable {
-    private enum Keys: String, CodingKey { case name, roles, municipality }
+    private enum Keys: String, CodingKey { case name, roles, municipality, scope }
 
+    /// `scope` lists municipalities and areas; `municipality` stays for a scope of one entry.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(name, forKey: .name)
         try container.encode(roles, forKey: .roles)
         try container.encodeIfPresent(municipality, forKey: .municipality)
+        if !scope.isEmpty { try container.encode(scope, forKey: .scope) }
     }
 }
 

@@ -43,7 +43,7 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The export file: a header line naming the format, then one JSON object per stored row (`{"table": …, "row": {…}}`).
 public enum ExportFormat {
     /// The format's version; it names the schema whose tables and columns the rows carry.
-    public static let version = 10
+    public static let version = 11
     /// The oldest format an import still reads (later formats only added columns, which then stay empty).
     public static let oldestReadable = 6
 

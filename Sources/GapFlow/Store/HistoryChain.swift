@@ -61,7 +61,9 @@ public enum HistoryChain {
             entry.to, entry.decision?.meeting.map(String.init) ?? "", entry.decision?.resolution ?? "", contentDigest,
         ]
         // The account joined the chain later: entries without one keep the links they always had.
-        let all = entry.account.map { parts + [$0] } ?? parts
+        var all = entry.account.map { parts + [$0] } ?? parts
+        // So did the deputy's principal: entries without one keep their links.
+        if let absent = entry.deputyFor { all += ["deputy-for", absent] }
         return SHA256.hex(Array(all.joined(separator: "\u{1F}").utf8))
     }
 }

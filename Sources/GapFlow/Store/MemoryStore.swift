@@ -139,9 +139,9 @@ final class MemoryTransaction: StoreTransaction {
             throw MemoryTables.unique("actor_roles", ["actor", "role"])
         }
         if let position = tables.actors.firstIndex(where: { $0.name.same(actor.name) }) {
-            tables.actors[position].municipality = actor.municipality
+            tables.actors[position].municipality = Actor.storedScope(actor.scope)
         } else {
-            tables.actors.append(ActorRow(name: actor.name, municipality: actor.municipality, createdAt: Timestamp.iso8601(at)))
+            tables.actors.append(ActorRow(name: actor.name, municipality: Actor.storedScope(actor.scope), createdAt: Timestamp.iso8601(at)))
         }
         tables.actorRoles.removeAll { $0.actor.same(actor.name) }
         tables.actorRoles += actor.roles.map { ActorRoleRow(actor: actor.name, role: $0) }
@@ -149,14 +149,15 @@ final class MemoryTransaction: StoreTransaction {
 
     func actor(named name: String) throws -> Actor? {
         guard let row = tables.actors.first(where: { $0.name.same(name) }) else { return nil }
-        return Actor(name: name, roles: tables.actorRoles.filter { $0.actor.same(name) }.map(\.role), municipality: row.municipality)
+        return Actor(
+            name: name, roles: tables.actorRoles.filter { $0.actor.same(name) }.map(\.role), scope: Actor.scope(stored: row.municipality))
     }
 
     func actors() throws -> [Actor] {
         var roles: [[UInt8]: [String]] = [:]
         for row in tables.actorRoles { roles[Array(row.actor.utf8), default: []].append(row.role) }
         return tables.actors.sorted { $0.name.precedesBinary($1.name) }.map { row in
-            Actor(name: row.name, roles: roles[Array(row.name.utf8)] ?? [], municipality: row.municipality)
+            Actor(name: row.name, roles: roles[Array(row.name.utf8)] ?? [], scope: Actor.scope(stored: row.municipality))
         }
     }
 
@@ -372,7 +373,7 @@ final class MemoryTransaction: StoreTransaction {
                 event: entry.event, fromState: entry.from, toState: entry.to, changes: chained.changesJSON, comment: entry.comment,
                 meetingID: entry.decision?.meeting, resolution: entry.decision?.resolution, contentDigest: chained.contentDigest,
                 chainHash: chained.chainHash, chainBackfilled: 0, purged: 0, account: entry.account, chainFormat: chained.format,
-                redactedDigests: ValuePlace.encode(chained.redactedDigests), redaction: entry.redaction?.json))
+                redactedDigests: ValuePlace.encode(chained.redactedDigests), redaction: entry.redaction?.json, deputyFor: entry.deputyFor))
         if let position = tables.ticketPosition(ticket) { tables.tickets[position].historyHead = chained.chainHash }
     }
 
@@ -443,6 +444,7 @@ final class MemoryTransaction: StoreTransaction {
             changes: changes, comment: row.comment)
         entry.decision = row.resolution.map { DecisionRecord(meeting: row.meetingID, resolution: $0) }
         entry.account = row.account
+        entry.deputyFor = row.deputyFor
         if let text = row.redaction {
             guard let record = RedactionRecord(json: text) else { throw damaged("redaction of \(ticket)") }
             entry.redaction = record
@@ -917,7 +919,7 @@ struct MemoryTables: Sendable {
             .text("chain_hash", notNull: false), .integer("chain_backfilled", absent: .integer(0)),
             .integer("purged", absent: .integer(0)), .text("account", notNull: false),
             .integer("chain_format", absent: .integer(HistoryChain.wholeContent)), .text("redacted_digests", notNull: false),
-            .text("redaction", notNull: false),
+            .text("redaction", notNull: false), .text("deputy_for", notNull: false),
         ],
         "timers": [
             .integer("id", notNull: false, rowID: true), .text("ticket_id"), .text("state"), .text("timer"), .text("armed_at"),
@@ -1266,11 +1268,13 @@ struct HistoryRow: Sendable {
     var chainFormat: Int
     var redactedDigests: String?
     var redaction: String?
+    var deputyFor: String?
 
     init(
         ticketID: String, revision: Int, at: String, actor: String, role: String, event: String, fromState: String?, toState: String,
         changes: String, comment: String?, meetingID: Int?, resolution: String?, contentDigest: String?, chainHash: String?,
-        chainBackfilled: Int, purged: Int, account: String?, chainFormat: Int, redactedDigests: String?, redaction: String?
+        chainBackfilled: Int, purged: Int, account: String?, chainFormat: Int, redactedDigests: String?, redaction: String?,
+        deputyFor: String? = nil
     ) {
         self.ticketID = ticketID
         self.revision = revision
@@ -1292,6 +1296,7 @@ struct HistoryRow: Sendable {
         self.chainFormat = chainFormat
         self.redactedDigests = redactedDigests
         self.redaction = redaction
+        self.deputyFor = deputyFor
     }
 
     init(_ reader: inout ValueReader) throws(StoreError) {
@@ -1301,7 +1306,8 @@ struct HistoryRow: Sendable {
             changes: try reader.text(), comment: try reader.optionalText(), meetingID: try reader.optionalInteger(),
             resolution: try reader.optionalText(), contentDigest: try reader.optionalText(), chainHash: try reader.optionalText(),
             chainBackfilled: try reader.integer(), purged: try reader.integer(), account: try reader.optionalText(),
-            chainFormat: try reader.integer(), redactedDigests: try reader.optionalText(), redaction: try reader.optionalText())
+            chainFormat: try reader.integer(), redactedDigests: try reader.optionalText(), redaction: try reader.optionalText(),
+            deputyFor: try reader.optionalText())
     }
 
     var values: [ExportRow.Value] {
@@ -1309,6 +1315,7 @@ struct HistoryRow: Sendable {
             .text(ticketID), .integer(revision), .text(at), .text(actor), .text(role), .text(event), .init(fromState), .text(toState),
             .text(changes), .init(comment), .init(meetingID), .init(resolution), .init(contentDigest), .init(chainHash),
             .integer(chainBackfilled), .integer(purged), .init(account), .integer(chainFormat), .init(redactedDigests), .init(redaction),
+            .init(deputyFor),
         ]
     }
 }

@@ -58,7 +58,7 @@ public protocol StoreTransaction {
 
     // MARK: Actors
 
-    /// Registers an actor, or replaces the roles and municipality of an existing one.
+    /// Registers an actor, or replaces the roles and scope of an existing one.
     func saveActor(_ actor: Actor, at: Date) throws
     func actor(named name: String) throws -> Actor?
     /// Every actor with its roles, by name.

@@ -2,7 +2,7 @@
 ///
 /// Reported: transitions leaving final states, duplicate (event, state) pairs, non-final states
 /// without an owner, final states with one (a warning), states unreachable from the initial state, states from which
-/// no final state can be reached, and path rules that a path through the graph breaks (with that path as proof).
+/// no final state can be reached, waiting states whose only way out is their owner's happy path (a warning), and path rules that a path through the graph breaks (with that path as proof).
 /// Lookups go through tables built once, so the time grows with the size of the definition, not with its square.
 enum DefinitionValidator {
     /// Collects diagnostics at the positions the decoder noted for their paths.
@@ -78,6 +78,8 @@ enum DefinitionValidator {
             }
         }
 
+        checkWaysOut(definition, &reporter)
+
         let initial = definition.opening.state
         guard analyseGraph, stateIDs.contains(initial) else { return reporter.diagnostics }
 
@@ -112,6 +114,23 @@ enum DefinitionValidator {
             }
         }
         return reporter.diagnostics
+    }
+
+    /// A waiting state (one with timers: someone is waited on) that only one event leaves, which only the state's owner
+    /// may fire, is a warning: when the owner does not act (a project group past its deadline, a case manager who has
+    /// left), the ticket is stuck. Events that keep the ticket where it is do not count as ways out.
+    static func checkWaysOut(_ definition: Definition, _ reporter: inout Reporter) {
+        for state in definition.states where !state.isFinal && !state.timers.isEmpty {
+            guard let owner = state.owner else { continue }
+            let exits = definition.transitions(from: state.id).filter { $0.target(from: state.id) != state.id }
+            guard Set(exits.map(\.event)).count == 1, let only = exits.first, exits.allSatisfy({ $0.roles == [owner] }) else { continue }
+            reporter.report(
+                .happyPathOnly,
+                "waiting state \"\(state.id)\" has no way out but \"\(only.event)\", which only its owner \"\(owner)\" may fire; "
+                    + "if they do not, its tickets are stuck",
+                at: "states.\(state.id)",
+                hint: "declare another way out for another role, e.g. withdraw, reassign or extend a deadline", severity: .warning)
+        }
     }
 
     /// Timers and entry notices: roles, events and fields they name must exist and fit.

@@ -29,6 +29,7 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
         case noFinalState = "NO_FINAL_STATE"
         case unreachableState = "UNREACHABLE_STATE"
         case noWayOut = "NO_WAY_OUT"
+        case happyPathOnly = "HAPPY_PATH_ONLY"
         case pathRuleViolated = "PATH_RULE_VIOLATED"
         case unknownEvent = "UNKNOWN_EVENT"
         case eventNotFromState = "EVENT_NOT_FROM_STATE"

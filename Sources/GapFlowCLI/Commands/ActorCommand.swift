@@ -7,22 +7,29 @@ enum ActorCommand: GapFlowCommand {
     static let summary =
         "Register, change and remove actors (actor add|role|remove), list them, show the admin log (actor log), set a password or issue an API token."
     static let discussion = """
-        Adding an existing actor replaces its roles and municipality; `actor role NAME --add ROLE --remove ROLE` changes
-        only its roles. An actor with a municipality may act only on tickets of that municipality in workflows that
-        declare a "scopeField". Once an admin is registered, only an admin (--as) may add, change or remove actors, and
+        Adding an existing actor replaces its roles and scope; `actor role NAME --add ROLE --remove ROLE` changes
+        only its roles. --municipality may be repeated and takes a municipality or an area (a group of the scope field's
+        values, e.g. linksrheinisch): an actor with a scope acts on, reads and is notified of only the tickets of its
+        municipalities in workflows that declare a "scopeField"; an unknown name is refused. Once an admin is registered, only an admin (--as) may add, change or remove actors, and
         the last admin cannot be removed. Removing an actor keeps the history that names it. Every change is recorded
         in the admin log (who, operating-system account, when, what changed), which `actor log` shows and
         `audit verify` checks. `actor password NAME` reads the new password (at least 12 characters) from standard
         input, never from an argument, and ends the actor's web sessions; `actor token NAME` prints a new API token for
-        scripts (shown once, replacing the old one).
+        scripts (shown once, replacing the old one). `actor deputy NAME --deputy D --from DATE --to DATE` records a
+        deputy period (Vertretung; it must end, and may not overlap another of NAME's): while it runs, D sees NAME's
+        queue, receives NAME's notices and may act for NAME, and the history records each act as D's for NAME.
+        `actor deputies` lists the periods.
         """
     struct Syntax: CommandSyntax {
-        let subcommand = Positional("add|remove|role|list|log|password|token")
+        let subcommand = Positional("add|remove|role|list|log|password|token|deputy|deputies")
         let actorName = OptionalPositional("NAME")
         let role = RepeatedOption("role", "ROLE", "a role the actor holds (actor add: at least one)")
         let add = RepeatedOption("add", "ROLE", "a role to give the actor (actor role)")
         let remove = RepeatedOption("remove", "ROLE", "a role to take from the actor (actor role)")
-        let municipality = ValueOption("municipality", "M", "restrict the actor to one municipality")
+        let municipality = RepeatedOption("municipality", "M", "restrict the actor to a municipality or an area (repeat for several)")
+        let deputy = ValueOption("deputy", "ACTOR", "who stands in for NAME (actor deputy)")
+        let from = ValueOption("from", "DATE", "the first day of the deputy period, e.g. 01.12.2026 (actor deputy)")
+        let to = ValueOption("to", "DATE", "the last day of the deputy period, included (actor deputy)")
         let actor = ValueOption("as", "ACTOR", "act as this admin (needed once an admin is registered)")
         let json = FlagOption.json
         let db = ValueOption.database
@@ -35,11 +42,11 @@ enum ActorCommand: GapFlowCommand {
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let words = arguments.positionals
         let subcommand = words[0]
-        let needsName = ["add", "remove", "role", "password", "token"].contains(subcommand)
+        let needsName = ["add", "remove", "role", "password", "token", "deputy"].contains(subcommand)
         if needsName && words.count != 2 {
             throw UsageError("missing NAME for `gapflow actor \(subcommand)`", hint: "usage: \(usage)")
         }
-        if ["list", "log"].contains(subcommand) && words.count != 1 {
+        if ["list", "log", "deputies"].contains(subcommand) && words.count != 1 {
             throw UsageError("`gapflow actor \(subcommand)` takes no NAME", hint: nil)
         }
         try refuseOptions(of: arguments, foreignTo: subcommand)
@@ -49,7 +56,7 @@ enum ActorCommand: GapFlowCommand {
             if roles.isEmpty { throw UsageError("an actor needs at least one --role", hint: "e.g. --role cm_coordination") }
             let engine = try context.engine()
             try engine.saveActor(
-                Actor(name: words[1], roles: roles, municipality: arguments.value(\.municipality)), by: try acting(context, engine))
+                Actor(name: words[1], roles: roles, scope: arguments.all(\.municipality)), by: try acting(context, engine))
             show(try engine.actor(named: words[1]), context)
         case "role":
             let adding = arguments.all(\.add)
@@ -79,7 +86,44 @@ enum ActorCommand: GapFlowCommand {
                 context.output.write(
                     Presentation.table(
                         ["ACTOR", "ROLES", "MUNICIPALITY"],
-                        actors.map { [$0.name, $0.roles.joined(separator: ","), $0.municipality ?? "-"] }))
+                        actors.map {
+                            [$0.name, $0.roles.joined(separator: ","), $0.scope.isEmpty ? "-" : $0.scope.joined(separator: ", ")]
+                        }))
+            }
+        case "deputy":
+            guard let deputy = arguments.value(\.deputy) else {
+                throw UsageError(
+                    "`gapflow actor deputy` needs --deputy ACTOR",
+                    hint: "e.g. actor deputy koordination --deputy ki.leitung --from 01.12.2026 --to 24.12.2026")
+            }
+            guard let fromText = arguments.value(\.from), let toText = arguments.value(\.to) else {
+                throw UsageError(
+                    "a deputy period needs --from DATE and --to DATE (it must end)", hint: "e.g. --from 01.12.2026 --to 24.12.2026")
+            }
+            guard let from = LocalDate(parsing: fromText) else {
+                throw UsageError("--from: \"\(fromText)\" is not a date", hint: "e.g. 01.12.2026 or 2026-12-01")
+            }
+            guard let to = LocalDate(parsing: toText) else {
+                throw UsageError("--to: \"\(toText)\" is not a date", hint: "e.g. 24.12.2026 or 2026-12-24")
+            }
+            let engine = try context.engine()
+            try engine.addDeputy(Deputyship(absent: words[1], deputy: deputy, from: from, to: to), by: try acting(context, engine))
+            context.output.line("\(deputy) stands in for \(words[1]) from \(from.iso8601) to \(to.iso8601)")
+        case "deputies":
+            let deputies = try context.engine(mode: .readOnly).deputyships()
+            if arguments.flag(\.json) {
+                try context.printJSON(
+                    JSONValue.array(
+                        deputies.map {
+                            .object([
+                                ("for", .string($0.absent)), ("deputy", .string($0.deputy)), ("from", .string($0.from.iso8601)),
+                                ("to", .string($0.to.iso8601)),
+                            ])
+                        }))
+            } else {
+                context.output.write(
+                    Presentation.table(
+                        ["ACTOR", "DEPUTY", "FROM", "TO"], deputies.map { [$0.absent, $0.deputy, $0.from.iso8601, $0.to.iso8601] }))
             }
         case "log":
             let entries = try context.engine(mode: .readOnly).adminLog()
@@ -99,7 +143,7 @@ enum ActorCommand: GapFlowCommand {
         default:
             throw UsageError(
                 "unknown subcommand \"\(subcommand)\" for `gapflow actor`",
-                hint: "use `actor add`, `role`, `remove`, `list`, `log`, `password` or `token`")
+                hint: "use `actor add`, `role`, `remove`, `list`, `log`, `password`, `token`, `deputy` or `deputies`")
         }
     }
 
@@ -111,17 +155,22 @@ enum ActorCommand: GapFlowCommand {
     }
 
     private static func show(_ actor: Actor, _ context: Context) {
-        context.output.line("actor \(actor.name): \(actor.roles.joined(separator: ", "))" + (actor.municipality.map { " (\($0))" } ?? ""))
+        context.output.line(
+            "actor \(actor.name): \(actor.roles.joined(separator: ", "))"
+                + (actor.scope.isEmpty ? "" : " (\(actor.scope.joined(separator: ", ")))"))
     }
 
     /// Options that belong to another subcommand are refused rather than ignored.
     private static func refuseOptions(of arguments: ParsedArguments<Syntax>, foreignTo subcommand: String) throws {
         let given: [(String, Bool, [String])] = [
             ("--role", !arguments.all(\.role).isEmpty, ["add"]),
-            ("--municipality", arguments.value(\.municipality) != nil, ["add"]),
+            ("--municipality", !arguments.all(\.municipality).isEmpty, ["add"]),
             ("--add", !arguments.all(\.add).isEmpty, ["role"]),
             ("--remove", !arguments.all(\.remove).isEmpty, ["role"]),
-            ("--json", arguments.flag(\.json), ["list", "log"]),
+            ("--json", arguments.flag(\.json), ["list", "log", "deputies"]),
+            ("--deputy", arguments.value(\.deputy) != nil, ["deputy"]),
+            ("--from", arguments.value(\.from) != nil, ["deputy"]),
+            ("--to", arguments.value(\.to) != nil, ["deputy"]),
         ]
         for (option, isGiven, owners) in given where isGiven && !owners.contains(subcommand) {
             throw UsageError("\(option) does not belong to `gapflow actor \(subcommand)`", hint: "see `gapflow actor --help`")

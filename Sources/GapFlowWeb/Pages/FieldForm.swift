@@ -170,7 +170,7 @@ struct FieldForm {
             let message: String
             switch blocker.code {
             case .missingField: message = texts(.blockerMissing, name)
-            case .roleNotAllowed: message = texts[.blockerRole]
+            case .roleNotAllowed, .notAMember: message = texts[.blockerRole]
             case .outOfScope: message = texts[.blockerScope]
             case .notInSourceState, .unknownEvent: message = texts[.blockerState]
             case .invalidReference: message = texts(.blockerReference, name)

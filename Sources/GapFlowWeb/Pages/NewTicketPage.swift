@@ -40,9 +40,10 @@ extension WebFront {
         let opening = definition.opening
         let optional = opening.sets.filter { !opening.requires.contains($0) }
         var prefilled = values
-        // A case manager's municipality is filled in for them.
-        if values.isEmpty, let scope = definition.scopeField, let municipality = visit.actor.municipality {
-            prefilled[scope] = [municipality]
+        // A case manager of one municipality has it filled in for them.
+        let members = definition.scopeMembers(visit.actor.scope)
+        if values.isEmpty, let scope = definition.scopeField, !visit.actor.scope.isEmpty, members.count == 1 {
+            prefilled[scope] = members
         }
         let errors = Dictionary(
             problems.compactMap { problem in problem.field.map { ($0, problem.message) } }, uniquingKeysWith: { a, _ in a })

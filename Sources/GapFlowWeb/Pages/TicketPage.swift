@@ -24,7 +24,8 @@ extension WebFront {
         } catch let error as any ExplainedError where error.kind == .notFound {
             return nil
         }
-        return found.1.mayRead(found.0, actor: actor) ? found : nil
+        // A deputy reads what the actors they stand in for today read.
+        return try engine.actingIdentities(of: actor).contains { found.1.mayRead(found.0, actor: $0) } ? found : nil
     }
 
     func readableTicket(_ visit: Visit, id: String) throws -> (Ticket, Definition) {
