@@ -179,6 +179,7 @@ import Testing
         try setup.connection.execute(
             """
             UPDATE history SET comment = '60 Fälle' WHERE ticket_id = '\(id)' AND revision = 3;
+            \(Fixtures.withoutDerivedReads)
             DROP INDEX history_unchained;
             ALTER TABLE history DROP COLUMN content_digest; ALTER TABLE history DROP COLUMN chain_hash;
             ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;
