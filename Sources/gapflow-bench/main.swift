@@ -9,6 +9,7 @@ import GapFlowSQLite
 ///     swift run -c release gapflow-bench export [--pending 1000000] [--dir DIR]
 ///     swift run -c release gapflow-bench guard
 ///     swift run -c release gapflow-bench web [--pending 100000]
+///     swift run -c release gapflow-bench group [--items 2000]
 ///     swift run -c release gapflow-bench reads [--pending 1000000] [--dir DIR] [--reuse]
 ///
 /// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
@@ -359,6 +360,8 @@ do {
     case "_workload" where arguments.count == 4:
         try Workload.run(database: arguments[1], acknowledgements: arguments[2], seed: UInt64(arguments[3]) ?? 1)
     case "_agenda_baseline" where arguments.count == 2: try agendaBaseline(arguments[1])
+    case "_concurrent_workload" where arguments.count == 3:
+        try Workload.runConcurrent(database: arguments[1], acknowledgements: arguments[2])
     case "_timer_backlog" where arguments.count == 3: try Workload.fireBacklog(database: arguments[1], acknowledgements: arguments[2])
     case "suite":
         guard var options = parse(Array(arguments.dropFirst())) else {
@@ -389,6 +392,13 @@ do {
             exit(2)
         }
         try ExportBench.run(options)
+    case "group":
+        guard var options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench group [--items N] [--dir DIR]   (run from the repository: it reads Workflows/)")
+            exit(2)
+        }
+        if !arguments.contains("--items") { options.items = 2000 }
+        try GroupBench.run(options)
     case "reads":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench reads [--pending N] [--dir DIR] [--reuse]   (run from the repository: it reads Workflows/)")

@@ -34,6 +34,33 @@ import Testing
         }
     }
 
+    /// Eight threads of one process writing at once, so that their commands share transactions, killed again and
+    /// again: every acknowledged command is there, every ticket is the replay of its gapless history.
+    @Test func groupCommitsKilledMidwayLoseNothingAcknowledged() throws {
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gapflow-bench")
+        try #require(FileManager.default.isExecutableFile(atPath: bench.path), "no gapflow-bench executable at \(bench.path)")
+        let shell = Shell()
+        try shell.prepareKIM()
+        let acknowledgements = shell.folder.appendingPathComponent("group-acks.txt").path
+        #expect(FileManager.default.createFile(atPath: acknowledgements, contents: nil))
+        var random = SeededRandom(seed: 13)
+        for kill in 0..<Self.kills / 2 {
+            let child = Process()
+            child.executableURL = bench
+            child.arguments = ["_concurrent_workload", shell.databasePath, acknowledgements]
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            try child.run()
+            let deadline = Date().addingTimeInterval(Double(50 + random.next() % 250) / 1000)
+            while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
+            Foundation.kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            try check(shell: shell, acknowledgements: acknowledgements, after: kill)
+        }
+        let acks = (try? String(contentsOfFile: acknowledgements, encoding: .utf8)) ?? ""
+        #expect(acks.split(separator: "\n").count > 20, "the writers got somewhere between the kills")
+    }
+
     /// A backlog of due timers fired in batches, killed in the middle of batches again and again: every acknowledged
     /// firing is there, no timer fired twice, and each timer's effects are there exactly when it is marked done.
     @Test func timerBatchesKilledMidwayLoseNothingAndFireNothingTwice() throws {
