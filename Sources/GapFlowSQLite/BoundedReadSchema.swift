@@ -93,6 +93,18 @@ enum BoundedReadSchema {
         \(refreshStay("tickets.id"))
         """
 
+    /// Takes migration 11 back out (for tests that make a database look older than it is).
+    static let undo = """
+        DROP TRIGGER tickets_derived_insert; DROP TRIGGER tickets_derived_move; DROP TRIGGER tickets_derived_stay;
+        DROP TRIGGER tickets_derived_words; DROP TRIGGER tickets_derived_delete; DROP TRIGGER history_derived_stay;
+        DROP TRIGGER timers_derived_insert; DROP TRIGGER timers_derived_status;
+        DROP INDEX tickets_in_list_order; DROP INDEX tickets_in_queue_order; DROP INDEX tickets_overdue_by_stay;
+        DROP TABLE ticket_state_counts; DROP TABLE ticket_words;
+        ALTER TABLE tickets DROP COLUMN entered_at; ALTER TABLE tickets DROP COLUMN next_due; ALTER TABLE tickets DROP COLUMN stay_due;
+        DELETE FROM schema_migrations WHERE version = 11;
+
+        """
+
     /// Builds the word index anew from the tickets (after `VACUUM`, which may renumber the tickets' rowids), so that
     /// it holds nothing of text that was removed from a ticket.
     static let rebuildWords = """

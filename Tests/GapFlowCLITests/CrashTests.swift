@@ -50,8 +50,13 @@ import Testing
             child.arguments = ["_concurrent_workload", shell.databasePath, acknowledgements]
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
+            let size = { ((try? FileManager.default.attributesOfItem(atPath: acknowledgements))?[.size] as? Int) ?? 0 }
+            let before = size()
             try child.run()
-            let deadline = Date().addingTimeInterval(Double(50 + random.next() % 250) / 1000)
+            // Killed once it is writing (a loaded machine starts it slowly), 0–150 ms into its work.
+            let started = Date().addingTimeInterval(30)
+            while size() == before && Date() < started && child.isRunning { _ = poll(nil, 0, 5) }
+            let deadline = Date().addingTimeInterval(Double(random.next() % 150) / 1000)
             while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
             Foundation.kill(child.processIdentifier, SIGKILL)
             child.waitUntilExit()
@@ -86,9 +91,14 @@ import Testing
             child.arguments = ["_timer_backlog", shell.databasePath, acknowledgements]
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
+            let size = { ((try? FileManager.default.attributesOfItem(atPath: acknowledgements))?[.size] as? Int) ?? 0 }
+            let before = size()
             try child.run()
             if kill < Self.kills / 2 {
-                let deadline = Date().addingTimeInterval(Double(30 + random.next() % 200) / 1000)
+                // Killed once it is firing (a loaded machine starts it slowly), 0–100 ms after its first batch.
+                let started = Date().addingTimeInterval(30)
+                while size() == before && Date() < started && child.isRunning { _ = poll(nil, 0, 5) }
+                let deadline = Date().addingTimeInterval(Double(random.next() % 100) / 1000)
                 while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
                 Foundation.kill(child.processIdentifier, SIGKILL)
             }

@@ -127,6 +127,7 @@ import Testing
         // The database as GapFlow left it before the chain existed (schema version 4).
         try connection.execute(
             """
+            \(BoundedReadSchema.undo)
             DROP INDEX history_unchained;
             ALTER TABLE history DROP COLUMN content_digest; ALTER TABLE history DROP COLUMN chain_hash;
             ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;
