@@ -97,26 +97,31 @@ func baselineCommits(_ path: String, count: Int) throws -> Double {
     return Double(count) / elapsed
 }
 
-/// Adds `count` tickets waiting for the steering group, each with the history entry that brought it there, and a meeting.
+/// Adds `count` tickets waiting for the steering group, each with the history entry that brought it there (chained,
+/// as commands need it), and a meeting; through the store port, in one transaction.
 func addAgendaItems(_ path: String, count: Int) throws {
-    let raw = try RawSQLite(path: path)
-    try raw.execute("PRAGMA synchronous=OFF; BEGIN")
-    let entered = Timestamp.iso8601(Date().addingTimeInterval(-86_400))
-    for index in 0..<count {
-        let id = "GAP-2025-\(String(index + 1).leftPadded(to: 4))"
-        let fields =
-            #"{"cases_observed":{"integer":7},"description":{"text":"Strukturelle Lücke"},"legal_domains":{"choices":["SGB II","AufenthG"]},"#
-            + #""municipality":{"choice":"Troisdorf"},"proposal":{"text":"Die Lenkungsgruppe beauftragt eine Projektgruppe."},"#
-            + #""target_group":{"text":"Neu Zugewanderte"},"title":{"text":"Lücke \#(index + 1)"}}"#
-        try raw.run(
-            "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
-            [id, "systemic-gap-escalation", 1, "awaiting_steering", 1, fields, entered, "bench", entered])
-        try raw.run(
-            "INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes) VALUES(?,?,?,?,?,?,?,?,?)",
-            [id, 1, entered, "bench", "ki_lead", "table", "ki_review", "awaiting_steering", "[]"])
+    let store = try SQLiteStore(path: path)
+    let entered = Date().addingTimeInterval(-86_400)
+    try store.write { tx in
+        for index in 0..<count {
+            let id = "GAP-2025-\(String(index + 1).leftPadded(to: 4))"
+            let fields: [String: FieldValue] = [
+                "cases_observed": .integer(7), "description": .text("Strukturelle Lücke"),
+                "legal_domains": .choices(["SGB II", "AufenthG"]),
+                "municipality": .choice("Troisdorf"), "proposal": .text("Die Lenkungsgruppe beauftragt eine Projektgruppe."),
+                "target_group": .text("Neu Zugewanderte"), "title": .text("Lücke \(index + 1)"),
+            ]
+            try tx.insertTicket(
+                Ticket(
+                    id: id, workflowID: "systemic-gap-escalation", version: 1, state: "awaiting_steering", revision: 1, fields: fields,
+                    openedAt: entered, openedBy: "bench", updatedAt: entered))
+            let entry = HistoryEntry(
+                revision: 1, at: entered, actor: "bench", role: "ki_lead", event: "table", from: "ki_review", to: "awaiting_steering",
+                changes: [], comment: nil)
+            try tx.appendHistory(.linking(entry, ticket: id, after: nil), ticket: id)
+        }
     }
-    try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
-    let engine = Engine(store: try SQLiteStore(path: path))
+    let engine = Engine(store: store)
     try engine.addMeeting(
         workflow: "systemic-gap-escalation", date: LocalDate(Date(), in: .berlin).adding(days: 30), time: "14:00", title: "Sitzung",
         place: nil)
