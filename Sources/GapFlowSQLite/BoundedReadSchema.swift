@@ -58,13 +58,14 @@ enum BoundedReadSchema {
             INSERT INTO ticket_words(rowid, words) VALUES(new.rowid, coalesce(\(words("new.fields")), ''));
             \(refreshStay("new.id"))
         END;
-        CREATE TRIGGER tickets_derived_move AFTER UPDATE OF workflow_id, version, state ON tickets BEGIN
+        CREATE TRIGGER tickets_derived_move AFTER UPDATE OF workflow_id, version, state ON tickets
+            WHEN old.state IS NOT new.state OR old.version IS NOT new.version OR old.workflow_id IS NOT new.workflow_id BEGIN
             UPDATE ticket_state_counts SET count = count - 1
                 WHERE workflow_id = old.workflow_id AND version = old.version AND state = old.state;
             INSERT INTO ticket_state_counts VALUES(new.workflow_id, new.version, new.state, 1)
                 ON CONFLICT(workflow_id, version, state) DO UPDATE SET count = count + 1;
         END;
-        CREATE TRIGGER tickets_derived_stay AFTER UPDATE OF state, updated_at ON tickets BEGIN
+        CREATE TRIGGER tickets_derived_stay AFTER UPDATE OF state ON tickets WHEN old.state IS NOT new.state BEGIN
             \(refreshStay("new.id"))
         END;
         CREATE TRIGGER tickets_derived_words AFTER UPDATE OF fields ON tickets WHEN old.fields IS NOT new.fields BEGIN
