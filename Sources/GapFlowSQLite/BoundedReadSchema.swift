@@ -58,13 +58,14 @@ enum BoundedReadSchema {
             INSERT INTO ticket_words(rowid, words) VALUES(new.rowid, coalesce(\(words("new.fields")), ''));
             \(refreshStay("new.id"))
         END;
-        CREATE TRIGGER tickets_derived_move AFTER UPDATE OF workflow_id, version, state ON tickets BEGIN
+        CREATE TRIGGER tickets_derived_move AFTER UPDATE OF workflow_id, version, state ON tickets
+            WHEN old.state IS NOT new.state OR old.version IS NOT new.version OR old.workflow_id IS NOT new.workflow_id BEGIN
             UPDATE ticket_state_counts SET count = count - 1
                 WHERE workflow_id = old.workflow_id AND version = old.version AND state = old.state;
             INSERT INTO ticket_state_counts VALUES(new.workflow_id, new.version, new.state, 1)
                 ON CONFLICT(workflow_id, version, state) DO UPDATE SET count = count + 1;
         END;
-        CREATE TRIGGER tickets_derived_stay AFTER UPDATE OF state, updated_at ON tickets BEGIN
+        CREATE TRIGGER tickets_derived_stay AFTER UPDATE OF state ON tickets WHEN old.state IS NOT new.state BEGIN
             \(refreshStay("new.id"))
         END;
         CREATE TRIGGER tickets_derived_words AFTER UPDATE OF fields ON tickets WHEN old.fields IS NOT new.fields BEGIN
@@ -91,6 +92,18 @@ enum BoundedReadSchema {
         INSERT INTO ticket_state_counts SELECT workflow_id, version, state, count(*) FROM tickets GROUP BY 1, 2, 3;
         INSERT INTO ticket_words(rowid, words) SELECT rowid, coalesce(\(words("fields")), '') FROM tickets;
         \(refreshStay("tickets.id"))
+        """
+
+    /// Takes migration 11 back out (for tests that make a database look older than it is).
+    static let undo = """
+        DROP TRIGGER tickets_derived_insert; DROP TRIGGER tickets_derived_move; DROP TRIGGER tickets_derived_stay;
+        DROP TRIGGER tickets_derived_words; DROP TRIGGER tickets_derived_delete; DROP TRIGGER history_derived_stay;
+        DROP TRIGGER timers_derived_insert; DROP TRIGGER timers_derived_status;
+        DROP INDEX tickets_in_list_order; DROP INDEX tickets_in_queue_order; DROP INDEX tickets_overdue_by_stay;
+        DROP TABLE ticket_state_counts; DROP TABLE ticket_words;
+        ALTER TABLE tickets DROP COLUMN entered_at; ALTER TABLE tickets DROP COLUMN next_due; ALTER TABLE tickets DROP COLUMN stay_due;
+        DELETE FROM schema_migrations WHERE version = 11;
+
         """
 
     /// Builds the word index anew from the tickets (after `VACUUM`, which may renumber the tickets' rowids), so that

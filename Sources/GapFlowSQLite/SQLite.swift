@@ -66,6 +66,9 @@ final class Connection {
     /// The raw handle, for the backup API only.
     var handleForBackup: OpaquePointer { handle }
 
+    /// Whether a transaction is open (SQLite rolls one back by itself after some errors, e.g. a full disk).
+    var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// Whether the connection can only read (file or directory not writable, or opened so).
     var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 

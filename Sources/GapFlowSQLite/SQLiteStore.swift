@@ -30,9 +30,11 @@ public final class SQLiteStore: TicketStore {
     /// `group`, the database file (and so its `-wal` and `-shm` files) is readable by that group too (0640); a database
     /// that is group-readable passes its group on to the `-wal` and `-shm` files whoever creates them.
     public init(
-        path: String, mode: StoreMode = .readWrite, busyTimeout: Duration = .seconds(5), group: FileGroup? = nil
+        path: String, mode: StoreMode = .readWrite, busyTimeout: Duration = .seconds(5), group: FileGroup? = nil,
+        groupCommitWindow: Duration = .milliseconds(20)
     ) throws(StoreError) {
         self.path = path
+        self.groupCommitWindow = groupCommitWindow
         try Self.prepareFile(path, mode: mode)
         if let group, mode != .readOnly {
             do {
@@ -97,22 +99,169 @@ public final class SQLiteStore: TicketStore {
         return try body(SQLiteTransaction(connection: connection))
     }
 
-    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`); committed if it returns (unless `rollback`), rolled back if it throws.
+    /// Runs `body` in a write transaction; committed if it returns (unless `rollback`), rolled back if it throws.
+    ///
+    /// Group commit: writes that arrive together share one transaction and one commit (one `fsync`). Each runs in a
+    /// savepoint of its own, so each is still all-or-nothing for itself, and each returns only after the shared
+    /// commit. A write that finds no other write waiting commits at once, so a single writer waits no longer than
+    /// before; a group commits after at most ``maximumGroup`` writes or `groupCommitWindow` (20 ms unless the
+    /// initialiser is told otherwise).
     public func write<T>(rollback: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
-        try lock.withLock { _ in
-            try connection.execute("BEGIN IMMEDIATE")
-            do {
-                let result = try body(SQLiteTransaction(connection: connection))
-                // A purge lives only inside its transaction: its marker is never committed, even if the caller forgot to end it.
-                if connection.purgeOpen { try connection.execute("DELETE FROM purge_session") }
-                connection.purgeOpen = false
-                try connection.execute(rollback ? "ROLLBACK" : "COMMIT")
-                return result
-            } catch {
-                connection.purgeOpen = false
-                try? connection.execute("ROLLBACK")
-                throw error
+        waiting.add(1, ordering: .relaxed)
+        // The result, and whether it waits for the shared commit. Safe to share: written by this thread inside the
+        // lock, read by the same thread after it.
+        nonisolated(unsafe) var outcome: Result<T, any Error>?
+        nonisolated(unsafe) var member: GroupMember?
+        lock.withLock { _ in
+            waiting.subtract(1, ordering: .relaxed)
+            // A dry run never shares a transaction: the group before it commits first.
+            if rollback {
+                do {
+                    try commitGroup()
+                    outcome = .success(try runAlone(rollback: true, body))
+                    return
+                } catch {
+                    outcome = .failure(error)
+                    return
+                }
             }
+            do {
+                if group == nil {
+                    try connection.execute("BEGIN IMMEDIATE")
+                    group = Group()
+                }
+            } catch {
+                outcome = .failure(error)
+                return
+            }
+            let result = runInSavepoint(body)
+            guard connection.inTransaction else {
+                // SQLite rolled the whole transaction back (a full disk, an I/O error): every write of the group failed.
+                failGroup(StoreError.failed(path: path, message: "the shared transaction was rolled back: \(String(describing: result))"))
+                outcome = result
+                return
+            }
+            group?.writes += 1
+            let worthWaiting =
+                waiting.load(ordering: .relaxed) > 0 && (group?.writes ?? 0) < Self.maximumGroup
+                && ContinuousClock.now - (group?.began ?? ContinuousClock.now) < groupCommitWindow
+            if worthWaiting {
+                if case .failure = result {
+                    outcome = result
+                    return
+                }  // nothing of it to commit
+                let waiter = GroupMember()
+                group?.members.append(waiter)
+                outcome = result
+                member = waiter
+                return
+            }
+            do {
+                try commitGroup()
+            } catch {
+                outcome = .failure(error)
+                return
+            }
+            outcome = result
+            return
+        }
+        if let member {
+            member.signal.wait()
+            if let failure = member.failure { throw failure }
+        }
+        guard let outcome else { throw StoreError.failed(path: path, message: "a write ended without a result") }
+        return try outcome.get()
+    }
+
+    /// At most this many writes share a transaction …
+    static let maximumGroup = 64
+    /// … and a transaction stays open for more writes no longer than this after it began.
+    let groupCommitWindow: Duration
+
+    /// The open shared transaction: when it began, how many writes ran in it, and those waiting for its commit.
+    private struct Group {
+        var began = ContinuousClock.now
+        var writes = 0
+        var members: [GroupMember] = []
+    }
+
+    /// A write waiting for the shared commit, told how it went.
+    final class GroupMember: @unchecked Sendable {
+        // Written once by the committing thread before `signal`, read by the waiting one after it.
+        var failure: (any Error)?
+        let signal = DispatchSemaphore(value: 0)
+    }
+
+    /// Safe to share: touched only inside `lock.withLock`.
+    nonisolated(unsafe) private var group: Group?
+    /// Writes waiting for `lock`: while there are any, an open transaction waits for them.
+    let waiting = Atomic<Int>(0)
+    /// How many transactions this store committed (for tests of group commit).
+    let commits = Atomic<Int>(0)
+
+    /// Commits the open shared transaction, if any, and tells its waiting writes (inside `lock`).
+    private func commitGroup() throws {
+        guard let open = group else { return }
+        group = nil
+        do {
+            try connection.execute("COMMIT")
+            commits.add(1, ordering: .relaxed)
+        } catch {
+            try? connection.execute("ROLLBACK")
+            for member in open.members {
+                member.failure = error
+                member.signal.signal()
+            }
+            throw error
+        }
+        for member in open.members { member.signal.signal() }
+    }
+
+    /// Tells every waiting write of the open group that it failed, and forgets the group (inside `lock`).
+    private func failGroup(_ error: any Error) {
+        guard let open = group else { return }
+        group = nil
+        if connection.inTransaction { try? connection.execute("ROLLBACK") }
+        for member in open.members {
+            member.failure = error
+            member.signal.signal()
+        }
+    }
+
+    /// Runs `body` in a savepoint of the open transaction: kept if it returns, undone if it throws.
+    private func runInSavepoint<T>(_ body: (any StoreTransaction) throws -> T) -> Result<T, any Error> {
+        do {
+            try connection.execute("SAVEPOINT write")
+        } catch {
+            return .failure(error)
+        }
+        do {
+            let value = try body(SQLiteTransaction(connection: connection))
+            // A purge lives only inside its write: its marker is never committed, even if the caller forgot to end it.
+            if connection.purgeOpen { try connection.execute("DELETE FROM purge_session") }
+            connection.purgeOpen = false
+            try connection.execute("RELEASE write")
+            return .success(value)
+        } catch {
+            connection.purgeOpen = false
+            if connection.inTransaction { try? connection.execute("ROLLBACK TO write; RELEASE write") }
+            return .failure(error)
+        }
+    }
+
+    /// One transaction of its own (inside `lock`, no group open): `BEGIN IMMEDIATE`, then commit or roll back.
+    private func runAlone<T>(rollback: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T {
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body(SQLiteTransaction(connection: connection))
+            if connection.purgeOpen { try connection.execute("DELETE FROM purge_session") }
+            connection.purgeOpen = false
+            try connection.execute(rollback ? "ROLLBACK" : "COMMIT")
+            return result
+        } catch {
+            connection.purgeOpen = false
+            try? connection.execute("ROLLBACK")
+            throw error
         }
     }
 
@@ -124,6 +273,7 @@ public final class SQLiteStore: TicketStore {
     /// busy timeout: its snapshot may still need the old pages.
     public func eraseRemovedContent() throws {
         try lock.withLock { _ in
+            try commitGroup()
             try connection.execute("VACUUM")
             // VACUUM may renumber the tickets' rowids, by which the word index finds them; built anew, it also holds
             // no word of a removed text.
@@ -201,7 +351,10 @@ public final class SQLiteStore: TicketStore {
             throw StoreError.failed(path: path, message: "cannot write a backup there: \(String(cString: strerror(reason)))")
         }
         do {
-            try lock.withLock { _ in try connection.backup(to: temporary) }
+            try lock.withLock { _ in
+                try commitGroup()
+                try connection.backup(to: temporary)
+            }
             try Self.checkCopy(temporary)
             try Self.place(temporary, at: path)
         } catch {

@@ -147,34 +147,38 @@ extension SQLiteTransaction {
         return standings
     }
 
-    /// The tickets sharing the most of `words`, by FTS5's rank (bm25), filled up with the newest others.
+    /// The tickets sharing the most of `words` (ties: the newest first), from the FTS5 index of the tickets' words,
+    /// filled up with the newest others.
+    ///
+    /// Each word's tickets come from the index as row ids (no ranking function: bm25 over every match cost more than
+    /// all the rest); the counting happens here, and only the best are read as tickets.
     func similarCandidates(to ticket: Ticket, words: [String], filter: TicketFilter, limit: Int) throws -> [Ticket] {
         guard limit > 0 else { return [] }
         var unlimited = filter
         unlimited.limit = nil
         let (clauses, arguments) = Self.conditions(unlimited)
-        let conditions = clauses + ["t.id <> ?"]
+        let conditions = clauses + ["id <> ?"]
         var result: [Ticket] = []
-        var seen: Set<String> = []
-        if !words.isEmpty {
-            // Each word as a quoted FTS5 string: nothing in a word is read as query syntax.
-            let match = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
-            let columns = Self.ticketColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespaces) }
-                .joined(separator: ", ")
-            try connection.forEachRow(
-                """
-                SELECT \(columns) FROM ticket_words w JOIN tickets t ON t.rowid = w.rowid
-                WHERE ticket_words MATCH ? AND \(conditions.joined(separator: " AND ")) ORDER BY w.rank LIMIT \(limit)
-                """, [.text(match)] + arguments + [.text(ticket.id)]
-            ) { row in
+        var seen: Set<String> = [ticket.id]
+        var shared: [Int: Int] = [:]
+        for word in words {
+            // The word as one quoted FTS5 string: nothing in it is read as query syntax.
+            let match = "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            try connection.forEachRow("SELECT rowid FROM ticket_words WHERE ticket_words MATCH ?", [.text(match)]) { row in
+                if let rowid = row[0].integer { shared[rowid, default: 0] += 1 }
+            }
+        }
+        let ranked = shared.sorted { a, b in a.value != b.value ? a.value > b.value : a.key > b.key }
+        let sql = "SELECT \(Self.ticketColumns) FROM tickets WHERE rowid = ? AND \(conditions.joined(separator: " AND "))"
+        for (rowid, _) in ranked where result.count < limit {
+            try connection.forEachRow(sql, [.integer(rowid)] + arguments + [.text(ticket.id)]) { row in
                 let candidate = try decodeTicket(row)
-                seen.insert(candidate.id)
-                result.append(candidate)
+                if seen.insert(candidate.id).inserted { result.append(candidate) }
             }
         }
         if result.count < limit {
             try connection.forEachRow(
-                "SELECT \(Self.ticketColumns) FROM tickets t WHERE \(conditions.joined(separator: " AND ")) ORDER BY opened_at DESC, id DESC LIMIT \(limit)",
+                "SELECT \(Self.ticketColumns) FROM tickets WHERE \(conditions.joined(separator: " AND ")) ORDER BY opened_at DESC, id DESC LIMIT \(limit)",
                 arguments + [.text(ticket.id)]
             ) { row in
                 let candidate = try decodeTicket(row)

@@ -2,10 +2,6 @@ import Foundation
 import GapFlow
 import GapFlowSQLite
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `gapflow-bench reads`: whole `gapflow` processes against a database of a million tickets (issue 15), each with
 /// its wall time and peak resident memory, next to `gapflow --help` (starting the executable at all).
 ///
@@ -90,31 +86,39 @@ enum ReadsBench {
         try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
-    /// Runs `arguments` as a child process `runs` times; the median wall time in ms and the largest peak resident
-    /// memory in KiB (the child's own, from `wait4`).
-    static func measure(_ executable: String, _ arguments: [String], runs: Int = 5) throws -> (milliseconds: Double, peakKiB: Int) {
+    /// Runs `arguments` as a child process `runs` times: the median wall time and the median CPU time (user +
+    /// system) in ms, and the largest peak resident memory in KiB. The child is started by `/usr/bin/time`, which
+    /// reports its peak: `ru_maxrss` of a child spawned from this process would count this process's memory, which the
+    /// child shares until it starts `gapflow`.
+    static func measure(_ executable: String, _ arguments: [String], runs: Int = 5) throws -> (
+        milliseconds: Double, cpuMilliseconds: Double, peakKiB: Int
+    ) {
         var times: [Double] = []
+        var cpu: [Double] = []
         var peak = 0
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("gapflow-bench-time-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
         for _ in 0..<runs {
-            var pid: pid_t = 0
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-            defer { for pointer in argv { free(pointer) } }
-            let begin = DispatchTime.now().uptimeNanoseconds
-            guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
-                throw RawSQLite.Failure(description: "cannot start \(executable)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/time")
+            process.arguments = ["-f", "%M %U %S", "-o", report, executable] + arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            let elapsed = try seconds {
+                try process.run()
+                process.waitUntilExit()
             }
-            var status: Int32 = 0
-            var usage = rusage()
-            _ = wait4(pid, &status, 0, &usage)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e6)
-            peak = max(peak, Int(usage.ru_maxrss))
-            if status != 0 { throw RawSQLite.Failure(description: "gapflow \(arguments.joined(separator: " ")) exited with \(status)") }
+            guard process.terminationStatus == 0 else {
+                throw RawSQLite.Failure(description: "gapflow \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+            }
+            times.append(elapsed * 1000)
+            let fields = ((try? String(contentsOfFile: report, encoding: .utf8)) ?? "").split(whereSeparator: \.isWhitespace)
+            if fields.count >= 3 {
+                peak = max(peak, Int(fields[0]) ?? 0)
+                cpu.append(((Double(fields[1]) ?? 0) + (Double(fields[2]) ?? 0)) * 1000)
+            }
         }
-        return (times.sorted()[times.count / 2], peak)
+        return (times.sorted()[times.count / 2], cpu.isEmpty ? 0 : cpu.sorted()[cpu.count / 2], peak)
     }
 
     static func run(_ options: Options) throws {
@@ -140,7 +144,7 @@ enum ReadsBench {
             ("`gapflow --help` (starting the executable: the baseline)", ["--help"]),
             ("`gapflow queue --as bench.coordination` (first page of 100)", ["queue", "--as", "bench.coordination", "--db", path]),
             ("`gapflow queue --as bench.siegburg` (a municipality's case manager)", ["queue", "--as", "bench.siegburg", "--db", path]),
-            ("`gapflow list` (first page of 1,000)", ["list", "--db", path]),
+            ("`gapflow list` (first page of 100)", ["list", "--db", path]),
             ("`gapflow list --open --limit 100`", ["list", "--open", "--limit", "100", "--db", path]),
             (
                 "`gapflow list --state reported --limit 100 --after \(middle)`",
@@ -150,15 +154,17 @@ enum ReadsBench {
             ("`gapflow diagram systemic-gap-escalation --counts`", ["diagram", "systemic-gap-escalation", "--counts", "--db", path]),
             ("`gapflow report`", ["report", "--db", path]),
         ]
-        print("| whole process, \(options.pending) tickets (median of 5) | time | peak resident | time ÷ `--help` |")
-        print("|---|---|---|---|")
+        print(
+            "| whole process, \(options.pending) tickets (median of \(options.runs)) | wall time | CPU time | peak resident | wall ÷ `--help` |"
+        )
+        print("|---|---|---|---|---|")
         var baseline = 0.0
         for (name, arguments) in commands {
             log("timing \(arguments.prefix(2).joined(separator: " ")) …")
-            let result = try measure(gapflow, arguments)
+            let result = try measure(gapflow, arguments, runs: options.runs)
             if baseline == 0 { baseline = result.milliseconds }
             print(
-                "| \(name) | \(String(format: "%.1f", result.milliseconds)) ms | \(result.peakKiB / 1024) MiB | \(String(format: "%.1f", result.milliseconds / baseline))× |"
+                "| \(name) | \(String(format: "%.1f", result.milliseconds)) ms | \(String(format: "%.1f", result.cpuMilliseconds)) ms | \(result.peakKiB / 1024) MiB | \(String(format: "%.1f", result.milliseconds / baseline))× |"
             )
         }
     }

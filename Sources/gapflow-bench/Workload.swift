@@ -1,6 +1,7 @@
 import Foundation
 import GapFlow
 import GapFlowSQLite
+import Synchronization
 
 /// The crash test's workload: opens, transitions, timer firings and decision batches, one transaction each, writing
 /// an acknowledgement line after every commit. The parent kills it at random moments and checks the database.
@@ -88,5 +89,41 @@ enum Workload {
         }
         ack.seekToEndOfFile()
         _ = try engine.fireDueTimers { firing in ack.write(Data("timer \(firing.timer.id)\n".utf8)) }
+    }
+
+    /// The crash test's concurrent writers: eight threads in one process opening and forwarding tickets, so that their
+    /// commands share transactions (group commit); each writes its acknowledgement after its command returned.
+    static func runConcurrent(database: String, acknowledgements: String) throws {
+        let engine = Engine(store: try SQLiteStore(path: database), clock: ManualClock(Date()))
+        let workflow = "systemic-gap-escalation"
+        let actor = Actor(name: "workload", roles: try engine.definition(workflow).roles.map(\.id))
+        try engine.saveActor(actor)
+        guard let ack = FileHandle(forWritingAtPath: acknowledgements) else {
+            throw RawSQLite.Failure(description: "cannot write \(acknowledgements)")
+        }
+        ack.seekToEndOfFile()
+        let writing = Mutex(())
+        @Sendable func acknowledge(_ ticket: Ticket) {
+            writing.withLock { _ in ack.write(Data("\(ticket.id) \(ticket.revision)\n".utf8)) }
+        }
+        let values: [String: FieldInput] = [
+            "title": .text("Lücke"), "description": .text("Strukturell"), "municipality": .text("Siegburg"),
+        ]
+        for _ in 0..<8 {
+            Thread {
+                while true {
+                    guard let opened = try? engine.open(workflow: workflow, Command(.open, actor: actor, values: values)).ticket else {
+                        continue
+                    }
+                    acknowledge(opened)
+                    if let forwarded = try? engine.fire(
+                        opened.id, Command(.fire(event: "forward"), actor: actor, values: ["legal_domains": .text("SGB II")]))
+                    {
+                        acknowledge(forwarded.ticket)
+                    }
+                }
+            }.start()
+        }
+        while true { sleep(60) }
     }
 }

@@ -9,7 +9,8 @@ import GapFlowSQLite
 ///     swift run -c release gapflow-bench export [--pending 1000000] [--dir DIR]
 ///     swift run -c release gapflow-bench guard
 ///     swift run -c release gapflow-bench web [--pending 100000]
-///     swift run -c release gapflow-bench reads [--pending 1000000] [--dir DIR] [--reuse]
+///     swift run -c release gapflow-bench group [--items 2000]
+///     swift run -c release gapflow-bench reads [--pending 1000000] [--dir DIR] [--reuse] [--runs 5]
 ///
 /// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
 
@@ -23,6 +24,8 @@ struct Options {
     var items = 500
     /// `reads`: use the database already in --dir instead of building it again.
     var reuse = false
+    /// `reads`: processes per command (the median is shown).
+    var runs = 5
 }
 
 /// The real clock moved by a fixed offset, so populated timers can be made due without waiting.
@@ -94,26 +97,31 @@ func baselineCommits(_ path: String, count: Int) throws -> Double {
     return Double(count) / elapsed
 }
 
-/// Adds `count` tickets waiting for the steering group, each with the history entry that brought it there, and a meeting.
+/// Adds `count` tickets waiting for the steering group, each with the history entry that brought it there (chained,
+/// as commands need it), and a meeting; through the store port, in one transaction.
 func addAgendaItems(_ path: String, count: Int) throws {
-    let raw = try RawSQLite(path: path)
-    try raw.execute("PRAGMA synchronous=OFF; BEGIN")
-    let entered = Timestamp.iso8601(Date().addingTimeInterval(-86_400))
-    for index in 0..<count {
-        let id = "GAP-2025-\(String(index + 1).leftPadded(to: 4))"
-        let fields =
-            #"{"cases_observed":{"integer":7},"description":{"text":"Strukturelle Lücke"},"legal_domains":{"choices":["SGB II","AufenthG"]},"#
-            + #""municipality":{"choice":"Troisdorf"},"proposal":{"text":"Die Lenkungsgruppe beauftragt eine Projektgruppe."},"#
-            + #""target_group":{"text":"Neu Zugewanderte"},"title":{"text":"Lücke \#(index + 1)"}}"#
-        try raw.run(
-            "INSERT INTO tickets(id, workflow_id, version, state, revision, fields, opened_at, opened_by, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
-            [id, "systemic-gap-escalation", 1, "awaiting_steering", 1, fields, entered, "bench", entered])
-        try raw.run(
-            "INSERT INTO history(ticket_id, revision, at, actor, role, event, from_state, to_state, changes) VALUES(?,?,?,?,?,?,?,?,?)",
-            [id, 1, entered, "bench", "ki_lead", "table", "ki_review", "awaiting_steering", "[]"])
+    let store = try SQLiteStore(path: path)
+    let entered = Date().addingTimeInterval(-86_400)
+    try store.write { tx in
+        for index in 0..<count {
+            let id = "GAP-2025-\(String(index + 1).leftPadded(to: 4))"
+            let fields: [String: FieldValue] = [
+                "cases_observed": .integer(7), "description": .text("Strukturelle Lücke"),
+                "legal_domains": .choices(["SGB II", "AufenthG"]),
+                "municipality": .choice("Troisdorf"), "proposal": .text("Die Lenkungsgruppe beauftragt eine Projektgruppe."),
+                "target_group": .text("Neu Zugewanderte"), "title": .text("Lücke \(index + 1)"),
+            ]
+            try tx.insertTicket(
+                Ticket(
+                    id: id, workflowID: "systemic-gap-escalation", version: 1, state: "awaiting_steering", revision: 1, fields: fields,
+                    openedAt: entered, openedBy: "bench", updatedAt: entered))
+            let entry = HistoryEntry(
+                revision: 1, at: entered, actor: "bench", role: "ki_lead", event: "table", from: "ki_review", to: "awaiting_steering",
+                changes: [], comment: nil)
+            try tx.appendHistory(.linking(entry, ticket: id, after: nil), ticket: id)
+        }
     }
-    try raw.execute("COMMIT; PRAGMA wal_checkpoint(TRUNCATE)")
-    let engine = Engine(store: try SQLiteStore(path: path))
+    let engine = Engine(store: store)
     try engine.addMeeting(
         workflow: "systemic-gap-escalation", date: LocalDate(Date(), in: .berlin).adding(days: 30), time: "14:00", title: "Sitzung",
         place: nil)
@@ -193,6 +201,7 @@ func wholeProcesses(_ path: String, tickets: Int) throws -> [(String, Double)] {
             process.executableURL = gapflow
             process.arguments = arguments
             process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
             times.append(
                 try seconds {
                     try process.run()
@@ -317,7 +326,7 @@ func timers(_ options: Options) throws {
         |---|---|
         | scheduler start-up, \(options.pending) pending timers | \(startBig["seconds"] ?? "?") s, \(rssBig / 1024) MiB resident |
         | scheduler start-up, \(options.small) pending timers | \(startSmall["seconds"] ?? "?") s, \(rssSmall / 1024) MiB resident |
-        | catch-up: \(fired) due timers, one transaction each | \(String(format: "%.1f", catchUpSeconds)) s = \(Int(rate)) timers/s, peak \((Int(catchUpResult["peakKiB"] ?? "0") ?? 0) / 1024) MiB |
+        | catch-up: \(fired) due timers, in batches | \(String(format: "%.2f", catchUpSeconds)) s = \(Int(rate)) timers/s = \(String(format: "%.3f", rate > 0 ? 1000 / rate : 0)) ms per timer, peak \((Int(catchUpResult["peakKiB"] ?? "0") ?? 0) / 1024) MiB |
         | baseline: \(options.due) plain single-row SQLite commits (WAL, FULL) | \(Int(baseline)) commits/s |
         | **catch-up rate ÷ baseline** | **\(String(format: "%.2f", ratio))×** (target ≥ 0.5×) |
         """)
@@ -335,6 +344,7 @@ func parse(_ arguments: [String]) -> Options? {
         case "--due": options.due = value.flatMap(Int.init) ?? options.due
         case "--small": options.small = value.flatMap(Int.init) ?? options.small
         case "--items": options.items = value.flatMap(Int.init) ?? options.items
+        case "--runs": options.runs = max(1, value.flatMap(Int.init) ?? options.runs)
         case "--dir": options.directory = value.map { URL(fileURLWithPath: $0) }
         case "--workflow": options.workflow = value ?? options.workflow
         case "--json":
@@ -359,6 +369,8 @@ do {
     case "_workload" where arguments.count == 4:
         try Workload.run(database: arguments[1], acknowledgements: arguments[2], seed: UInt64(arguments[3]) ?? 1)
     case "_agenda_baseline" where arguments.count == 2: try agendaBaseline(arguments[1])
+    case "_concurrent_workload" where arguments.count == 3:
+        try Workload.runConcurrent(database: arguments[1], acknowledgements: arguments[2])
     case "_timer_backlog" where arguments.count == 3: try Workload.fireBacklog(database: arguments[1], acknowledgements: arguments[2])
     case "suite":
         guard var options = parse(Array(arguments.dropFirst())) else {
@@ -389,6 +401,13 @@ do {
             exit(2)
         }
         try ExportBench.run(options)
+    case "group":
+        guard var options = parse(Array(arguments.dropFirst())) else {
+            print("usage: gapflow-bench group [--items N] [--dir DIR]   (run from the repository: it reads Workflows/)")
+            exit(2)
+        }
+        if !arguments.contains("--items") { options.items = 2000 }
+        try GroupBench.run(options)
     case "reads":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench reads [--pending N] [--dir DIR] [--reuse]   (run from the repository: it reads Workflows/)")

@@ -34,6 +34,38 @@ import Testing
         }
     }
 
+    /// Eight threads of one process writing at once, so that their commands share transactions, killed again and
+    /// again: every acknowledged command is there, every ticket is the replay of its gapless history.
+    @Test func groupCommitsKilledMidwayLoseNothingAcknowledged() throws {
+        let bench = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gapflow-bench")
+        try #require(FileManager.default.isExecutableFile(atPath: bench.path), "no gapflow-bench executable at \(bench.path)")
+        let shell = Shell()
+        try shell.prepareKIM()
+        let acknowledgements = shell.folder.appendingPathComponent("group-acks.txt").path
+        #expect(FileManager.default.createFile(atPath: acknowledgements, contents: nil))
+        var random = SeededRandom(seed: 13)
+        for kill in 0..<Self.kills / 2 {
+            let child = Process()
+            child.executableURL = bench
+            child.arguments = ["_concurrent_workload", shell.databasePath, acknowledgements]
+            child.standardOutput = FileHandle.nullDevice
+            child.standardError = FileHandle.nullDevice
+            let size = { ((try? FileManager.default.attributesOfItem(atPath: acknowledgements))?[.size] as? Int) ?? 0 }
+            let before = size()
+            try child.run()
+            // Killed once it is writing (a loaded machine starts it slowly), 0–150 ms into its work.
+            let started = Date().addingTimeInterval(30)
+            while size() == before && Date() < started && child.isRunning { _ = poll(nil, 0, 5) }
+            let deadline = Date().addingTimeInterval(Double(random.next() % 150) / 1000)
+            while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
+            Foundation.kill(child.processIdentifier, SIGKILL)
+            child.waitUntilExit()
+            try check(shell: shell, acknowledgements: acknowledgements, after: kill)
+        }
+        let acks = (try? String(contentsOfFile: acknowledgements, encoding: .utf8)) ?? ""
+        #expect(acks.split(separator: "\n").count > 20, "the writers got somewhere between the kills")
+    }
+
     /// A backlog of due timers fired in batches, killed in the middle of batches again and again: every acknowledged
     /// firing is there, no timer fired twice, and each timer's effects are there exactly when it is marked done.
     @Test func timerBatchesKilledMidwayLoseNothingAndFireNothingTwice() throws {
@@ -59,9 +91,14 @@ import Testing
             child.arguments = ["_timer_backlog", shell.databasePath, acknowledgements]
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
+            let size = { ((try? FileManager.default.attributesOfItem(atPath: acknowledgements))?[.size] as? Int) ?? 0 }
+            let before = size()
             try child.run()
             if kill < Self.kills / 2 {
-                let deadline = Date().addingTimeInterval(Double(30 + random.next() % 200) / 1000)
+                // Killed once it is firing (a loaded machine starts it slowly), 0–100 ms after its first batch.
+                let started = Date().addingTimeInterval(30)
+                while size() == before && Date() < started && child.isRunning { _ = poll(nil, 0, 5) }
+                let deadline = Date().addingTimeInterval(Double(random.next() % 100) / 1000)
                 while Date() < deadline && child.isRunning { _ = poll(nil, 0, 5) }
                 Foundation.kill(child.processIdentifier, SIGKILL)
             }

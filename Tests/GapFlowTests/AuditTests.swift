@@ -127,14 +127,14 @@ import Testing
         // The database as GapFlow left it before the chain existed (schema version 4).
         try connection.execute(
             """
-            \(Fixtures.withoutDerivedReads)
+            \(BoundedReadSchema.undo)
             DROP INDEX history_unchained;
             ALTER TABLE history DROP COLUMN content_digest; ALTER TABLE history DROP COLUMN chain_hash;
             ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;
             ALTER TABLE tickets DROP COLUMN history_head; ALTER TABLE history DROP COLUMN account;
             DROP TABLE web_sessions; DROP TABLE credentials;
             ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
-            ALTER TABLE history DROP COLUMN redaction; ALTER TABLE history DROP COLUMN deputy_for;
+            ALTER TABLE history DROP COLUMN redaction;
             DROP TABLE store_identity; DROP TABLE admin_log;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             """)

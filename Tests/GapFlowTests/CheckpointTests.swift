@@ -178,8 +178,8 @@ import Testing
         // Edit an entry, then make the database look older than the chain so that the migration chains the edit.
         try setup.connection.execute(
             """
+            \(BoundedReadSchema.undo)
             UPDATE history SET comment = '60 Fälle' WHERE ticket_id = '\(id)' AND revision = 3;
-            \(Fixtures.withoutDerivedReads)
             DROP INDEX history_unchained;
             ALTER TABLE history DROP COLUMN content_digest; ALTER TABLE history DROP COLUMN chain_hash;
             ALTER TABLE history DROP COLUMN chain_backfilled; ALTER TABLE history DROP COLUMN purged;

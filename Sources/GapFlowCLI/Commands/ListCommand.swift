@@ -9,7 +9,7 @@ enum ListCommand: GapFlowCommand {
         says otherwise; the next page starts after the last one shown: --after TICKET.
         """
     /// How many tickets a list shows without --limit: a page, never the whole database.
-    static let defaultLimit = 1000
+    static let defaultLimit = 100
     struct Syntax: CommandSyntax {
         let workflow = ValueOption("workflow", "W", "only this workflow")
         let state = RepeatedOption("state", "STATE", "only tickets in this state")

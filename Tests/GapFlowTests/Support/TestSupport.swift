@@ -30,18 +30,6 @@ enum Fixtures {
     /// 2026-11-25 09:00 in Berlin (08:00 UTC).
     static let start = Date(timeIntervalSince1970: 1_795_593_600)
 
-    /// SQL that removes what migration 11 (the derived read tables) added, for tests that make a database look as an
-    /// older GapFlow left it: its triggers name history columns that such a test drops.
-    static let withoutDerivedReads = """
-        DROP TRIGGER tickets_derived_insert; DROP TRIGGER tickets_derived_move; DROP TRIGGER tickets_derived_stay;
-        DROP TRIGGER tickets_derived_words; DROP TRIGGER tickets_derived_delete; DROP TRIGGER history_derived_stay;
-        DROP TRIGGER timers_derived_insert; DROP TRIGGER timers_derived_status;
-        DROP TABLE ticket_words; DROP TABLE ticket_state_counts;
-        DROP INDEX tickets_in_list_order; DROP INDEX tickets_in_queue_order; DROP INDEX tickets_overdue_by_stay;
-        ALTER TABLE tickets DROP COLUMN entered_at; ALTER TABLE tickets DROP COLUMN next_due;
-        ALTER TABLE tickets DROP COLUMN stay_due;
-        """
-
     static func kimDefinition() throws -> Definition {
         let result = DefinitionLoader.load(contentsOf: Repository.kimFile)
         return try #require(result.definition, "KIM file invalid: \(result.diagnostics)")
