@@ -109,7 +109,8 @@ enum StoreBench {
         try setup.execute("PRAGMA journal_mode=WAL; CREATE TABLE notices(id TEXT PRIMARY KEY, ticket TEXT NOT NULL, payload TEXT NOT NULL)")
         // Each client uses its own connection, on its own thread only.
         nonisolated(unsafe) let connections = try (0..<clients).map { _ in try RawSQLite(path: path) }
-        for connection in connections { try connection.execute("PRAGMA synchronous=FULL") }
+        // As long a wait for the write lock as the clients need on a busy machine (the store waits likewise, in its lock).
+        for connection in connections { try connection.execute("PRAGMA synchronous=FULL; PRAGMA busy_timeout=120000") }
         return try rawCommits(clients: clients, count: count) { client, index in
             let connection = connections[client]
             try connection.execute("BEGIN IMMEDIATE")
