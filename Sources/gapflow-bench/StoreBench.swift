@@ -87,7 +87,7 @@ enum StoreBench {
         let failures = Mutex<[String]>([])
         let perClient = max(2, commands / clients)
         let elapsed = seconds {
-            DispatchQueue.concurrentPerform(iterations: clients) { _ in
+            onThreads(clients) { _ in
                 do {
                     for _ in 0..<(perClient / 2) {
                         let id = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: actor, values: values)).ticket
@@ -133,11 +133,11 @@ enum StoreBench {
         }
     }
 
-    static func rawCommits(clients: Int, count: Int, _ commit: @Sendable (Int, Int) throws -> Void) throws -> Double {
+    static func rawCommits(clients: Int, count: Int, _ commit: @escaping @Sendable (Int, Int) throws -> Void) throws -> Double {
         let failures = Mutex<[String]>([])
         let perClient = max(1, count / clients)
         let elapsed = seconds {
-            DispatchQueue.concurrentPerform(iterations: clients) { client in
+            onThreads(clients) { client in
                 do {
                     for index in 0..<perClient { try commit(client, index) }
                 } catch {
@@ -148,6 +148,21 @@ enum StoreBench {
         if let first = failures.withLock({ $0.first }) { throw RawSQLite.Failure(description: first) }
         return Double(clients * perClient) / elapsed
     }
+}
+
+/// Runs `body` on `count` threads of its own at once and waits for all: every client is really there at the same
+/// time (Dispatch's `concurrentPerform` runs about as many at once as there are cores).
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for index in 0..<count {
+        group.enter()
+        let thread = Thread {
+            body(index)
+            group.leave()
+        }
+        thread.start()
+    }
+    group.wait()
 }
 
 /// Plain libpq for the baseline: no GapFlow code between the caller and the library.
