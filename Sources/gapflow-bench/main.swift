@@ -11,6 +11,7 @@ import GapFlowSQLite
 ///     swift run -c release gapflow-bench web [--pending 100000]
 ///     swift run -c release gapflow-bench group [--items 2000]
 ///     swift run -c release gapflow-bench reads [--pending 1000000] [--dir DIR] [--reuse] [--runs 5]
+///     swift run -c release gapflow-bench stores [--commands 2000]
 ///
 /// It starts itself as child processes (`_startup`, `_catchup`) so that each figure's memory is that process's own.
 
@@ -389,6 +390,14 @@ do {
         // For profiling by hand: populate PATH PENDING DUE, then `_catchup PATH` under a profiler.
         try populate(arguments[1], workflow: Options().workflow, pending: Int(arguments[2]) ?? 0, due: Int(arguments[3]) ?? 0)
     case "guard": GuardBench.run()
+    case "stores":
+        // Durable commands per second, SQLite and PostgreSQL, 1, 4 and 16 clients (run from the repository).
+        let commands = arguments.count == 3 && arguments[1] == "--commands" ? Int(arguments[2]) : arguments.count == 1 ? 2000 : nil
+        guard let commands, commands > 0 else {
+            print("usage: gapflow-bench stores [--commands N]   (run from the repository: it reads Workflows/ and samples/)")
+            exit(2)
+        }
+        try StoreBench.run(commands: commands, directory: nil)
     case "web":
         guard let options = parse(Array(arguments.dropFirst())) else {
             print("usage: gapflow-bench web [--pending TICKETS] [--dir DIR]   (run from the repository: it reads Workflows/)")

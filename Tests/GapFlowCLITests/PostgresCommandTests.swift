@@ -16,9 +16,9 @@ enum PostgresServer {
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let status = exitStatus(of: process)
         let uri = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if process.terminationStatus != 0 || !StoreFactory.isPostgres(uri) {
+        if status != 0 || !StoreFactory.isPostgres(uri) {
             FileHandle.standardError.write(
                 Data("!!! THE POSTGRESQL COMMAND TESTS ARE SKIPPED: no PostgreSQL server could be started\n".utf8))
             return nil
@@ -95,4 +95,16 @@ struct PostgresCommandTests {
         #expect(missing.status == 1)
         #expect(missing.errors.contains("no database at \(postgres)"), "\(missing.errors)")
     }
+}
+
+/// Waits for `process` and returns its exit status. Reaps it with `waitpid` itself: Foundation's own watch for the
+/// end of a child missed the end of `samples/postgres-test-server.sh` when it had just started a cluster, and
+/// `waitUntilExit` then waited forever.
+func exitStatus(of process: Process) -> Int32 {
+    var status: Int32 = 0
+    var result: pid_t
+    repeat { result = waitpid(process.processIdentifier, &status, 0) } while result == -1 && errno == EINTR
+    if result == process.processIdentifier { return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+    process.waitUntilExit()
+    return process.terminationStatus
 }

@@ -134,7 +134,7 @@ import Testing
             ALTER TABLE tickets DROP COLUMN history_head; ALTER TABLE history DROP COLUMN account;
             DROP TABLE web_sessions; DROP TABLE credentials;
             ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
-            ALTER TABLE history DROP COLUMN redaction;
+            ALTER TABLE history DROP COLUMN redaction; ALTER TABLE history DROP COLUMN deputy_for;
             DROP TABLE store_identity; DROP TABLE admin_log;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             """)

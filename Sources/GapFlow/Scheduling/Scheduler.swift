@@ -9,7 +9,7 @@ import Synchronization
 /// Commands in this process that arm an earlier timer re-arm it at once; timers armed by other processes
 /// are noticed at once when the store tells of them (PostgreSQL's `LISTEN/NOTIFY`), and otherwise at the latest
 /// after `recheckInterval`, the only periodic work (one indexed query). When the store fails (a database that is
-/// down, a lost connection) it tries again after 1 s, then 2, 4, … up to a minute, and keeps running.
+/// down, a lost connection) it tries again after 5 s, then 10, 20, 40 and every minute, and keeps running.
 /// Start-up and catch-up with a million pending timers are measured in <doc:Benchmarks>.
 public final class Scheduler: Sendable {
     private struct State {
@@ -108,7 +108,7 @@ public final class Scheduler: Sendable {
                 state.failures += 1
                 return state.failures
             }
-            let wait = min(60, 1 << min(failures - 1, 6))
+            let wait = min(60, 5 << min(failures - 1, 4))
             log("could not fire timers: \(error); trying again in \(wait) s")
             next = engine.clock.now().addingTimeInterval(TimeInterval(wait))
         }

@@ -15,6 +15,10 @@ public protocol TicketStore: AnyObject, Sendable {
 
     /// Runs `body` in a write transaction. It commits if `body` returns and `rollback` is false; it rolls back if
     /// `body` throws, or when `rollback` is true (a dry run: the same work, nothing kept).
+    ///
+    /// A store shared by several processes (PostgreSQL) runs `body` again, on a fresh snapshot, when the database
+    /// aborted the transaction because another one got in its way; nothing of the aborted run was kept. So `body`
+    /// does its work through the transaction and keeps no effects outside it that a second run would repeat.
     func write<T>(rollback: Bool, _ body: (any StoreTransaction) throws -> T) throws -> T
 
     /// Writes a consistent copy of the whole store to a new file at `path`, while others may go on writing.

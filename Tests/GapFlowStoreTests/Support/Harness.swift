@@ -45,9 +45,9 @@ enum PostgresTestServer {
             try process.run()
             let data = output.fileHandleForReading.readDataToEndOfFile()
             let problem = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let status = exitStatus(of: process)
             let uri = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if process.terminationStatus == 0, PostgresStore.isConnectionURI(uri) { return uri }
+            if status == 0, PostgresStore.isConnectionURI(uri) { return uri }
             reason = String(decoding: problem, as: UTF8.self)
         } catch {
             reason = "\(error)"
@@ -222,3 +222,15 @@ enum Script {
 
 /// An error a test throws to end a transaction.
 struct Abort: Error {}
+
+/// Waits for `process` and returns its exit status. Reaps it with `waitpid` itself: Foundation's own watch for the
+/// end of a child missed the end of `samples/postgres-test-server.sh` when it had just started a cluster, and
+/// `waitUntilExit` then waited forever.
+func exitStatus(of process: Process) -> Int32 {
+    var status: Int32 = 0
+    var result: pid_t
+    repeat { result = waitpid(process.processIdentifier, &status, 0) } while result == -1 && errno == EINTR
+    if result == process.processIdentifier { return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+    process.waitUntilExit()
+    return process.terminationStatus
+}
