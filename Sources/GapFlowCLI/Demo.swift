@@ -156,6 +156,10 @@ struct Demo {
 
     private func databasePath() throws -> String {
         if let given = arguments.value(\.db) {
+            if StoreFactory.isPostgres(given) {
+                throw CommandFailure(
+                    "the demo builds a fresh SQLite database, not a PostgreSQL one", hint: "give a new file with --db, or none")
+            }
             let path = context.environment.url(given).path
             if FileManager.default.fileExists(atPath: path) {
                 throw CommandFailure("\(given) already exists; the demo builds a fresh database", hint: "remove it or give another --db")

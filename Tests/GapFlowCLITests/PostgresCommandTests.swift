@@ -89,6 +89,10 @@ struct PostgresCommandTests {
         let password = shell.run("init", "--workflows", Shell.workflows, "--db", "postgresql://kim:geheim@localhost/kim")
         #expect(password.status == 1)
         #expect(password.errors.contains("~/.pgpass or PGPASSWORD") && !password.errors.contains("geheim"), "\(password.errors)")
+        let demo = shell.run(
+            "demo", "--db", "postgresql:///kim", "--workflows", Shell.workflows, "--samples",
+            Shell.repository.appendingPathComponent("samples").path)
+        #expect(demo.status == 1 && demo.errors.contains("fresh SQLite database"), "\(demo.errors)")
         let (postgres, drop) = try PostgresServer.schema()
         defer { drop() }
         let missing = shell.run("list", "--db", postgres)
