@@ -106,17 +106,20 @@ import Testing
         #expect(show["state"]?.string == "closed")
         #expect(show["workflow"]?.string == "systemic-gap-escalation")
         #expect(show["version"]?.integer == 1)
-        #expect(show["revision"]?.integer == steps.count)
+        // One more than the steps: merging the duplicate into it is recorded in its history too (cases added up).
+        #expect(show["revision"]?.integer == steps.count + 1)
+        #expect(show["fields"]?["observed_in"]?.elements?.compactMap(\.string) == ["Siegburg"])
         #expect(show["fields"]?["due_date"]?.string == "2027-02-01")
         #expect(show["fields"]?["legal_domains"]?.elements?.compactMap(\.string) == ["SGB VIII", "AufenthG"])
 
         let history = try #require(try JSONParser.parse(shell.run("history", id, "--json").output).elements)
         #expect(
             history.compactMap { $0["event"]?.string } == [
-                "open", "request_info", "resubmit", "forward", "table", "defer", "mandate", "submit_solution", "revise",
+                "open", "request_info", "resubmit", "merge", "forward", "table", "defer", "mandate", "submit_solution", "revise",
                 "submit_solution", "approve", "publish",
             ])
-        #expect(history[5]["from"]?.string == "awaiting_steering" && history[5]["to"]?.string == "awaiting_steering")
+        #expect(history[3]["from"]?.string == "reported" && history[3]["to"]?.string == "reported")
+        #expect(history[6]["from"]?.string == "awaiting_steering" && history[6]["to"]?.string == "awaiting_steering")
         #expect(history[2]["actor"]?.string == "cm.siegburg" && history[2]["role"]?.string == "cm")
         #expect(history[2]["comment"]?.string == "7 Fälle seit Januar")
         #expect(history[1]["at"]?.string == "2026-11-26T08:00:00.000Z")
