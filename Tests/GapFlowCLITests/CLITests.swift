@@ -307,7 +307,15 @@ import Testing
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.contains("refused, as it should be"))
         let tickets = try #require(try JSONParser.parse(shell.run("list", "--json", "--db", "demo.sqlite").output).elements)
-        #expect(tickets.count == 22)
+        #expect(tickets.count == 23)
+        // Issue 17: a CM for two municipalities, a deputy, a deadline extended, a merge across municipalities that adds
+        // up the cases, and a published feedback that reaches every reporter and every CM.
+        #expect(result.output.contains("cm.much-eitorf serves Much and Eitorf."))
+        #expect(result.output.contains("(koordination.links for koordination as deputy)"))
+        #expect(result.output.contains("extend_deadline stays in Bearbeitung Projektgruppe  (geschaeftsstelle)"))
+        #expect(result.output.contains("→ GAP-2026-0001 now: Beobachtet in Eitorf, Hennef (Sieg), Siegburg; Anzahl beobachteter Fälle 24"))
+        #expect(result.output.contains("✉ reporters: cm.siegburg, cm.hennef, cm.much-eitorf"))
+        #expect(result.output.contains("✉ everyone: cm.alfter, cm.hennef, cm.koenigswinter, cm.much-eitorf"))
         let states = Set(tickets.compactMap { $0["state"]?.string })
         #expect(
             states.isSuperset(of: ["reported", "ki_review", "awaiting_steering", "in_project_group", "feedback", "closed", "merged"]))
