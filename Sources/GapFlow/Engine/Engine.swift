@@ -348,7 +348,7 @@ public final class Engine: Sendable {
     }
 
     /// Looks up the tickets that the command's ticket fields name, for the pure step to check.
-    private func references(in command: Command, definition: Definition, tx: any StoreTransaction) throws -> [String: ReferencedTicket] {
+    func references(in command: Command, definition: Definition, tx: any StoreTransaction) throws -> [String: ReferencedTicket] {
         var references: [String: ReferencedTicket] = [:]
         for (name, input) in command.values {
             guard let field = definition.field(name), case .ticket = field.type,
