@@ -24,7 +24,7 @@ public struct EventOption: Sendable, Equatable {
 ///
 /// No clock, no I/O, no globals: time comes in as a value, and tickets referred to by a
 /// field come in as `references`, looked up beforehand by the caller. "Can I?"
-/// (``blockers(_:ticket:command:now:references:)``) and "do it" (``fire(_:ticket:command:now:references:)``)
+/// (``blockers(_:ticket:command:now:references:groups:)``) and "do it" (``fire(_:ticket:command:now:references:groups:)``)
 /// share one function, so they cannot disagree.
 public enum Step {
     /// Opens a ticket with the id the store allotted.
