@@ -128,7 +128,8 @@ public enum CLI {
 
     static let commands: [CommandEntry] = [
         CommandEntry(InitCommand.self), CommandEntry(ValidateCommand.self), CommandEntry(WorkflowsCommand.self),
-        CommandEntry(ActorCommand.self), CommandEntry(GroupCommand.self), CommandEntry(OpenCommand.self), CommandEntry(FireCommand.self),
+        CommandEntry(ActorCommand.self), CommandEntry(GroupCommand.self), CommandEntry(ImportCSVCommand.self),
+        CommandEntry(OpenCommand.self), CommandEntry(FireCommand.self),
         CommandEntry(EventsCommand.self), CommandEntry(ShowCommand.self), CommandEntry(HistoryCommand.self),
         CommandEntry(ListCommand.self), CommandEntry(QueueCommand.self), CommandEntry(SimilarCommand.self),
         CommandEntry(ReportCommand.self),

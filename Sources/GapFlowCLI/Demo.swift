@@ -29,6 +29,20 @@ struct Demo {
         for (file, source) in sources { try engine.register(source: source, file: file.lastPathComponent) }
         for actor in actors { try engine.saveActor(actor) }
         output.line("Registered \(sources.count) workflow(s) and \(actors.count) actors from \(samples.lastPathComponent)/actors.json.")
+        let admin = actors.first { $0.roles.contains(Engine.adminRole) }
+        for actor in actors where actor.scope.count > 1 {
+            output.line("  \(actor.name) serves \(actor.scope.joined(separator: " and ")).")
+        }
+        let registers = try readRegisters(samples.appendingPathComponent("actors.json"), start: start)
+        for group in registers.groups { try engine.saveGroup(group, by: admin) }
+        for deputy in registers.deputies {
+            try engine.addDeputy(deputy, by: admin)
+            output.line("  \(deputy.deputy) stands in for \(deputy.absent) from \(deputy.from.german) to \(deputy.to.german).")
+        }
+        if !registers.groups.isEmpty {
+            output.line(
+                "  Project groups: \(registers.groups.map { "\($0.id) (\($0.members.joined(separator: ", ")))" }.joined(separator: "; ")).")
+        }
 
         let workflow = "systemic-gap-escalation"
         let definition = try engine.definition(workflow)
@@ -79,7 +93,9 @@ struct Demo {
                 }
                 let from = definition.stateTitle(outcome.entry.from ?? "")
                 let to = definition.stateTitle(outcome.entry.to)
-                output.line("\(prefix) \(from == to ? "stays in \(to)" : "\(from) → \(to)")  (\(step.actor))")
+                let who = outcome.entry.deputyFor.map { "\(step.actor) for \($0) as deputy" } ?? step.actor
+                output.line("\(prefix) \(from == to ? "stays in \(to)" : "\(from) → \(to)")  (\(who))")
+                try showEffects(of: outcome, engine: engine, definition: definition)
             } catch let rejection as Rejection where step.expectRefusal {
                 refusals += 1
                 output.line("\(prefix) refused, as it should be: \(rejection.blockers.map(\.message).joined(separator: "; "))")
@@ -121,6 +137,28 @@ struct Demo {
               gapflow outbox list --db \(quoted)
             """)
         if arguments.flag(\.serve) { try serve(path: path, actors: actors) }
+    }
+
+    /// What a step did beyond its own ticket: a merge's sums on the ticket merged into, and the notices its event sent.
+    private func showEffects(of outcome: Outcome, engine: Engine, definition: Definition) throws {
+        for field in definition.fields {
+            guard case .ticket = field.type, case .ticket(let target)? = outcome.ticket.fields[field.id],
+                let last = try engine.history(target).last, last.event == outcome.entry.event, last.comment == outcome.ticket.id
+            else { continue }
+            let changes = last.changes.compactMap { change in
+                change.new.map {
+                    "\(definition.field(change.field)?.title ?? change.field) \(Presentation.text($0, field: definition.field(change.field), language: definition.language))"
+                }
+            }
+            output.line("        → \(target) now: \(changes.joined(separator: "; "))")
+        }
+        let prefix = "\(outcome.ticket.id)/r\(outcome.ticket.revision)/"
+        for notice in try engine.outbox(limit: 100_000) where notice.id.hasPrefix(prefix) && notice.kind == Notice.Kind.event.rawValue {
+            let payload = try JSONParser.parse(notice.payload)
+            let recipients = payload["recipients"]?.elements?.compactMap(\.string) ?? []
+            let audience = payload["audience"]?.string ?? "scope"
+            output.line("        ✉ \(audience): \(recipients.joined(separator: ", "))")
+        }
     }
 
     /// Gives the first actor of each role a fresh password, prints the logins, and serves the database on the real clock.
@@ -213,8 +251,29 @@ struct Demo {
         try list(url, key: "actors").map { node in
             guard let name = node["name"]?.string, let roles = node["roles"]?.elements?.compactMap(\.string), !roles.isEmpty
             else { throw malformed(url.lastPathComponent, node, "an actor needs \"name\" and \"roles\"") }
-            return Actor(name: name, roles: roles, municipality: node["municipality"]?.string)
+            let scope = node["municipalities"]?.elements?.compactMap(\.string) ?? node["municipality"]?.string.map { [$0] } ?? []
+            return Actor(name: name, roles: roles, scope: scope)
         }
+    }
+
+    /// Deputy periods (`"deputies"`: `for`, `deputy`, `fromDay`, `toDay` counted in demo days) and project groups
+    /// (`"groups"`: `name`, `topic`, `members`) of `actors.json`; both optional.
+    private func readRegisters(_ url: URL, start: Date) throws -> (deputies: [Deputyship], groups: [ProjectGroup]) {
+        let root = try Context.readJSON(url, shownAs: url.path, hint: "run the demo from the repository folder, or give --samples DIR")
+        let deputies = try (root["deputies"]?.elements ?? []).map { node in
+            guard let absent = node["for"]?.string, let deputy = node["deputy"]?.string, let from = node["fromDay"]?.integer,
+                let to = node["toDay"]?.integer
+            else { throw malformed(url.lastPathComponent, node, "a deputy needs \"for\", \"deputy\", \"fromDay\" and \"toDay\"") }
+            let day = { (offset: Int) in LocalDate(start.addingTimeInterval(Double(offset) * 86_400), in: .berlin) }
+            return Deputyship(absent: absent, deputy: deputy, from: day(from), to: day(to))
+        }
+        let groups = try (root["groups"]?.elements ?? []).map { node in
+            guard let name = node["name"]?.string, let members = node["members"]?.elements?.compactMap(\.string) else {
+                throw malformed(url.lastPathComponent, node, "a group needs \"name\" and \"members\"")
+            }
+            return ProjectGroup(id: name, topic: node["topic"]?.string, members: members)
+        }
+        return (deputies, groups)
     }
 
     private func readGaps(_ url: URL) throws -> [Gap] {

@@ -152,8 +152,8 @@ public enum DiagramExport {
     /// One line of a Mermaid label, which the diagram puts in double quotes or after the colon of an edge. Mermaid
     /// decodes entity codes (`#quot;`, `#35;`) in every diagram, so what could end the label or the statement (`"`,
     /// `;`, a line break), open a directive (`%%{`), or be read as HTML (`<`, `>`, `&`) is written as one; `#` too,
-    /// so that text like `#quot;` stays text. Mermaid ends an edge label at ":", so a colon becomes the
-    /// modifier-letter colon, which reads the same ("a꞉b"). Line breaks (CRLF once) become spaces (lines of a
+    /// so that text like `#quot;` stays text. Mermaid ends an edge label at ":", so a colon is written `#58;` too: the
+    /// rendered diagram shows a real colon (never a look-alike letter that screen readers and searches miss). Line breaks (CRLF once) become spaces (lines of a
     /// label are joined with `<br/>` by the caller); other control characters are left out.
     static func mermaidLabel(_ raw: String) -> String {
         var out = ""
@@ -171,7 +171,7 @@ public enum DiagramExport {
             case "{": out += "#123;"
             case "}": out += "#125;"
             case "`": out += "#96;"
-            case ":": out += "\u{A789}"
+            case ":": out += "#58;"
             case "\n" where afterCR: continue
             case "\r", "\n", "\t", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": out += " "
             default:

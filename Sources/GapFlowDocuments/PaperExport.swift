@@ -70,17 +70,31 @@ public enum FeedbackExport {
     }
 
     /// One entry per ticket; `merged` gives, per ticket id, the tickets that were merged into it. Small case counts
-    /// among the outcome's values are masked unless `unmasked`.
+    /// among the outcome's values are masked unless `unmasked`. With `actors`, each reporter is shown by the title of
+    /// their role and their municipality (the words of the workflow file), never by their login name; reporters who
+    /// are no longer registered, and the same role and place twice, are shown once.
     public static func entries(
-        _ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition, merged: [String: [Ticket]] = [:], unmasked: Bool = false
+        _ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition, merged: [String: [Ticket]] = [:], unmasked: Bool = false,
+        actors: [Actor]? = nil
     ) -> [Entry] {
+        let describe = { (name: String) -> String in
+            guard let actors else { return name }
+            guard let actor = actors.first(where: { $0.name.lowercased() == name.lowercased() }),
+                let role = actor.roles.compactMap({ definition.role($0) }).first
+            else { return definition.words.none }
+            let choices = definition.scopeField.flatMap { definition.field($0)?.type.choices }
+            let places = actor.scope.map { entry in
+                choices?.value(entry)?.title ?? choices?.groups.first { $0.id == entry }?.title ?? entry
+            }
+            return places.isEmpty ? role.title : "\(role.title), \(places.joined(separator: ", "))"
+        }
         let outcome = definition.meetings?.feedback?.outcome ?? []
         return tickets.map { ticket, history in
             let arrival = history.last { $0.to == ticket.state && $0.from != ticket.state }
             let transition = arrival.flatMap { entry in definition.transitions.first { $0.event == entry.event } }
             let others = merged[ticket.id] ?? []
-            var reporters = [ticket.openedBy]
-            for other in others where !reporters.contains(other.openedBy) { reporters.append(other.openedBy) }
+            var reporters = [describe(ticket.openedBy)]
+            for other in others where !reporters.contains(describe(other.openedBy)) { reporters.append(describe(other.openedBy)) }
             return Entry(
                 ticket: ticket, reportedOn: LocalDate(ticket.openedAt, in: definition.calendar.timeZone),
                 decision: transition?.title ?? arrival?.event ?? "–",
@@ -109,7 +123,7 @@ public enum FeedbackExport {
                 "**\(words.outcome):** \(md(entry.decision))" + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "")
                 + "\n"
             for (label, text) in entry.outcome { out += "\n- **\(md(label)):** \(md(text))" }
-            out += "\n- **\(words.reportedBy):** \(entry.reporters.map(md).joined(separator: ", "))"
+            out += "\n- **\(words.reportedBy):** \(entry.reporters.map(md).joined(separator: "; "))"
             if !entry.merged.isEmpty { out += "\n- **\(words.mergedIn):** \(entry.merged.map(md).joined(separator: ", "))" }
             out += "\n"
         }
@@ -127,7 +141,7 @@ public enum FeedbackExport {
             body +=
                 "<p>\(HTML.escape("\(scope(entry, definition)), \(words.reportedOn) \(AgendaExport.date(entry.reportedOn, definition))."))</p>\n"
             let decided = entry.decision + (entry.decidedOn.map { " (\(AgendaExport.date($0, definition)))" } ?? "")
-            var facts = [(words.outcome, decided)] + entry.outcome + [(words.reportedBy, entry.reporters.joined(separator: ", "))]
+            var facts = [(words.outcome, decided)] + entry.outcome + [(words.reportedBy, entry.reporters.joined(separator: "; "))]
             if !entry.merged.isEmpty { facts.append((words.mergedIn, entry.merged.joined(separator: ", "))) }
             body += HTML.facts(facts) + "</section>\n"
         }

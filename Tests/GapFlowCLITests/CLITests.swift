@@ -106,17 +106,20 @@ import Testing
         #expect(show["state"]?.string == "closed")
         #expect(show["workflow"]?.string == "systemic-gap-escalation")
         #expect(show["version"]?.integer == 1)
-        #expect(show["revision"]?.integer == steps.count)
+        // One more than the steps: merging the duplicate into it is recorded in its history too (cases added up).
+        #expect(show["revision"]?.integer == steps.count + 1)
+        #expect(show["fields"]?["observed_in"]?.elements?.compactMap(\.string) == ["Siegburg"])
         #expect(show["fields"]?["due_date"]?.string == "2027-02-01")
         #expect(show["fields"]?["legal_domains"]?.elements?.compactMap(\.string) == ["SGB VIII", "AufenthG"])
 
         let history = try #require(try JSONParser.parse(shell.run("history", id, "--json").output).elements)
         #expect(
             history.compactMap { $0["event"]?.string } == [
-                "open", "request_info", "resubmit", "forward", "table", "defer", "mandate", "submit_solution", "revise",
+                "open", "request_info", "resubmit", "merge", "forward", "table", "defer", "mandate", "submit_solution", "revise",
                 "submit_solution", "approve", "publish",
             ])
-        #expect(history[5]["from"]?.string == "awaiting_steering" && history[5]["to"]?.string == "awaiting_steering")
+        #expect(history[3]["from"]?.string == "reported" && history[3]["to"]?.string == "reported")
+        #expect(history[6]["from"]?.string == "awaiting_steering" && history[6]["to"]?.string == "awaiting_steering")
         #expect(history[2]["actor"]?.string == "cm.siegburg" && history[2]["role"]?.string == "cm")
         #expect(history[2]["comment"]?.string == "7 Fälle seit Januar")
         #expect(history[1]["at"]?.string == "2026-11-26T08:00:00.000Z")
@@ -304,7 +307,15 @@ import Testing
         #expect(result.status == 0, "\(result.errors)")
         #expect(result.output.contains("refused, as it should be"))
         let tickets = try #require(try JSONParser.parse(shell.run("list", "--json", "--db", "demo.sqlite").output).elements)
-        #expect(tickets.count == 22)
+        #expect(tickets.count == 23)
+        // Issue 17: a CM for two municipalities, a deputy, a deadline extended, a merge across municipalities that adds
+        // up the cases, and a published feedback that reaches every reporter and every CM.
+        #expect(result.output.contains("cm.much-eitorf serves Much and Eitorf."))
+        #expect(result.output.contains("(koordination.links for koordination as deputy)"))
+        #expect(result.output.contains("extend_deadline stays in Bearbeitung Projektgruppe  (geschaeftsstelle)"))
+        #expect(result.output.contains("→ GAP-2026-0001 now: Beobachtet in Eitorf, Hennef (Sieg), Siegburg; Anzahl beobachteter Fälle 24"))
+        #expect(result.output.contains("✉ reporters: cm.siegburg, cm.hennef, cm.much-eitorf"))
+        #expect(result.output.contains("✉ everyone: cm.alfter, cm.hennef, cm.koenigswinter, cm.much-eitorf"))
         let states = Set(tickets.compactMap { $0["state"]?.string })
         #expect(
             states.isSuperset(of: ["reported", "ki_review", "awaiting_steering", "in_project_group", "feedback", "closed", "merged"]))

@@ -253,7 +253,7 @@ import Testing
         let report = FeedbackExport.markdown(FeedbackExport.entries(tickets, definition), definition)
         #expect(
             report == """
-                # Rückmeldung an die Case Manager:innen
+                # Rückmeldung an die CM-Stellen
 
                 ## Formulare nur auf Deutsch (\(id))
 

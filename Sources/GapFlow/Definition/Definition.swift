@@ -171,6 +171,10 @@ public struct Transition: Sendable, Equatable {
     public let condition: Condition?
     /// Only members of the registered group named in this field may fire the event (`"membersOf"`).
     public internal(set) var membersOf: String? = nil
+    /// Notices sent when the event is fired (`"notices"`).
+    public internal(set) var notices: [EntryNotice] = []
+    /// What the event does to the ticket another field refers to (`"merge"`).
+    public internal(set) var merge: MergeRule? = nil
 
     /// Where the event leads from `state`.
     public func target(from state: String) -> String { to ?? state }
@@ -180,6 +184,21 @@ public struct Transition: Sendable, Equatable {
 
     /// Every field the event needs, whether it may already be set or must be given anew.
     public var needs: [String] { requires + requiresNew.filter { !requires.contains($0) } }
+}
+
+/// What a merge does to the ticket it merges into: counts are added up, values are collected into a set field.
+public struct MergeRule: Sendable, Equatable {
+    /// The ticket field naming the ticket merged into.
+    public let into: String
+    /// Integer fields added to the target's.
+    public let sums: [String]
+    /// Pairs (source field, target set field): the source's values, and the target's own, join the target's set.
+    public let collects: [(from: String, into: String)]
+
+    public static func == (lhs: MergeRule, rhs: MergeRule) -> Bool {
+        lhs.into == rhs.into && lhs.sums == rhs.sums && lhs.collects.map(\.from) == rhs.collects.map(\.from)
+            && lhs.collects.map(\.into) == rhs.collects.map(\.into)
+    }
 }
 
 /// A declared property of every path through the graph, proven by the validator.

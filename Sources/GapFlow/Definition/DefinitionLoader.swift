@@ -997,7 +997,10 @@ struct DefinitionDecoder {
     mutating func transition(
         _ node: JSONNode, at path: String, roles: Set<String>, fields: [String: Field]
     ) -> Transition? {
-        let allowed = ["event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description", "membersOf"]
+        let allowed = [
+            "event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description", "membersOf", "notices",
+            "merge",
+        ]
         guard let keys = object(node, at: path, allowed: allowed, required: ["event", "title", "from", "roles"]) else { return nil }
         let event = string(keys["event"], at: Self.child(path, "event")) ?? ""
         if let eventNode = keys["event"], !event.isEmpty {
@@ -1036,7 +1039,72 @@ struct DefinitionDecoder {
                     keys["membersOf"]?.position)
             }
         }
+        if let node = keys["notices"] {
+            transition.notices = list(node, at: Self.child(path, "notices"), kind: "notices") { decoder, node, itemPath in
+                decoder.transitionNotice(node, at: itemPath, roles: roles)
+            }
+        }
+        if let node = keys["merge"] { transition.merge = mergeRule(node, at: Self.child(path, "merge"), fields: fields) }
         return transition
+    }
+
+    /// A transition's notice: `notify` (a role), `message`, and optional `to` (`scope`, `reporters`, `everyone`).
+    mutating func transitionNotice(_ node: JSONNode, at path: String, roles: Set<String>) -> EntryNotice? {
+        guard let keys = object(node, at: path, allowed: ["notify", "message", "to"], required: ["notify", "message"]),
+            let role = string(keys["notify"], at: Self.child(path, "notify")),
+            let message = string(keys["message"], at: Self.child(path, "message"))
+        else { return nil }
+        if !roles.contains(role) {
+            report(.unknownRole, "unknown role \"\(role)\"", at: Self.child(path, "notify"), keys["notify"]?.position)
+        }
+        var notice = EntryNotice(notify: role, message: message, sourcePath: path)
+        if let to = string(keys["to"], at: Self.child(path, "to")) {
+            guard let audience = Notice.Audience(rawValue: to) else {
+                report(
+                    .invalidValue, "\"to\" must be scope, reporters or everyone, not \"\(to)\"", at: Self.child(path, "to"),
+                    keys["to"]?.position)
+                return nil
+            }
+            notice.audience = audience
+        }
+        return notice
+    }
+
+    /// A merge rule: `into` (a ticket field), `sums` (integer fields), `collects` ({source field: target set field}).
+    mutating func mergeRule(_ node: JSONNode, at path: String, fields: [String: Field]) -> MergeRule? {
+        guard let keys = object(node, at: path, allowed: ["into", "sums", "collects"], required: ["into"]),
+            let into = string(keys["into"], at: Self.child(path, "into"))
+        else { return nil }
+        if case .ticket = fields[into]?.type {
+        } else {
+            report(
+                .unknownField, "\"into\" must name a ticket field, not \"\(into)\"", at: Self.child(path, "into"), keys["into"]?.position)
+        }
+        let sums = strings(keys["sums"], at: Self.child(path, "sums"))
+        for name in sums {
+            if case .integer = fields[name]?.type {
+            } else {
+                report(
+                    .unknownField, "\"sums\" must name integer fields, not \"\(name)\"", at: Self.child(path, "sums"),
+                    keys["sums"]?.position)
+            }
+        }
+        var collects: [(from: String, into: String)] = []
+        if let collectsNode = keys["collects"],
+            let members = object(collectsNode, at: Self.child(path, "collects"), allowed: fields.keys.sorted())
+        {
+            for name in members.keys.sorted() {
+                guard let target = string(members[name], at: Self.child(Self.child(path, "collects"), name)) else { continue }
+                if case .choiceSet = fields[target]?.type {
+                } else {
+                    report(
+                        .unknownField, "\"collects\" must lead into a set field, not \"\(target)\"",
+                        at: Self.child(Self.child(path, "collects"), name), members[name]?.position)
+                }
+                collects.append((name, target))
+            }
+        }
+        return MergeRule(into: into, sums: sums, collects: collects)
     }
 
     mutating func condition(_ node: JSONNode, at path: String, fields: [String: Field]) -> Condition? {

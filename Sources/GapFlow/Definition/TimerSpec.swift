@@ -40,6 +40,8 @@ public struct TimerSpec: Sendable, Equatable {
 public struct EntryNotice: Sendable, Equatable {
     public let notify: String
     public let message: String
+    /// Who receives it (transition notices may say `"to": "reporters"` or `"everyone"`); entry notices: the scope.
+    public var audience: Notice.Audience = .scope
     /// Where the notice stands in its file, for diagnostics.
     let sourcePath: String
 }

@@ -39,9 +39,18 @@ extension Engine {
         let actors = try tx.actors()
         let unscoped = definition.scopeValues(ticket.fields).isEmpty
         for (index, notice) in notices.enumerated() {
-            let recipients = actors.filter { actor in
-                actor.roles.contains(notice.role) && (unscoped || definition.covers(actor.scope, ticket.fields))
-            }.map(\.name)
+            let recipients: [String]
+            switch notice.audience {
+            case .scope:
+                recipients = actors.filter { actor in
+                    actor.roles.contains(notice.role) && (unscoped || definition.covers(actor.scope, ticket.fields))
+                }.map(\.name)
+            case .everyone:
+                recipients = actors.filter { $0.roles.contains(notice.role) }.map(\.name)
+            case .reporters:
+                recipients = try reporters(of: ticket, definition: definition, in: tx).filter { name in actors.contains { $0.name == name }
+                }
+            }
             // Deputies standing in today receive what the absent would.
             var deputies: [JSONValue] = []
             var delivered = recipients
@@ -61,9 +70,23 @@ extension Engine {
                     ("role", .string(notice.role)), ("roleTitle", .string(definition.role(notice.role)?.title ?? notice.role)),
                     ("recipients", .array(delivered.map(JSONValue.string))), ("message", .string(notice.message)),
                     ("timer", notice.timer.map(JSONValue.string) ?? .null),
-                ] + (deputies.isEmpty ? [] : [("deputies", .array(deputies))]))
+                ] + (notice.audience == .scope ? [] : [("audience", .string(notice.audience.rawValue))])
+                    + (deputies.isEmpty ? [] : [("deputies", .array(deputies))]))
             try tx.insertNotice(id: id, ticket: ticket.id, kind: notice.kind.rawValue, role: notice.role, payload: payload.compact, at: now)
         }
+    }
+
+    /// Whoever opened the ticket, then whoever opened a ticket that refers to it (merged into it), in that order.
+    func reporters(of ticket: Ticket, definition: Definition, in tx: any StoreTransaction) throws -> [String] {
+        var names = [ticket.openedBy]
+        for field in definition.fields {
+            guard case .ticket = field.type else { continue }
+            for other in try tx.tickets(TicketFilter(workflow: ticket.workflowID, fields: [field.id: .ticket(ticket.id)]))
+            where !names.contains(other.openedBy) {
+                names.append(other.openedBy)
+            }
+        }
+        return names
     }
 
     // MARK: - Firing

@@ -266,6 +266,17 @@ public final class Engine: Sendable {
         case .success(let outcome):
             try tx.updateTicket(outcome.ticket, expectedRevision: ticket.revision)
             try record(outcome, definition: definition, tx: tx, now: now)
+            // A merge adds up the counts of the ticket it merges into, in the same transaction.
+            let transition = definition.transitions.first { $0.event == command.event && $0.from.contains(ticket.state) }
+            if let rule = transition?.merge, case .ticket(let targetID)? = outcome.ticket.fields[rule.into],
+                let target = try tx.ticket(targetID), target.workflowID == ticket.workflowID,
+                let absorbed = Step.absorb(
+                    try self.definition(target.workflowID, version: target.version, in: tx), rule: rule, source: outcome.ticket,
+                    into: target, by: outcome.entry, now: now)
+            {
+                try tx.updateTicket(absorbed.ticket, expectedRevision: target.revision)
+                try record(absorbed, definition: definition, tx: tx, now: now)
+            }
             return outcome
         }
     }
@@ -354,7 +365,7 @@ public final class Engine: Sendable {
     }
 
     /// Looks up the tickets that the command's ticket fields name, for the pure step to check.
-    private func references(in command: Command, definition: Definition, tx: any StoreTransaction) throws -> [String: ReferencedTicket] {
+    func references(in command: Command, definition: Definition, tx: any StoreTransaction) throws -> [String: ReferencedTicket] {
         var references: [String: ReferencedTicket] = [:]
         for (name, input) in command.values {
             guard let field = definition.field(name), case .ticket = field.type,

@@ -12,6 +12,18 @@ public struct Notice: Sendable, Equatable {
         case reminder
         /// A timer that fired an event (and notifies).
         case escalation
+        /// A transition's notice when its event is fired (e.g. a published feedback).
+        case event
+    }
+
+    /// Who receives it besides the deputies of those who do.
+    public enum Audience: String, Sendable {
+        /// Actors holding the role whose scope covers the ticket.
+        case scope
+        /// The ticket's reporters: whoever opened it and whoever opened a ticket merged into it.
+        case reporters
+        /// Every actor holding the role, whatever their scope (a bulletin to the whole district).
+        case everyone
     }
 
     public let kind: Kind
@@ -21,6 +33,7 @@ public struct Notice: Sendable, Equatable {
     public let message: String
     /// The timer that sent it, if any.
     public let timer: String?
+    public var audience: Audience = .scope
 }
 
 /// A timer to arm: which ticket, which state's timer, when.

@@ -24,7 +24,7 @@ public struct EventOption: Sendable, Equatable {
 ///
 /// No clock, no I/O, no globals: time comes in as a value, and tickets referred to by a
 /// field come in as `references`, looked up beforehand by the caller. "Can I?"
-/// (``blockers(_:ticket:command:now:references:)``) and "do it" (``fire(_:ticket:command:now:references:)``)
+/// (``blockers(_:ticket:command:now:references:groups:)``) and "do it" (``fire(_:ticket:command:now:references:groups:)``)
 /// share one function, so they cannot disagree.
 public enum Step {
     /// Opens a ticket with the id the store allotted.
@@ -89,6 +89,11 @@ public enum Step {
             comment: normalized(command.comment), decision: command.decision)
         var outcome = Outcome(ticket: next, entry: entry)
         outcome.warnings = personalData(in: fields, command: command, definition: definition)
+        outcome.notices += transition.notices.map {
+            var notice = Notice(kind: .event, ticketID: next.id, state: next.state, role: $0.notify, message: $0.message, timer: nil)
+            notice.audience = $0.audience
+            return notice
+        }
         if next.state != ticket.state {
             outcome.timers.cancelState = ticket.state
             enter(definition, ticket: next, now: now, into: &outcome)
@@ -96,6 +101,48 @@ public enum Step {
             rearmChangedDates(definition, before: ticket, after: next, now: now, into: &outcome)
         }
         return .success(outcome)
+    }
+
+    /// What a merge does to the ticket merged into (`target`): the rule's counts added up, the source's values (and the
+    /// target's own) collected into set fields, recorded as an entry of the target's history in its current state; nil
+    /// when nothing changes.
+    public static func absorb(
+        _ definition: Definition, rule: MergeRule, source: Ticket, into target: Ticket, by entry: HistoryEntry, now: Date
+    ) -> Outcome? {
+        var fields = target.fields
+        for name in rule.sums {
+            guard case .integer(let added)? = source.fields[name] else { continue }
+            if case .integer(let own)? = target.fields[name] {
+                fields[name] = .integer(own + added)
+            } else {
+                fields[name] = .integer(added)
+            }
+        }
+        for (from, into) in rule.collects {
+            let choices = definition.field(into)?.type.choices
+            var values: [String] = []
+            if case .choices(let held)? = target.fields[into] { values = held }
+            for ticket in [target, source] {
+                switch ticket.fields[from] {
+                case .choice(let value)?: values.append(value)
+                case .choices(let more)?: values += more
+                default: break
+                }
+            }
+            var unique: [String] = []
+            for value in values where !unique.contains(value) && (choices?.value(value) != nil) { unique.append(value) }
+            fields[into] = .choices(unique.sorted { (choices?.order($0) ?? 0) < (choices?.order($1) ?? 0) })
+        }
+        guard fields != target.fields else { return nil }
+        var next = target
+        next.fields = fields
+        next.revision = target.revision + 1
+        next.updatedAt = max(now, target.updatedAt)
+        var record = HistoryEntry(
+            revision: next.revision, at: next.updatedAt, actor: entry.actor, role: entry.role, event: entry.event, from: target.state,
+            to: target.state, changes: changes(from: target.fields, to: fields, definition: definition), comment: source.id)
+        record.deputyFor = entry.deputyFor
+        return Outcome(ticket: next, entry: record)
     }
 
     // MARK: - Timers

@@ -303,7 +303,7 @@ enum FeedbackReportCommand: GapFlowCommand {
             }
         }
         let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
-        let entries = FeedbackExport.entries(tickets, definition, merged: merged, unmasked: unmasked)
+        let entries = FeedbackExport.entries(tickets, definition, merged: merged, unmasked: unmasked, actors: try engine.actors())
         let text: String
         switch arguments.value(\.format) ?? "md" {
         case "md": text = FeedbackExport.markdown(entries, definition, unmasked: unmasked)
