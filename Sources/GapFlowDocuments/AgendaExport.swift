@@ -34,6 +34,13 @@ public enum AgendaExport {
             let items = agenda.items.filter { $0.section.id == section.id }
             points.append(Point(number: points.count + 1, title: section.title, kind: .section(items), publicName: section.id))
         }
+        // A supplement holds only the points of the items it adds, numbered as on the agenda.
+        if agenda.issue > 0 {
+            return points.filter { point in
+                if case .section(let items) = point.kind { return !items.isEmpty }
+                return false
+            }
+        }
         for title in agenda.rules.closingItems {
             points.append(Point(number: points.count + 1, title: title, kind: .fixed, publicName: "closingItems"))
         }
@@ -42,10 +49,15 @@ public enum AgendaExport {
 
     /// Every substantive item with its number, e.g. `4.2`: the second item under point 4.
     public static func numbered(_ agenda: Agenda) -> [(top: String, item: Agenda.Item)] {
-        points(agenda).flatMap { point -> [(String, Agenda.Item)] in
-            guard case .section(let items) = point.kind else { return [] }
-            return items.enumerated().map { ("\(point.number).\($0 + 1)", $1) }
-        }
+        agenda.items.map { ($0.number, $0) }
+    }
+
+    /// The document's heading: the agenda, or its numbered supplement or urgent item.
+    static func heading(_ agenda: Agenda) -> String {
+        let words = agenda.definition.words
+        let base = "\(words.agenda): \(agenda.meeting.title)"
+        guard agenda.issue > 0 else { return base }
+        return "\(agenda.urgent ? words[.urgent] : words[.supplement]) \(agenda.issue) · \(base)"
     }
 
     /// A field's value as documents show it: titles for choices, dates in the workflow's language, and case counts
@@ -90,7 +102,7 @@ public enum AgendaExport {
         let definition = agenda.definition
         let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
-        var out = "# \(words.agenda): \(md(agenda.meeting.title))\n\n"
+        var out = "# \(md(heading(agenda)))\n\n"
         out += "**\(words.meetingOn)** \(md(when(agenda.meeting, definition, words)))"
         if let place = agenda.meeting.place { out += " · **\(words.place):** \(md(place))" }
         out += " · **\(words.deadline):** \(date(agenda.meeting.submissionDeadline, definition))\n"
@@ -111,9 +123,9 @@ public enum AgendaExport {
                 for row in rows { out += "| \(row.map(Markdown.cell).joined(separator: " | ")) |\n" }
             case .section(let items):
                 if items.isEmpty { out += "\n\(words.noItems)\n" }
-                for (index, item) in items.enumerated() {
+                for item in items {
                     out +=
-                        "\n### \(words.item) \(point.number).\(index + 1) \(md(value(item.ticket, "title", definition))) (\(md(item.ticket.id)))\n\n"
+                        "\n### \(words.item) \(item.number) \(md(value(item.ticket, "title", definition))) (\(md(item.ticket.id)))\n\n"
                     for field in agenda.rules.itemFields {
                         let text = value(item.ticket, field, definition, unmasked: unmasked)
                         if !text.isEmpty { out += "- **\(md(definition.field(field)?.title ?? field)):** \(md(text))\n" }
@@ -194,9 +206,9 @@ public enum AgendaExport {
                                 (
                                     "items",
                                     .array(
-                                        items.enumerated().map { index, item in
+                                        items.map { item in
                                             .object([
-                                                ("number", .string("\(point.number).\(index + 1)")),
+                                                ("number", .string("\(item.number)")),
                                                 ("ticket", ticketJSON(item.ticket)),
                                                 ("entered", .string(Timestamp.iso8601(item.entered))),
                                                 ("waitingDays", .integer(item.waitingDays)),
@@ -253,7 +265,7 @@ extension AgendaExport {
             ]
             items.append(.object(pointItem))
             guard case .section(let entries) = point.kind else { continue }
-            for (index, item) in entries.enumerated() {
+            for item in entries {
                 let paperID = "urn:gapflow:\(definition.id):paper:\(item.ticket.id)"
                 let paper: JSONValue = .object([
                     ("type", .string(schema + "Paper")), ("id", .string(paperID)),
@@ -264,8 +276,8 @@ extension AgendaExport {
                 ])
                 items.append(
                     .object([
-                        ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number).\(index + 1)")),
-                        ("meeting", .string(meetingID)), ("number", .string("\(point.number).\(index + 1)")),
+                        ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(item.number)")),
+                        ("meeting", .string(meetingID)), ("number", .string("\(item.number)")),
                         ("name", .string(value(item.ticket, "title", definition))), ("public", .bool(isPublic)),
                         (
                             "consultation",

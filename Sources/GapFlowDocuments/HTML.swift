@@ -70,7 +70,7 @@ extension AgendaExport {
         let definition = agenda.definition
         let words = definition.words
         let meeting = agenda.meeting
-        var body = "<header>\n<h1>\(HTML.escape("\(words.agenda): \(meeting.title)"))</h1>\n<p class=\"meta\">"
+        var body = "<header>\n<h1>\(HTML.escape(heading(agenda)))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(when(meeting, definition, words))")
         if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }
         body += " · " + HTML.escape("\(words.deadline): \(date(meeting.submissionDeadline, definition))") + "</p>\n"
@@ -90,10 +90,10 @@ extension AgendaExport {
                 }
             case .section(let items):
                 if items.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
-                for (index, item) in items.enumerated() {
+                for item in items {
                     body += "<section class=\"item\">\n<h3>"
                     body += HTML.escape(
-                        "\(words.item) \(point.number).\(index + 1) \(value(item.ticket, "title", definition)) (\(item.ticket.id))")
+                        "\(words.item) \(item.number) \(value(item.ticket, "title", definition)) (\(item.ticket.id))")
                     body += "</h3>\n"
                     var facts = agenda.rules.itemFields.compactMap { field -> (String, String)? in
                         let text = value(item.ticket, field, definition, unmasked: unmasked)
@@ -108,6 +108,6 @@ extension AgendaExport {
             body += "</section>\n"
         }
         body += "</main>"
-        return HTML.page(title: "\(words.agenda): \(meeting.title)", language: definition.language, body: body)
+        return HTML.page(title: heading(agenda), language: definition.language, body: body)
     }
 }

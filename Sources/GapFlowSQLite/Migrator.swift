@@ -143,6 +143,26 @@ enum Migrator {
                     created_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL) STRICT;
                 CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
                 """),
+        Step(
+            version: 12, name: "meeting records: life cycle, frozen agendas and minutes, the items of a published agenda",
+            sql: """
+                ALTER TABLE meetings ADD COLUMN status TEXT NOT NULL DEFAULT 'draft'
+                    CHECK(status IN ('draft', 'published', 'approved', 'cancelled'));
+                ALTER TABLE meetings ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE meetings ADD COLUMN updated_at TEXT;
+                CREATE TABLE meeting_documents(
+                    meeting_id INTEGER NOT NULL REFERENCES meetings(id), kind TEXT NOT NULL, issue INTEGER NOT NULL,
+                    format TEXT NOT NULL, created_at TEXT NOT NULL, content TEXT NOT NULL,
+                    PRIMARY KEY(meeting_id, kind, issue, format)) STRICT;
+                CREATE TRIGGER meeting_documents_are_frozen_update BEFORE UPDATE ON meeting_documents
+                    BEGIN SELECT RAISE(ABORT, 'a frozen meeting document cannot be changed'); END;
+                CREATE TRIGGER meeting_documents_are_frozen_delete BEFORE DELETE ON meeting_documents
+                    BEGIN SELECT RAISE(ABORT, 'a frozen meeting document cannot be removed'); END;
+                CREATE TABLE agenda_entries(
+                    meeting_id INTEGER NOT NULL REFERENCES meetings(id), number TEXT NOT NULL,
+                    ticket_id TEXT NOT NULL REFERENCES tickets(id), issue INTEGER NOT NULL,
+                    PRIMARY KEY(meeting_id, ticket_id)) STRICT;
+                """),
     ]
 
     static var latest: Int { steps.last?.version ?? 0 }

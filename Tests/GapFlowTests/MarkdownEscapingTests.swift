@@ -17,9 +17,8 @@ import Testing
             ("agenda", AgendaExport.markdown(agenda), agendaHeadings),
             (
                 "minutes",
-                MinutesExport.markdown(
-                    meeting: try HostileText.meeting(text), definition: definition, resolutions: HostileText.resolutions(definition, text)),
-                ["# Ergebnisprotokoll: ", "## 1. ", "## Beschlussliste"]
+                MinutesExport.markdown(try HostileText.minutes(definition, text)),
+                ["# Niederschrift: ", "## TOP ", "### TOP ", "## Beschlüsse im Umlaufverfahren", "## Beschlussliste", "## Berichtigungen"]
             ),
             (
                 "paper", try PaperExport.markdown(HostileText.ticket(definition, text), definition),

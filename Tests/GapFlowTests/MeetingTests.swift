@@ -20,6 +20,18 @@ import Testing
         return id
     }
 
+    /// Records a decision in writing (*Umlaufverfahren*): the only way besides a meeting to fire the board's events.
+    private func inWriting(_ engine: Engine, _ id: String, _ event: String, _ values: [String: FieldInput]) throws {
+        _ = try engine.applyDecisions(
+            [Decision(entry: 1, ticket: id, event: event, values: values, comment: nil, resolution: nil)], meeting: nil,
+            actor: Fixtures.office, check: false)
+    }
+
+    @discardableResult
+    private func publish(_ engine: Engine, _ meeting: Meeting) throws -> Agenda {
+        try engine.publishAgenda(meeting.id) { [("md", AgendaExport.markdown($0)), ("html", AgendaExport.html($0))] }
+    }
+
     @Test func aMeetingsSubmissionDeadlineDefaultsToTenDaysBeforeAndPastOrDoubleDatesAreRefused() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
@@ -52,23 +64,33 @@ import Testing
         #expect(try engine.agenda(for: first).items.map(\.ticket.id) == [early, onTheDeadline])
         #expect(try engine.agenda(for: second).items.map(\.ticket.id) == [late])
 
-        // The December meeting defers the early item (the decision is entered before the meeting day, as offices do).
+        // The December agenda is published after its deadline; on the meeting's day the early item is deferred.
+        try publish(engine, first)
+        clock.set(BusinessCalendar.weekendsOnly.instant(try date("2026-12-10"), secondsOfDay: 17 * 3600))
         _ = try engine.applyDecisions(
             [Decision(entry: 1, ticket: early, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
             meeting: first.id, actor: Fixtures.office, check: false)
-        #expect(try engine.agenda(for: first).items.map(\.ticket.id) == [onTheDeadline])
+        // The published agenda stays as it was sent; the deferred item moves on to March.
+        #expect(
+            try engine.agenda(for: try engine.meeting(String(first.id), workflow: workflow)).items.map(\.ticket.id) == [
+                early, onTheDeadline,
+            ])
         let march = try engine.agenda(for: second)
-        #expect(march.items.map(\.ticket.id) == [early, late])
-        #expect(march.items.first?.deferrals == 1)
-        #expect(march.items.last?.waitingDays == 100)
+        #expect(march.items.map(\.ticket.id) == [late, early])
+        #expect(march.items.map(\.number) == ["4.1", "4.2"])
+        #expect(march.items.last?.deferrals == 1)
+        #expect(march.items.first?.waitingDays == 100)
     }
 
     @Test func decisionsAreAppliedAllOrNothing() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let a = try tabled(engine, "a")
         let b = try tabled(engine, "b")
+        try publish(engine, meeting)
+        clock.advance(by: 15 * day)
         let good = Decision(
             entry: 1, ticket: a, event: "direct_measure", values: ["decision_note": .text("Jobcenter handelt")], comment: nil,
             resolution: nil)
@@ -80,7 +102,7 @@ import Testing
                 .init(
                     entry: 2, ticket: b,
                     message: "\"reject\" requires field \"decision_note\" (Beschlussvermerk); give it with --set decision_note=…"),
-                .init(entry: 3, ticket: "GAP-2026-0999", message: "there is no ticket GAP-2026-0999"),
+                .init(entry: 3, ticket: "GAP-2026-0999", message: "ticket GAP-2026-0999 is not on the agenda of meeting \(meeting.id)"),
                 .init(entry: 4, ticket: a, message: "ticket \(a) is decided twice (also entry 1)"),
             ])
         ) { try engine.applyDecisions([good, noNote, unknown, twice], meeting: meeting.id, actor: Fixtures.office, check: false) }
@@ -104,9 +126,9 @@ import Testing
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine)
-        try engine.fire(id, Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("Vertagt")]))
-        #expect(throws: Rejection.self) { try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office)) }
-        try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office, values: ["decision_note": .text("Maßnahme")]))
+        try inWriting(engine, id, "defer", ["decision_note": .text("Vertagt")])
+        #expect(throws: DecisionsRefused.self) { try inWriting(engine, id, "direct_measure", [:]) }
+        try inWriting(engine, id, "direct_measure", ["decision_note": .text("Maßnahme")])
     }
 
     @Test func decisionsInWritingAreRecordedWithoutAMeeting() throws {
@@ -120,8 +142,8 @@ import Testing
                     resolution: nil)
             ],
             meeting: nil, actor: Fixtures.office, check: false)
-        #expect(applied.first?.resolution == "U20261125-1")
-        #expect(try engine.history(id).last?.decision == DecisionRecord(meeting: nil, resolution: "U20261125-1"))
+        #expect(applied.first?.resolution == "U2026-1")
+        #expect(try engine.history(id).last?.decision == DecisionRecord(meeting: nil, resolution: "U2026-1"))
     }
 
     // MARK: - Exports
@@ -178,7 +200,8 @@ import Testing
         try engine.addMeeting(
             workflow: workflow, date: try date("2027-03-11"), time: nil,
             title: "1. Sitzung der Lenkungsgruppe des Kommunalen Integrationsmanagements im Rhein-Sieg-Kreis 2027", place: nil)
-        let ics = CalendarExport.icalendar(try engine.meetings(), calendarName: "Lenkungsgruppe", now: Fixtures.start)
+        let ics = CalendarExport.icalendar(
+            try engine.meetings(), calendarName: "Lenkungsgruppe", now: Fixtures.start, database: try engine.storeIdentity())
         let lines = ics.components(separatedBy: "\r\n")
         #expect(lines.first == "BEGIN:VCALENDAR" && lines.dropLast().last == "END:VCALENDAR")
         #expect(lines.allSatisfy { $0.utf8.count <= 75 })
@@ -194,9 +217,12 @@ import Testing
 
     @Test func theMinutesListEveryResolutionWithWhoIsResponsibleAndTheDueDate() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let id = try tabled(engine, "Sprachkurse")
+        try publish(engine, meeting)
+        clock.advance(by: 15 * day)
         _ = try engine.applyDecisions(
             [
                 Decision(
@@ -204,25 +230,31 @@ import Testing
                     values: [
                         "project_group": .text("PG Sprache"), "mandate": .text("Modell entwickeln"), "due_date": .text("2027-04-30"),
                         "decision_note": .text("Beauftragt"),
-                    ], comment: nil, resolution: nil)
+                    ], comment: "Das Jobcenter war nicht vertreten.", resolution: nil)
             ], meeting: meeting.id, actor: Fixtures.office, check: false)
         let definition = try engine.definition(workflow)
-        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
-        let markdown = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
-        #expect(markdown.contains("**Beschluss 2026/\(meeting.id)-1:** Projektgruppe beauftragen: Beauftragt"))
+        let record = try engine.minutesRecord(meeting.id)
+        let markdown = MinutesExport.markdown(record)
+        // The agenda's numbering, the fixed points, the mandate's text, the comment; the kind and the note apart.
+        #expect(markdown.contains("\n## TOP 1 Eröffnung und Feststellung der Beschlussfähigkeit\n"))
+        #expect(markdown.contains("\n### TOP 4.1 Sprachkurse (\(id))\n\n- **Beschluss 2026/\(meeting.id)-1:** Projektgruppe beauftragen\n"))
+        #expect(markdown.contains("- **Beschlussvermerk:** Beauftragt\n"))
+        #expect(markdown.contains("- **Auftrag:** Modell entwickeln\n"))
+        #expect(markdown.contains("- **Anmerkung:** Das Jobcenter war nicht vertreten.\n"))
+        #expect(markdown.contains("\n## TOP 6 Verschiedenes\n"))
         #expect(
             markdown.contains(
-                "| 2026/\(meeting.id)-1 | Sprachkurse (\(id)) | Projektgruppe beauftragen: Beauftragt | PG Sprache | 30.04.2027 |"))
+                "| 2026/\(meeting.id)-1 | 4.1 | Sprachkurse (\(id)) | Projektgruppe beauftragen – Beauftragt | PG Sprache | 30.04.2027 |"))
         #expect(
-            MinutesExport.csv(definition: definition, resolutions: resolutions).hasPrefix(
-                "\u{FEFF}Nr.;Vorgang;Titel;Beschluss;Zuständig;Frist\r\n"))
+            MinutesExport.csv(definition: definition, resolutions: MinutesExport.resolutions(record.decisions)).hasPrefix(
+                "\u{FEFF}Nr.;TOP;Vorgang;Titel;Art des Beschlusses;Beschluss;Zuständig;Frist\r\n"))
     }
 
     @Test func aDecisionPaperShowsSmallCountsOnlyAsLessThanFive() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine, "Sprachmittlung")
-        try engine.fire(id, Command(.fire(event: "refer_back"), actor: Fixtures.office, values: ["decision_note": .text("Zurück")]))
+        try inWriting(engine, id, "refer_back", ["decision_note": .text("Zurück")])
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Neuer Vorschlag")]))
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         var paper = try PaperExport.markdown(ticket, definition)
@@ -242,11 +274,7 @@ import Testing
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine, "Formulare nur auf Deutsch")
-        try engine.fire(
-            id,
-            Command(
-                .fire(event: "direct_measure"), actor: Fixtures.office,
-                values: ["decision_note": .text("Das Jobcenter übersetzt die Formulare.")]))
+        try inWriting(engine, id, "direct_measure", ["decision_note": .text("Das Jobcenter übersetzt die Formulare.")])
         _ = try tabled(engine, "noch offen")
         let definition = try engine.definition(workflow)
         let tickets = try engine.tickets(TicketFilter(states: ["feedback"])).map { ($0, try engine.history($0.id)) }

@@ -657,7 +657,7 @@ struct DefinitionDecoder {
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
         let allowed = [
             "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback", "public",
-            "checkpointTitle",
+            "checkpointTitle", "decisions",
         ]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
@@ -700,11 +700,13 @@ struct DefinitionDecoder {
         checkReferences(
             publicPoints, at: "meetings.public", known: Set(pointNames), candidates: pointNames, kind: "agenda point",
             code: .invalidValue, isList: keys["public"]?.elements != nil)
-        return MeetingRules(
+        var rules = MeetingRules(
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
             statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
             itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback,
             publicPoints: Set(publicPoints), checkpointTitle: string(keys["checkpointTitle"], at: "meetings.checkpointTitle"))
+        rules.decisionEvents = Set(strings(keys["decisions"], at: "meetings.decisions"))
+        return rules
     }
 
     /// Reads an array, decoding each element with `body`.

@@ -38,6 +38,15 @@ public struct MeetingRules: Sendable, Equatable {
 
     /// The names `"public"` gives the fixed points by.
     public static let fixedPointNames = ["openingItems", "statusItem", "closingItems"]
+    /// The events that are decisions of the board (e.g. mandate, reject, defer): they are fired only through a
+    /// meeting's decisions or a decision in writing (*Umlaufverfahren*), each with its resolution number.
+    public var decisionEvents: Set<String> = []
+
+    /// The number of a section's point on the agenda: after the opening items and the status item.
+    public func pointNumber(ofSection id: String) -> Int? {
+        sections.firstIndex { $0.id == id }.map { openingItems.count + (statusItem == nil ? 0 : 1) + $0 + 1 }
+    }
+
     /// The words before the root of the latest signed checkpoint, which the minutes print so that the signed paper
     /// anchors the history (e.g. "Prüfsumme der Vorgangshistorie"); without it the minutes print no root.
     public let checkpointTitle: String?

@@ -143,6 +143,21 @@ public protocol StoreTransaction {
     func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws -> AgendaAnchor
     /// History entries recorded for a meeting, in the order they were taken.
     func decisions(meeting: Int) throws -> [RecordedDecision]
+    /// History entries recorded as decisions in writing (a resolution, no meeting), in the order they were taken.
+    func decisionsInWriting() throws -> [RecordedDecision]
+    /// Whether a decision in writing (no meeting) already carries this resolution number.
+    func isResolutionInWritingTaken(_ resolution: String) throws -> Bool
+    /// Writes a meeting's changed date, time, title, place, deadline, status and sequence.
+    func updateMeeting(_ meeting: Meeting, at now: Date) throws
+    /// Keeps a frozen document; a document once stored is never changed or removed (a second one with the same
+    /// meeting, kind, issue and format is refused).
+    func insertMeetingDocument(_ document: MeetingDocument) throws
+    /// A meeting's frozen documents, in the order they were stored.
+    func meetingDocuments(meeting: Int) throws -> [MeetingDocument]
+    /// Records an item of a published agenda; a ticket is on one meeting's agenda once.
+    func insertAgendaEntry(_ entry: AgendaEntry) throws
+    /// The items of a meeting's published agenda and its supplements, in the order they were recorded.
+    func agendaEntries(meeting: Int) throws -> [AgendaEntry]
 
     // MARK: Outbox
 

@@ -203,6 +203,11 @@ enum DefinitionValidator {
                 reporter.report(.unknownField, "unknown field \"\(name)\"", at: "\(path)[\(i)]", suggesting: name, among: fieldCandidates)
             }
         }
+        // The board's decisions: events the workflow has, none of them fired by a timer.
+        let events = Array(Set(definition.transitions.map(\.event))).sorted()
+        for event in rules.decisionEvents.sorted() where !events.contains(event) {
+            reporter.report(.unknownEvent, "unknown event \"\(event)\"", at: "meetings.decisions", suggesting: event, among: events)
+        }
     }
 
     /// Every state reachable from `starts` along `edges`.
