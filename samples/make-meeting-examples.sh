@@ -33,6 +33,12 @@ at "$now" meeting add --date 2027-03-11 --time 14:00 --title "1. Sitzung der Len
 at "$now" meeting add --date 2027-06-17 --time 14:00 --title "2. Sitzung der Lenkungsgruppe 2027" --place "Kreishaus Siegburg, Sitzungssaal" > /dev/null
 at "$now" meeting add --date 2027-09-16 --time 14:00 --title "3. Sitzung der Lenkungsgruppe 2027" --place "Rathaus Troisdorf" > /dev/null
 at "$now" meeting add --date 2027-12-09 --time 14:00 --title "4. Sitzung der Lenkungsgruppe 2027" --place "Kreishaus Siegburg, Sitzungssaal" > /dev/null
+# The steering group's register (fictional names), each member with a deputy.
+at "$now" meeting member-add "Dr. Petra Hansen" --body "Rhein-Sieg-Kreis, Dezernat Soziales (Vorsitz)" --deputy "Jonas Albers" > /dev/null
+at "$now" meeting member-add "Miriam Osei" --body "Jobcenter Rhein-Sieg" --deputy "Frank Weber" > /dev/null
+at "$now" meeting member-add "Stefan Krüger" --body "Agentur für Arbeit Bonn" --deputy "Aylin Demir" > /dev/null
+at "$now" meeting member-add "Katrin Vogt" --body "Ausländerbehörde des Kreises" --deputy "Lars Becker" > /dev/null
+at "$now" meeting member-add "Hakan Yıldız" --body "Kommunales Integrationszentrum" --deputy "Sabine Roth" > /dev/null
 
 # 2 March 2027, after the submission deadline: the office publishes the 1st agenda; it is stored as sent.
 now="2027-03-02 08:00:00"
@@ -51,6 +57,8 @@ at "$now" agenda --meeting 1 --format decisions --out "$out/decisions-1-template
 
 # 12 March, the day after the meeting: the office records its decisions.
 now="2027-03-12 09:00:00"
+at "$now" meeting attendance 1 --deputized "Miriam Osei" --absent "Katrin Vogt" --chair "Dr. Petra Hansen" \
+  --minute-taker "Geschäftsstelle: Tim Schulte" --start 14:00 --end 16:05 > /dev/null
 at "$now" decisions apply "$input/decisions-1.json" --as geschaeftsstelle > "$out/decisions-1-applied.txt"
 
 # 6 and 20 April: a gap tabled between meetings is decided in writing (Umlaufverfahren).
@@ -68,6 +76,7 @@ at "$now" agenda --meeting 2 --format html --out "$out/agenda-2.html" > /dev/nul
 
 # 17 June, after the 2nd meeting: its decisions, and the approval of the 1st meeting's minutes (its TOP 2).
 now="2027-06-17 17:00:00"
+at "$now" meeting attendance 2 --chair "Dr. Petra Hansen" --minute-taker "Geschäftsstelle: Tim Schulte" --start 14:00 --end 15:40 > /dev/null
 at "$now" decisions apply "$input/decisions-2.json" --as geschaeftsstelle > "$out/decisions-2-applied.txt"
 at "$now" minutes approve --meeting 1 > /dev/null
 # 21 June: a correction of the approved minutes is recorded and shows in them, dated.

@@ -22,6 +22,8 @@ public enum MinutesExport {
         public let details: [(String, String)]
         /// The comment recorded with the decision.
         public let comment: String?
+        /// How the board voted, if recorded.
+        public let vote: Vote?
         public let responsible: String
         public let due: String
 
@@ -76,7 +78,7 @@ public enum MinutesExport {
                 number: entry.decision?.resolution ?? "–", item: item.number ?? "", ticket: ticket,
                 title: AgendaExport.value(ticket, "title", definition), kind: transition?.title ?? entry.event, note: note,
                 noteTitle: definition.field("decision_note")?.title ?? "decision_note", details: details, comment: entry.comment,
-                responsible: responsible, due: due)
+                vote: item.vote, responsible: responsible, due: due)
         }
     }
 
@@ -88,6 +90,8 @@ public enum MinutesExport {
         let items: [(number: String, resolution: Resolution?, ticket: String, title: String)]
         let isSection: Bool
         let isApproval: Bool
+        /// The opening point, which records attendance and the quorum.
+        var isOpening = false
     }
 
     /// The points in the agenda's numbering; the approval of the previous minutes is the second opening item.
@@ -95,7 +99,9 @@ public enum MinutesExport {
         guard let rules = record.definition.meetings else { return [] }
         var points: [Point] = []
         for (index, title) in rules.openingItems.enumerated() {
-            points.append(Point(number: points.count + 1, title: title, items: [], isSection: false, isApproval: index == 1))
+            var point = Point(number: points.count + 1, title: title, items: [], isSection: false, isApproval: index == 1)
+            point.isOpening = index == 0
+            points.append(point)
         }
         if let status = rules.statusItem {
             points.append(Point(number: points.count + 1, title: status.title, items: [], isSection: false, isApproval: false))
@@ -140,8 +146,43 @@ public enum MinutesExport {
             facts.append((words.responsible, resolution.responsible))
         }
         if resolution.due != "–", !shown.contains(resolution.due) { facts.append((words.dueDate, resolution.due)) }
+        if let vote = resolution.vote { facts.append((words[.vote], voteText(vote, words))) }
         if let comment = resolution.comment { facts.append((words[.comment], comment)) }
         return facts
+    }
+
+    /// "einstimmig", or "5 Ja, 1 Nein, 0 Enthaltungen".
+    static func voteText(_ vote: Vote, _ words: Vocabulary) -> String {
+        switch vote {
+        case .unanimous: words[.unanimous]
+        case .counted(let yes, let no, let abstentions):
+            "\(yes) \(words[.votesFor]), \(no) \(words[.votesAgainst]), \(abstentions) \(words[.abstentions])"
+        }
+    }
+
+    /// The opening point's record: start and end, chair and minute-taker, and the quorum, as (label, text).
+    static func attendanceFacts(_ attendance: Attendance, _ words: Vocabulary) -> [(String, String)] {
+        var facts: [(String, String)] = []
+        if let start = attendance.start { facts.append((words[.start], start)) }
+        if let end = attendance.end { facts.append((words[.end], end)) }
+        if let chair = attendance.chair { facts.append((words[.chair], chair)) }
+        if let taker = attendance.minuteTaker { facts.append((words[.minuteTaker], taker)) }
+        let state = attendance.isQuorate ? words[.quorate] : words[.notQuorate]
+        facts.append((words[.quorum], "\(state) (\(attendance.attending)/\(attendance.seats.count) \(words[.membersAttending]))"))
+        return facts
+    }
+
+    /// The register as it stood at the meeting: member, body, and how they attended.
+    static func attendanceRows(_ attendance: Attendance, _ words: Vocabulary) -> [[String]] {
+        attendance.seats.map { seat in
+            let presence: String
+            switch seat.presence {
+            case .present: presence = words[.present]
+            case .absent: presence = words[.absent]
+            case .deputy: presence = "\(words[.representedBy]) \(seat.member.deputy ?? words.none)"
+            }
+            return [seat.member.name, seat.member.body, presence]
+        }
     }
 
     /// The minutes as Markdown; every text from the meeting, the tickets and the decisions is escaped
@@ -159,6 +200,12 @@ public enum MinutesExport {
         if unmasked { out += "\n\(Markdown.escape(words[.internalNote], atLineStart: true))\n" }
         for point in points(record, resolutions) {
             out += "\n## \(words.item) \(point.number) \(md(point.title))\n"
+            if point.isOpening, let attendance = meeting.attendance {
+                out += "\n" + attendanceFacts(attendance, words).map { "- **\(md($0.0)):** \(md($0.1))\n" }.joined()
+                if !attendance.seats.isEmpty {
+                    out += "\n" + table([words[.member], words[.body], words[.presence]], attendanceRows(attendance, words))
+                }
+            }
             if point.isApproval, let text = previousMinutes(record) { out += "\n\(Markdown.escape(text, atLineStart: true))\n" }
             if point.isSection, point.items.isEmpty { out += "\n\(words.noItems)\n" }
             for item in point.items {
@@ -179,7 +226,9 @@ public enum MinutesExport {
         out += table(listHeader(words), resolutions.map(listRow))
         out +=
             corrections(record).map { "\n## \(md(words[.corrections]))\n\n" + $0.map { "- **\(md($0.0)):** \(md($0.1))\n" }.joined() } ?? ""
-        out += "\n\(words[.chair]): ____________________ · \(words[.minuteTaker]): ____________________\n"
+        let line = "____________________"
+        out += "\n\(words[.chair]): \(md(meeting.attendance?.chair ?? "")) \(line) · "
+        out += "\(words[.minuteTaker]): \(md(meeting.attendance?.minuteTaker ?? "")) \(line)\n"
         if let (title, text) = Anchor.line(anchor, definition) { out += "\n**\(md(title)):** \(md(text))\n" }
         return out
     }
@@ -228,6 +277,13 @@ public enum MinutesExport {
         body += "</header>\n<main>\n"
         for point in points(record, resolutions) {
             body += "<section>\n<h2>\(HTML.escape("\(words.item) \(point.number) \(point.title)"))</h2>\n"
+            if point.isOpening, let attendance = meeting.attendance {
+                body += HTML.facts(attendanceFacts(attendance, words))
+                if !attendance.seats.isEmpty {
+                    body += HTML.table(
+                        caption: nil, header: [words[.member], words[.body], words[.presence]], rows: attendanceRows(attendance, words))
+                }
+            }
             if point.isApproval, let text = previousMinutes(record) { body += "<p>\(HTML.escape(text))</p>\n" }
             if point.isSection, point.items.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
             for item in point.items {
@@ -255,8 +311,11 @@ public enum MinutesExport {
         if let corrections = corrections(record) {
             body += "<section>\n<h2>\(HTML.escape(words[.corrections]))</h2>\n" + HTML.facts(corrections) + "</section>\n"
         }
-        body += "<section class=\"signatures\">\n<p><span class=\"line\"></span>\(HTML.escape(words[.chair]))</p>\n"
-        body += "<p><span class=\"line\"></span>\(HTML.escape(words[.minuteTaker]))</p>\n</section>\n"
+        body += "<section class=\"signatures\">\n"
+        for (word, name) in [(words[.chair], meeting.attendance?.chair), (words[.minuteTaker], meeting.attendance?.minuteTaker)] {
+            body += "<p><span class=\"line\"></span>\(HTML.escape(word))\(name.map { ": " + HTML.escape($0) } ?? "")</p>\n"
+        }
+        body += "</section>\n"
         if let (title, text) = Anchor.line(anchor, definition) {
             body += "<p class=\"anchor\"><strong>\(HTML.escape("\(title):"))</strong> \(HTML.escape(text))</p>\n"
         }

@@ -144,7 +144,8 @@ enum Migrator {
                 CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
                 """),
         Step(
-            version: 12, name: "meeting records: life cycle, frozen agendas and minutes, the items of a published agenda",
+            version: 12,
+            name: "meeting records: life cycle, frozen agendas and minutes, agenda items, the board's register, attendance, votes",
             sql: """
                 ALTER TABLE meetings ADD COLUMN status TEXT NOT NULL DEFAULT 'draft'
                     CHECK(status IN ('draft', 'published', 'approved', 'cancelled'));
@@ -162,6 +163,13 @@ enum Migrator {
                     meeting_id INTEGER NOT NULL REFERENCES meetings(id), number TEXT NOT NULL,
                     ticket_id TEXT NOT NULL REFERENCES tickets(id), issue INTEGER NOT NULL,
                     PRIMARY KEY(meeting_id, ticket_id)) STRICT;
+                ALTER TABLE meetings ADD COLUMN attendance TEXT;
+                CREATE TABLE board_members(
+                    workflow_id TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, deputy TEXT, added_at TEXT NOT NULL,
+                    PRIMARY KEY(workflow_id, name)) STRICT;
+                CREATE TABLE decision_votes(
+                    ticket_id TEXT NOT NULL, revision INTEGER NOT NULL, vote TEXT NOT NULL,
+                    PRIMARY KEY(ticket_id, revision), FOREIGN KEY(ticket_id, revision) REFERENCES history(ticket_id, revision)) STRICT;
                 """),
     ]
 

@@ -20,7 +20,7 @@ extension SQLiteTransaction {
 
     /// The meetings of a workflow (of every workflow when nil), by date.
     func meetings(workflow: String?) throws(StoreError) -> [Meeting] {
-        let sql = "SELECT id, workflow_id, date, time, title, place, submission_deadline, status, sequence FROM meetings"
+        let sql = "SELECT id, workflow_id, date, time, title, place, submission_deadline, status, sequence, attendance FROM meetings"
         let rows: [[SQLValue]]
         if let workflow {
             rows = try connection.query(sql + " WHERE workflow_id = ? ORDER BY date, time, id", [.text(workflow)])
@@ -33,10 +33,15 @@ extension SQLiteTransaction {
                 let title = row[4].text, let deadline = row[6].text.flatMap(LocalDate.init(parsing:)),
                 let status = row[7].text.flatMap(MeetingStatus.init(rawValue:)), let sequence = row[8].integer
             else { throw StoreError.damaged(path: path, what: "meeting row") }
+            var attendance: Attendance?
+            if let text = row[9].text {
+                guard let read = Attendance(json: text) else { throw StoreError.damaged(path: path, what: "meeting attendance") }
+                attendance = read
+            }
             meetings.append(
                 Meeting(
                     id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text,
-                    submissionDeadline: deadline, status: status, sequence: sequence))
+                    submissionDeadline: deadline, status: status, sequence: sequence, attendance: attendance))
         }
         return meetings
     }
@@ -97,12 +102,13 @@ extension SQLiteTransaction {
         try connection.query(
             """
             UPDATE meetings SET date = ?, time = ?, title = ?, place = ?, submission_deadline = ?, status = ?, sequence = ?,
-                updated_at = ? WHERE id = ?
+                updated_at = ?, attendance = ? WHERE id = ?
             """,
             [
                 .text(meeting.date.iso8601), meeting.time.map(SQLValue.text) ?? .null, .text(meeting.title),
                 meeting.place.map(SQLValue.text) ?? .null, .text(meeting.submissionDeadline.iso8601), .text(meeting.status.rawValue),
-                .integer(meeting.sequence), .text(Timestamp.iso8601(now)), .integer(meeting.id),
+                .integer(meeting.sequence), .text(Timestamp.iso8601(now)), meeting.attendance.map { SQLValue.text($0.json) } ?? .null,
+                .integer(meeting.id),
             ])
     }
 
@@ -147,5 +153,47 @@ extension SQLiteTransaction {
             entries.append(AgendaEntry(meetingID: meeting, number: number, ticketID: ticket, issue: issue))
         }
         return entries
+    }
+
+    func boardMembers(workflow: String) throws(StoreError) -> [BoardMember] {
+        try connection.query(
+            "SELECT name, body, deputy FROM board_members WHERE workflow_id = ? ORDER BY name", [.text(workflow)]
+        ).map { row throws(StoreError) in
+            guard let name = row[0].text, let body = row[1].text else { throw StoreError.damaged(path: path, what: "board member row") }
+            return BoardMember(name: name, body: body, deputy: row[2].text)
+        }
+    }
+
+    func saveBoardMember(_ member: BoardMember, workflow: String, at now: Date) throws(StoreError) {
+        try connection.query(
+            """
+            INSERT INTO board_members(workflow_id, name, body, deputy, added_at) VALUES(?, ?, ?, ?, ?)
+            ON CONFLICT(workflow_id, name) DO UPDATE SET body = excluded.body, deputy = excluded.deputy
+            """,
+            [
+                .text(workflow), .text(member.name), .text(member.body), member.deputy.map(SQLValue.text) ?? .null,
+                .text(Timestamp.iso8601(now)),
+            ])
+    }
+
+    func removeBoardMember(_ name: String, workflow: String) throws(StoreError) -> Bool {
+        !(try connection.query(
+            "DELETE FROM board_members WHERE workflow_id = ? AND name = ? RETURNING name", [.text(workflow), .text(name)]
+        ).isEmpty)
+    }
+
+    func insertVote(_ vote: Vote, ticket: String, revision: Int) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO decision_votes(ticket_id, revision, vote) VALUES(?, ?, ?)", [.text(ticket), .integer(revision), .text(vote.text)])
+    }
+
+    func vote(ticket: String, revision: Int) throws(StoreError) -> Vote? {
+        guard
+            let text = try connection.query(
+                "SELECT vote FROM decision_votes WHERE ticket_id = ? AND revision = ?", [.text(ticket), .integer(revision)]
+            ).first?.first?.text
+        else { return nil }
+        guard let vote = Vote(text: text) else { throw StoreError.damaged(path: path, what: "vote of \(ticket)") }
+        return vote
     }
 }

@@ -324,4 +324,30 @@ import Testing
         let again = shell.run("meeting", "edit", "1", "--title", "x")
         #expect(again.status == 1 && again.errors.hasPrefix("error: meeting 1 was cancelled"))
     }
+
+    @Test func theRegisterAttendanceAndVotesReachTheMinutesFromTheCommandLine() throws {
+        let (shell, ids) = try held()
+        #expect(shell.run("meeting", "member-add", "A. Landrat", "--body", "Rhein-Sieg-Kreis", "--deputy", "B. Dezernentin").status == 0)
+        let added = shell.run("meeting", "member-add", "C. Leiterin", "--body", "Jobcenter Rhein-Sieg")
+        #expect(added.output.contains("C. Leiterin") && added.output.contains("Jobcenter Rhein-Sieg"))
+        #expect(shell.run("meeting", "member-add", "X").status == 2)
+        let recorded = shell.run(
+            "meeting", "attendance", "1", "--absent", "C. Leiterin", "--deputized", "A. Landrat", "--chair", "B. Dezernentin",
+            "--minute-taker", "F. Protokoll", "--start", "14:00", "--end", "15:30")
+        #expect(recorded.output == "meeting 1: 1 of 2 members present or represented; not quorate\n", "\(recorded.errors)")
+        let badVote = decide(
+            shell, "bad.json", "\"meeting\": 1",
+            ["{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"x\"}, \"vote\": {\"for\": -1}}"])
+        #expect(badVote.status == 1 && badVote.errors.contains("entry 1: \"vote\" must be \"unanimous\""))
+        let decided = decide(
+            shell, "vote.json", "\"meeting\": 1",
+            [
+                "{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"Vertagt\"}, \"vote\": \"unanimous\"}"
+            ])
+        #expect(decided.status == 0, "\(decided.errors)")
+        let minutes = shell.run("minutes", "--meeting", "1").output
+        #expect(minutes.contains("- **Beschlussfähigkeit:** nicht beschlussfähig (1/2 Mitglieder anwesend oder vertreten)"))
+        #expect(minutes.contains("| A. Landrat | Rhein-Sieg-Kreis | vertreten durch B. Dezernentin |"))
+        #expect(minutes.contains("- **Abstimmung:** einstimmig"))
+    }
 }

@@ -226,4 +226,52 @@ import Testing
         }
         #expect(MeetingError.wrongStage(meeting: next.id, status: .cancelled, needed: "").description == "meeting \(next.id) was cancelled")
     }
+
+    @Test(arguments: Fixtures.Store.allCases)
+    func theMinutesRecordAttendanceTheQuorumAndTheVoteAsTheRegisterStoodAtTheMeeting(store: Fixtures.Store) throws {
+        let (engine, clock, meeting, ids, _) = try prepared(store)
+        for (name, body, deputy) in [
+            ("Dr. A. Landrat", "Rhein-Sieg-Kreis", "B. Dezernentin"), ("C. Leiterin", "Jobcenter Rhein-Sieg", "D. Vertreter"),
+            ("E. Leiter", "Agentur für Arbeit", nil),
+        ] as [(String, String, String?)] {
+            try engine.saveBoardMember(BoardMember(name: name, body: body, deputy: deputy), workflow: workflow)
+        }
+        try engine.publishAgenda(meeting.id, render: render)
+        #expect(throws: MeetingError.notYetHeld(meeting: meeting.id, date: try date("2026-12-10"), today: try date("2026-11-25"))) {
+            try engine.recordAttendance(meeting.id, absent: [], deputized: [], chair: nil, minuteTaker: nil, start: nil, end: nil)
+        }
+        try meetingDay(clock)
+        #expect(throws: MeetingError.noDeputy("E. Leiter")) {
+            try engine.recordAttendance(
+                meeting.id, absent: [], deputized: ["E. Leiter"], chair: nil, minuteTaker: nil, start: nil, end: nil)
+        }
+        #expect(throws: MeetingError.notAMember("X")) {
+            try engine.recordAttendance(meeting.id, absent: ["X"], deputized: [], chair: nil, minuteTaker: nil, start: nil, end: nil)
+        }
+        let attendance = try engine.recordAttendance(
+            meeting.id, absent: ["E. Leiter"], deputized: ["C. Leiterin"], chair: "Dr. A. Landrat", minuteTaker: "F. Protokoll",
+            start: "14:05", end: "16:10")
+        #expect(attendance.attending == 2 && attendance.isQuorate)
+        var decision = Decision(
+            entry: 1, ticket: ids[0], event: "direct_measure", values: ["decision_note": .text("Jobcenter handelt")], comment: nil,
+            resolution: nil)
+        decision.vote = .counted(yes: 2, no: 0, abstentions: 1)
+        var other = Decision(
+            entry: 2, ticket: ids[1], event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)
+        other.vote = .unanimous
+        _ = try engine.applyDecisions([decision, other], meeting: meeting.id, actor: Fixtures.office, check: false)
+        // The register changes afterwards; the minutes keep it as it stood.
+        try engine.removeBoardMember("E. Leiter", workflow: workflow)
+        let markdown = MinutesExport.markdown(try engine.minutesRecord(meeting.id))
+        #expect(
+            markdown.contains("- **Beginn:** 14:05\n- **Ende:** 16:10\n- **Vorsitz:** Dr. A. Landrat\n- **Schriftführung:** F. Protokoll\n")
+        )
+        #expect(markdown.contains("- **Beschlussfähigkeit:** beschlussfähig (2/3 Mitglieder anwesend oder vertreten)\n"))
+        #expect(markdown.contains("| C. Leiterin | Jobcenter Rhein-Sieg | vertreten durch D. Vertreter |"))
+        #expect(markdown.contains("| E. Leiter | Agentur für Arbeit | abwesend |"))
+        #expect(markdown.contains("- **Abstimmung:** 2 Ja, 0 Nein, 1 Enthaltungen\n"))
+        #expect(markdown.contains("- **Abstimmung:** einstimmig\n"))
+        #expect(markdown.contains("Vorsitz: Dr. A. Landrat ____________________ · Schriftführung: F. Protokoll ____________________"))
+        #expect(try engine.boardMembers(workflow: workflow).map(\.name) == ["C. Leiterin", "Dr. A. Landrat"])
+    }
 }

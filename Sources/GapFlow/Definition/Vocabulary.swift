@@ -25,6 +25,9 @@ public struct Vocabulary: Sendable, Equatable {
         /// words of the minutes (draft mark, corrections, decisions in writing, previous minutes, signatures).
         case supplement, urgent, draft, corrections, correctionOn, inWritingSince, previousMinutes, approved, notApproved
         case chair, minuteTaker, comment, eventTitle, cancelled
+        /// Attendance, quorum and votes in the minutes.
+        case start, end, member, body, presence, present, absent, representedBy, quorum, quorate, notQuorate
+        case membersAttending, vote, unanimous, votesFor, votesAgainst, abstentions
     }
 
     private let words: [Word: String]
@@ -92,5 +95,9 @@ public struct Vocabulary: Sendable, Equatable {
         .inWritingSince: "Decisions in writing since the last meeting", .previousMinutes: "Minutes of the meeting on",
         .approved: "approved", .notApproved: "not yet approved", .chair: "Chair", .minuteTaker: "Minutes taken by",
         .comment: "Note", .eventTitle: "Decided", .cancelled: "cancelled",
+        .start: "Start", .end: "End", .member: "Member", .body: "Body", .presence: "Attendance", .present: "present",
+        .absent: "absent", .representedBy: "represented by", .quorum: "Quorum", .quorate: "quorate", .notQuorate: "not quorate",
+        .membersAttending: "members present or represented", .vote: "Vote", .unanimous: "unanimous", .votesFor: "for",
+        .votesAgainst: "against", .abstentions: "abstentions",
     ]
 }

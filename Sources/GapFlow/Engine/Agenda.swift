@@ -54,6 +54,10 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
     case emptyCorrection
     /// A resolution number in writing that is empty or already taken.
     case resolutionTaken(String)
+    /// A name that is not on the board's register.
+    case notAMember(String)
+    /// A member without a deputy named as represented.
+    case noDeputy(String)
 
     public var description: String {
         switch self {
@@ -77,6 +81,8 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notForTheBoard(let ticket, let state): "ticket \(ticket) is in state \"\(state)\", which the board does not decide"
         case .emptyCorrection: "a correction needs its text"
         case .resolutionTaken(let number): "the resolution number \"\(number)\" is empty or already taken"
+        case .notAMember(let name): "\"\(name)\" is not on the board's register"
+        case .noDeputy(let name): "\(name) has no deputy on the register"
         }
     }
 
@@ -101,6 +107,7 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notForTheBoard: "only tickets in a state with a \"meeting\" section go on an agenda"
         case .emptyCorrection: "give --text with what is corrected"
         case .resolutionTaken: "give the next free number of the decisions in writing, or use `gapflow decisions apply`, which numbers them"
+        case .notAMember, .noDeputy: "see `gapflow meeting members`; add one with `gapflow meeting member-add`"
         }
     }
 }

@@ -10,6 +10,8 @@ public struct Decision: Sendable {
     public let comment: String?
     /// The resolution number; numbered in order when nil.
     public let resolution: String?
+    /// How the board voted, if recorded.
+    public var vote: Vote?
 
     public init(entry: Int, ticket: String, event: String, values: [String: FieldInput], comment: String?, resolution: String?) {
         self.entry = entry
@@ -138,6 +140,7 @@ extension Engine {
                 command.decision = DecisionRecord(meeting: meeting, resolution: resolution)
                 do {
                     let outcome = try fire(ticketID, command, in: tx, now: now)
+                    if let vote = decision.vote { try tx.insertVote(vote, ticket: ticketID, revision: outcome.entry.revision) }
                     armed += outcome.timers.arm.map(\.dueAt)
                     var applied = AppliedDecision(
                         entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,

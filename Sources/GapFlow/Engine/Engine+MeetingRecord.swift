@@ -11,12 +11,15 @@ public struct MinutesRecord: Sendable {
         public let ticket: Ticket
         public let definition: Definition
         public let entry: HistoryEntry
+        /// How the board voted, if recorded.
+        public let vote: Vote?
 
-        public init(number: String?, ticket: Ticket, definition: Definition, entry: HistoryEntry) {
+        public init(number: String?, ticket: Ticket, definition: Definition, entry: HistoryEntry, vote: Vote? = nil) {
             self.number = number
             self.ticket = ticket
             self.definition = definition
             self.entry = entry
+            self.vote = vote
         }
     }
 
@@ -245,7 +248,8 @@ extension Engine {
             ticket.state = recorded.entry.to
             return MinutesRecord.Decided(
                 number: agenda.first { $0.ticketID == ticket.id }?.number, ticket: ticket,
-                definition: try self.definition(ticket.workflowID, version: ticket.version, in: tx), entry: recorded.entry)
+                definition: try self.definition(ticket.workflowID, version: ticket.version, in: tx), entry: recorded.entry,
+                vote: try tx.vote(ticket: ticket.id, revision: recorded.entry.revision))
         }
         let meetings = try tx.meetings(workflow: meeting.workflowID).filter { $0.status != .cancelled }
         let previous = meetings.last { $0.date < meeting.date }

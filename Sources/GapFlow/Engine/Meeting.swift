@@ -15,10 +15,12 @@ public struct Meeting: Sendable, Equatable {
     public var status: MeetingStatus
     /// How often the meeting was changed after it was added (edited, moved, cancelled): the iCalendar `SEQUENCE`.
     public var sequence: Int
+    /// Who attended, once recorded.
+    public var attendance: Attendance?
 
     public init(
         id: Int, workflowID: String, date: LocalDate, time: String? = nil, title: String, place: String? = nil,
-        submissionDeadline: LocalDate, status: MeetingStatus = .draft, sequence: Int = 0
+        submissionDeadline: LocalDate, status: MeetingStatus = .draft, sequence: Int = 0, attendance: Attendance? = nil
     ) {
         self.id = id
         self.workflowID = workflowID
@@ -29,6 +31,7 @@ public struct Meeting: Sendable, Equatable {
         self.submissionDeadline = submissionDeadline
         self.status = status
         self.sequence = sequence
+        self.attendance = attendance
     }
 }
 

@@ -50,7 +50,7 @@ public enum ExportFormat {
     /// The tables in the order they can be filled (referenced rows first).
     public static let tables = [
         "store_identity", "definitions", "actors", "actor_roles", "credentials", "ticket_sequences", "meetings", "tickets", "history",
-        "timers", "outbox", "admin_log", "meeting_documents", "agenda_entries",
+        "timers", "outbox", "admin_log", "meeting_documents", "agenda_entries", "board_members", "decision_votes",
     ]
 
     /// The first line of every export.

@@ -478,9 +478,14 @@ final class MemoryTransaction: StoreTransaction {
                 throw Self.damaged("meeting row")
             }
             guard let status = MeetingStatus(rawValue: row.status) else { throw Self.damaged("meeting row") }
+            var attendance: Attendance?
+            if let text = row.attendance {
+                guard let read = Attendance(json: text) else { throw Self.damaged("meeting attendance") }
+                attendance = read
+            }
             return Meeting(
                 id: row.id, workflowID: row.workflowID, date: date, time: row.time, title: row.title, place: row.place,
-                submissionDeadline: deadline, status: status, sequence: row.sequence)
+                submissionDeadline: deadline, status: status, sequence: row.sequence, attendance: attendance)
         }
     }
 
@@ -523,7 +528,44 @@ final class MemoryTransaction: StoreTransaction {
         row.status = meeting.status.rawValue
         row.sequence = meeting.sequence
         row.updatedAt = Timestamp.iso8601(now)
+        row.attendance = meeting.attendance?.json
         tables.meetings[position] = row
+    }
+
+    func boardMembers(workflow: String) throws -> [BoardMember] {
+        tables.boardMembers.filter { $0.workflowID.same(workflow) }.sorted { $0.name.precedesBinary($1.name) }.map {
+            BoardMember(name: $0.name, body: $0.body, deputy: $0.deputy)
+        }
+    }
+
+    func saveBoardMember(_ member: BoardMember, workflow: String, at now: Date) throws {
+        try writing()
+        if let position = tables.boardMembers.firstIndex(where: { $0.workflowID.same(workflow) && $0.name.same(member.name) }) {
+            tables.boardMembers[position].body = member.body
+            tables.boardMembers[position].deputy = member.deputy
+        } else {
+            try tables.insert(
+                BoardMemberRow(
+                    workflowID: workflow, name: member.name, body: member.body, deputy: member.deputy, addedAt: Timestamp.iso8601(now)))
+        }
+    }
+
+    func removeBoardMember(_ name: String, workflow: String) throws -> Bool {
+        try writing()
+        let before = tables.boardMembers.count
+        tables.boardMembers.removeAll { $0.workflowID.same(workflow) && $0.name.same(name) }
+        return tables.boardMembers.count < before
+    }
+
+    func insertVote(_ vote: Vote, ticket: String, revision: Int) throws {
+        try writing()
+        try tables.insert(VoteRow(ticketID: ticket, revision: revision, vote: vote.text))
+    }
+
+    func vote(ticket: String, revision: Int) throws -> Vote? {
+        guard let row = tables.votes.first(where: { $0.ticketID.same(ticket) && $0.revision == revision }) else { return nil }
+        guard let vote = Vote(text: row.vote) else { throw Self.damaged("vote of \(ticket)") }
+        return vote
     }
 
     func insertMeetingDocument(_ document: MeetingDocument) throws {
@@ -737,6 +779,10 @@ struct MemoryTables: Sendable {
     var meetingDocuments: [MeetingDocumentRow] = []
     /// In the order recorded.
     var agendaEntries: [AgendaEntryRow] = []
+    /// In the order added.
+    var boardMembers: [BoardMemberRow] = []
+    /// In the order recorded.
+    var votes: [VoteRow] = []
     var tickets: [TicketRow] = []
     /// Where each ticket id is in `tickets` (by its bytes: SQLite compares text byte for byte).
     var ticketPositions: [[UInt8]: Int] = [:]
@@ -909,6 +955,23 @@ struct MemoryTables: Sendable {
         agendaEntries.append(row)
     }
 
+    mutating func insert(_ row: BoardMemberRow) throws(StoreError) {
+        if boardMembers.contains(where: { $0.workflowID.same(row.workflowID) && $0.name.same(row.name) }) {
+            throw Self.unique("board_members", ["workflow_id", "name"])
+        }
+        boardMembers.append(row)
+    }
+
+    mutating func insert(_ row: VoteRow) throws(StoreError) {
+        if votes.contains(where: { $0.ticketID.same(row.ticketID) && $0.revision == row.revision }) {
+            throw Self.unique("decision_votes", ["ticket_id", "revision"])
+        }
+        guard (historyPositions[Array(row.ticketID.utf8)] ?? []).contains(where: { history[$0].revision == row.revision }) else {
+            throw Self.foreignKey
+        }
+        votes.append(row)
+    }
+
     mutating func insert(_ row: TicketRow) throws(StoreError) {
         if ticketPosition(row.id) != nil { throw Self.unique("tickets", ["id"]) }
         guard definitions.contains(where: { $0.workflowID.same(row.workflowID) && $0.version == row.version }) else {
@@ -985,8 +1048,10 @@ struct MemoryTables: Sendable {
             .integer("id", notNull: false, rowID: true), .text("workflow_id"), .text("date"), .text("time", notNull: false),
             .text("title"), .text("place", notNull: false), .text("submission_deadline"), .text("created_at"),
             .text("status", absent: .text(MeetingStatus.draft.rawValue)), .integer("sequence", absent: .integer(0)),
-            .text("updated_at", notNull: false),
+            .text("updated_at", notNull: false), .text("attendance", notNull: false),
         ],
+        "board_members": [.text("workflow_id"), .text("name"), .text("body"), .text("deputy", notNull: false), .text("added_at")],
+        "decision_votes": [.text("ticket_id"), .integer("revision"), .text("vote")],
         "meeting_documents": [
             .integer("meeting_id"), .text("kind"), .integer("issue"), .text("format"), .text("created_at"), .text("content"),
         ],
@@ -1038,6 +1103,8 @@ struct MemoryTables: Sendable {
         case "admin_log": adminLog.map(\.values)
         case "meeting_documents": meetingDocuments.map(\.values)
         case "agenda_entries": agendaEntries.map(\.values)
+        case "board_members": boardMembers.map(\.values)
+        case "decision_votes": votes.map(\.values)
         default: []
         }
     }
@@ -1088,6 +1155,8 @@ struct MemoryTables: Sendable {
         case "admin_log": try insert(AdminLogRow(&reader))
         case "meeting_documents": try insert(MeetingDocumentRow(&reader))
         case "agenda_entries": try insert(AgendaEntryRow(&reader))
+        case "board_members": try insert(BoardMemberRow(&reader))
+        case "decision_votes": try insert(VoteRow(&reader))
         default: throw Self.failure("no such table: \(row.table)")
         }
     }
@@ -1264,6 +1333,7 @@ struct MeetingRow: Sendable {
     var status = MeetingStatus.draft.rawValue
     var sequence = 0
     var updatedAt: String?
+    var attendance: String?
 
     init(
         id: Int, workflowID: String, date: String, time: String?, title: String, place: String?, submissionDeadline: String,
@@ -1287,13 +1357,14 @@ struct MeetingRow: Sendable {
         status = try reader.text()
         sequence = try reader.integer()
         updatedAt = try reader.optionalText()
+        attendance = try reader.optionalText()
         guard MeetingStatus(rawValue: status) != nil else { throw MemoryTables.failure("CHECK constraint failed: status") }
     }
 
     var values: [ExportRow.Value] {
         [
             .integer(id), .text(workflowID), .text(date), .init(time), .text(title), .init(place), .text(submissionDeadline),
-            .text(createdAt), .text(status), .integer(sequence), .init(updatedAt),
+            .text(createdAt), .text(status), .integer(sequence), .init(updatedAt), .init(attendance),
         ]
     }
 }
@@ -1324,6 +1395,48 @@ struct MeetingDocumentRow: Sendable {
     var values: [ExportRow.Value] {
         [.integer(meetingID), .text(kind), .integer(issue), .text(format), .text(createdAt), .text(content)]
     }
+}
+
+struct BoardMemberRow: Sendable {
+    var workflowID: String
+    var name: String
+    var body: String
+    var deputy: String?
+    var addedAt: String
+
+    init(workflowID: String, name: String, body: String, deputy: String?, addedAt: String) {
+        self.workflowID = workflowID
+        self.name = name
+        self.body = body
+        self.deputy = deputy
+        self.addedAt = addedAt
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(
+            workflowID: try reader.text(), name: try reader.text(), body: try reader.text(), deputy: try reader.optionalText(),
+            addedAt: try reader.text())
+    }
+
+    var values: [ExportRow.Value] { [.text(workflowID), .text(name), .text(body), .init(deputy), .text(addedAt)] }
+}
+
+struct VoteRow: Sendable {
+    var ticketID: String
+    var revision: Int
+    var vote: String
+
+    init(ticketID: String, revision: Int, vote: String) {
+        self.ticketID = ticketID
+        self.revision = revision
+        self.vote = vote
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(ticketID: try reader.text(), revision: try reader.integer(), vote: try reader.text())
+    }
+
+    var values: [ExportRow.Value] { [.text(ticketID), .integer(revision), .text(vote)] }
 }
 
 struct AgendaEntryRow: Sendable {

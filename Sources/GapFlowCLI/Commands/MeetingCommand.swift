@@ -2,10 +2,12 @@ import Foundation
 import GapFlow
 import GapFlowDocuments
 
-/// `gapflow meeting add|list|show|edit|cancel|ics`: the steering group's calendar.
+/// `gapflow meeting add|list|show|edit|cancel|ics|attendance|members|member-add|member-remove`: the steering group's
+/// calendar, its register and who attended.
 enum MeetingCommand: GapFlowCommand {
     static let name = "meeting"
-    static let summary = "Keep the meeting calendar: meeting add, list, show, edit, cancel, and ics (iCalendar export)."
+    static let summary =
+        "Keep the meeting calendar (meeting add, list, show, edit, cancel, ics), the board's register and attendance."
     static let discussion = """
         The submission deadline (Antragsfrist) defaults to the workflow's "submissionDays" before the meeting.
         A meeting id names its workflow; --workflow is needed only to add a meeting or to mean the next one when
@@ -13,15 +15,28 @@ enum MeetingCommand: GapFlowCommand {
         meeting edit ID changes --date (a move), --time, --title, --place or --deadline of a meeting not yet held
         (an empty --time or --place removes it); meeting cancel ID cancels a meeting without decisions. Each change
         raises the meeting's SEQUENCE in the iCalendar export, which sends a cancelled meeting as STATUS:CANCELLED.
+        The board's register (per workflow): meeting member-add NAME --body INSTITUTION [--deputy NAME],
+        meeting member-remove NAME, meeting members. meeting attendance ID records, for a held meeting whose minutes
+        are not yet approved, who attended: every member present unless --absent NAME or --deputized NAME (represented
+        by their deputy), with --chair, --minute-taker, --start and --end; the minutes show it under their first point,
+        with the quorum (more than half of the members present or represented).
         """
     struct Syntax: CommandSyntax {
-        let subcommand = Positional("add|list|show|edit|cancel|ics")
-        let meeting = OptionalPositional("ID|next")
+        let subcommand = Positional("add|list|show|edit|cancel|ics|attendance|members|member-add|member-remove")
+        let meeting = OptionalPositional("ID|next|NAME")
         let date = ValueOption("date", "DATE", "the meeting's date (2027-03-12 or 12.03.2027; meeting add: required)")
         let time = ValueOption("time", "HH:MM", "start time, local")
         let title = ValueOption("title", "TEXT", "e.g. \"1. Sitzung der Lenkungsgruppe 2027\" (meeting add: required)")
         let place = ValueOption("place", "TEXT", "where it takes place")
         let deadline = ValueOption("deadline", "DATE", "a submission deadline other than the default")
+        let body = ValueOption("body", "TEXT", "member-add: the institution the member sits for")
+        let deputy = ValueOption("deputy", "NAME", "member-add: the member's deputy")
+        let absent = RepeatedOption("absent", "NAME", "attendance: a member who was absent")
+        let deputized = RepeatedOption("deputized", "NAME", "attendance: a member represented by their deputy")
+        let chair = ValueOption("chair", "NAME", "attendance: who chaired the meeting")
+        let minuteTaker = ValueOption("minute-taker", "NAME", "attendance: who took the minutes")
+        let start = ValueOption("start", "HH:MM", "attendance: when the meeting began")
+        let end = ValueOption("end", "HH:MM", "attendance: when the meeting ended")
         let workflow = ValueOption.meetingWorkflow
         let out = ValueOption.out
         let json = FlagOption.json
@@ -32,7 +47,8 @@ enum MeetingCommand: GapFlowCommand {
 
     static func run(_ arguments: ParsedArguments<Syntax>, _ context: Context) throws {
         let words = arguments.positionals
-        let engine = try context.engine(mode: ["add", "edit", "cancel"].contains(words[0]) ? .readWrite : .readOnly)
+        let writes = ["add", "edit", "cancel", "attendance", "member-add", "member-remove"]
+        let engine = try context.engine(mode: writes.contains(words[0]) ? .readWrite : .readOnly)
         switch words[0] {
         case "add":
             let workflow = try context.meetingWorkflow(engine)
@@ -92,6 +108,33 @@ enum MeetingCommand: GapFlowCommand {
                 context.output.line(
                     "document  \(document.kind.rawValue) \(document.issue) \(document.format), \(Timestamp.german(document.createdAt))")
             }
+        case "members", "member-add", "member-remove":
+            let workflow = try context.meetingWorkflow(engine)
+            if words[0] != "members" {
+                guard words.count == 2 else { throw UsageError("missing NAME for `gapflow meeting \(words[0])`", hint: nil) }
+                if words[0] == "member-add" {
+                    guard let body = arguments.value(\.body) else {
+                        throw UsageError("meeting member-add needs --body", hint: "e.g. --body \"Jobcenter Rhein-Sieg\"")
+                    }
+                    try engine.saveBoardMember(
+                        BoardMember(name: words[1], body: body, deputy: arguments.value(\.deputy)), workflow: workflow)
+                } else if !(try engine.removeBoardMember(words[1], workflow: workflow)) {
+                    throw MeetingError.notAMember(words[1])
+                }
+            }
+            let members = try engine.boardMembers(workflow: workflow)
+            context.output.write(
+                Presentation.table(["MEMBER", "BODY", "DEPUTY"], members.map { [$0.name, $0.body, $0.deputy ?? "-"] }))
+        case "attendance":
+            guard words.count == 2, let id = Int(words[1]) else {
+                throw UsageError("missing ID for `gapflow meeting attendance`", hint: "an id from `meeting list`")
+            }
+            let attendance = try engine.recordAttendance(
+                id, absent: arguments.all(\.absent), deputized: arguments.all(\.deputized), chair: arguments.value(\.chair),
+                minuteTaker: arguments.value(\.minuteTaker), start: arguments.value(\.start), end: arguments.value(\.end))
+            context.output.line(
+                "meeting \(id): \(attendance.attending) of \(attendance.seats.count) members present or represented"
+                    + (attendance.isQuorate ? "; quorate" : "; not quorate"))
         case "edit", "cancel":
             guard words.count == 2, let id = Int(words[1]) else {
                 throw UsageError("missing ID for `gapflow meeting \(words[0])`", hint: "an id from `meeting list`")
@@ -127,7 +170,9 @@ enum MeetingCommand: GapFlowCommand {
                 deadlineWord: { definitions[$0]?.words.deadline ?? $0 })
             try context.write(text, to: arguments.value(\.out))
         default:
-            throw UsageError("unknown subcommand \"\(words[0])\" for `gapflow meeting`", hint: "use add, list, show, edit, cancel or ics")
+            throw UsageError(
+                "unknown subcommand \"\(words[0])\" for `gapflow meeting`",
+                hint: "use add, list, show, edit, cancel, ics, attendance, members, member-add or member-remove")
         }
     }
 }

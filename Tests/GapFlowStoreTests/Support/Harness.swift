@@ -133,10 +133,15 @@ enum Script {
             workflow: Fixtures.workflow, date: try Fixtures.date("2027-01-14"), time: nil, title: "Januar", place: nil)
         try engine.editMeeting(spare.id, MeetingChanges(date: try Fixtures.date("2027-01-21")))
         try engine.cancelMeeting(spare.id)
+        try engine.saveBoardMember(BoardMember(name: "A. Landrat", body: "Kreis", deputy: "B. Vertreterin"), workflow: Fixtures.workflow)
         clock.advance(by: 13 * Fixtures.day)  // 10 December: the meeting
-        _ = try engine.applyDecisions(
-            [Decision(entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
-            meeting: meeting.id, actor: Fixtures.office, check: false)
+        try engine.recordAttendance(
+            meeting.id, absent: [], deputized: ["A. Landrat"], chair: "B. Vertreterin", minuteTaker: "C. Protokoll", start: "14:00",
+            end: "15:00")
+        var deferral = Decision(
+            entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)
+        deferral.vote = .counted(yes: 1, no: 0, abstentions: 0)
+        _ = try engine.applyDecisions([deferral], meeting: meeting.id, actor: Fixtures.office, check: false)
         _ = try engine.applyDecisions(
             [
                 Decision(

@@ -237,7 +237,7 @@ enum HostileText {
         [
             MinutesExport.Resolution(
                 number: text, item: text, ticket: ticket(definition, text), title: text, kind: text, note: text, noteTitle: text,
-                details: [(text, text)], comment: text, responsible: text, due: text)
+                details: [(text, text)], comment: text, vote: .unanimous, responsible: text, due: text)
         ]
     }
 
@@ -251,7 +251,10 @@ enum HostileText {
                 FieldChange(field: "decision_note", old: nil, new: .text(text)), FieldChange(field: "mandate", old: nil, new: .text(text)),
             ], comment: text, decision: DecisionRecord(meeting: 1, resolution: text))
         let decided = MinutesRecord.Decided(number: "4.1", ticket: item, definition: definition, entry: entry)
-        let meeting = try meeting(text)
+        var meeting = try meeting(text)
+        meeting.attendance = Attendance(
+            seats: [Attendance.Seat(member: BoardMember(name: text, body: text, deputy: text), presence: .deputy)], chair: text,
+            minuteTaker: text, start: "14:00", end: "16:00")
         return MinutesRecord(
             meeting: meeting, definition: definition, agenda: [AgendaEntry(meetingID: 1, number: "4.1", ticketID: item.id, issue: 0)],
             decisions: [decided], inWriting: [MinutesRecord.Decided(number: nil, ticket: item, definition: definition, entry: entry)],
