@@ -268,7 +268,7 @@ public enum MinutesExport {
         let (meeting, definition) = (record.meeting, record.definition)
         let words = definition.words
         let resolutions = resolutions(record.decisions, unmasked: unmasked)
-        var body = "<header>\n<h1>\(HTML.escape("\(words.minutes): \(meeting.title)"))</h1>\n"
+        var body = "<header>\n" + HTML.letterhead(definition) + "<h1>\(HTML.escape("\(words.minutes): \(meeting.title)"))</h1>\n"
         if meeting.status != .approved { body += "<p class=\"draft\"><strong>\(HTML.escape(words[.draft]))</strong></p>\n" }
         body += "<p class=\"meta\">" + HTML.escape("\(words.meetingOn) \(AgendaExport.when(meeting, definition, words))")
         if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }

@@ -36,7 +36,7 @@ public enum PaperExport {
     public static func html(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false) throws -> String {
         let paper = try rules(definition)
         let words = definition.words
-        var body = "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
+        var body = HTML.letterhead(definition) + "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
         if unmasked { body += "<p>\(HTML.escape(words[.internalNote]))</p>\n" }
         body +=
             "<section>\n<h2>\(HTML.escape(words.subject))</h2>\n<p>\(HTML.escape(AgendaExport.value(ticket, "title", definition)))</p>\n</section>\n"

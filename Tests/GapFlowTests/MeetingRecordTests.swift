@@ -274,4 +274,21 @@ import Testing
         #expect(markdown.contains("Vorsitz: Dr. A. Landrat ____________________ · Schriftführung: F. Protokoll ____________________"))
         #expect(try engine.boardMembers(workflow: workflow).map(\.name) == ["C. Leiterin", "Dr. A. Landrat"])
     }
+
+    @Test func printedDocumentsAreA4WithPageNumbersARunningHeaderAndTheBoardsLetterhead() throws {
+        let agenda = try HostileText.agenda("Sitzung </style><script>x()</script> \"Mai\"\n")
+        let html = AgendaExport.html(agenda)
+        #expect(html.contains("@page { size: A4;"))
+        #expect(html.contains("@bottom-right { content: counter(page) \" / \" counter(pages);"))
+        #expect(
+            html.contains(
+                "@top-left { content: \"Tagesordnung: Sitzung \\3C /style\\3E \\3C script\\3E x()\\3C /script\\3E  \\\"Mai\\\" \";"))
+        #expect(!html.contains("<script") && html.components(separatedBy: "</style>").count == 2)
+        #expect(
+            html.contains(
+                "<div class=\"letterhead\"><p>Rhein-Sieg-Kreis</p><p>Kommunales Integrationsmanagement</p><p>Geschäftsstelle der Lenkungsgruppe</p></div>"
+            ))
+        let minutes = MinutesExport.html(try HostileText.minutes(agenda.definition, "x"))
+        #expect(minutes.contains("<div class=\"letterhead\">") && minutes.contains("@page { size: A4;"))
+    }
 }

@@ -657,7 +657,7 @@ struct DefinitionDecoder {
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
         let allowed = [
             "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback", "public",
-            "checkpointTitle", "decisions",
+            "checkpointTitle", "decisions", "letterhead",
         ]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
@@ -706,6 +706,7 @@ struct DefinitionDecoder {
             itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback,
             publicPoints: Set(publicPoints), checkpointTitle: string(keys["checkpointTitle"], at: "meetings.checkpointTitle"))
         rules.decisionEvents = Set(strings(keys["decisions"], at: "meetings.decisions"))
+        rules.letterhead = strings(keys["letterhead"], at: "meetings.letterhead")
         return rules
     }
 

@@ -41,6 +41,9 @@ public struct MeetingRules: Sendable, Equatable {
     /// The events that are decisions of the board (e.g. mandate, reject, defer): they are fired only through a
     /// meeting's decisions or a decision in writing (*Umlaufverfahren*), each with its resolution number.
     public var decisionEvents: Set<String> = []
+    /// The letterhead of the board's printed documents (agenda, minutes, decision paper), line by line: e.g. the
+    /// district, the programme, the office. Empty: no letterhead.
+    public var letterhead: [String] = []
 
     /// The number of a section's point on the agenda: after the opening items and the status item.
     public func pointNumber(ofSection id: String) -> Int? {
