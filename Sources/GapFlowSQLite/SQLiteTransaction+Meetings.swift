@@ -20,7 +20,8 @@ extension SQLiteTransaction {
 
     /// The meetings of a workflow (of every workflow when nil), by date.
     func meetings(workflow: String?) throws(StoreError) -> [Meeting] {
-        let sql = "SELECT id, workflow_id, date, time, title, place, submission_deadline, status, sequence, attendance FROM meetings"
+        let sql =
+            "SELECT id, workflow_id, date, time, title, place, submission_deadline, status, sequence, attendance, created_at, updated_at FROM meetings"
         let rows: [[SQLValue]]
         if let workflow {
             rows = try connection.query(sql + " WHERE workflow_id = ? ORDER BY date, time, id", [.text(workflow)])
@@ -38,10 +39,12 @@ extension SQLiteTransaction {
                 guard let read = Attendance(json: text) else { throw StoreError.damaged(path: path, what: "meeting attendance") }
                 attendance = read
             }
-            meetings.append(
-                Meeting(
-                    id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text,
-                    submissionDeadline: deadline, status: status, sequence: sequence, attendance: attendance))
+            var meeting = Meeting(
+                id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text,
+                submissionDeadline: deadline, status: status, sequence: sequence, attendance: attendance)
+            meeting.createdAt = row[10].text.flatMap(Timestamp.parse)
+            meeting.modifiedAt = row[11].text.flatMap(Timestamp.parse) ?? meeting.createdAt
+            meetings.append(meeting)
         }
         return meetings
     }

@@ -297,12 +297,18 @@ import Testing
 
     @Test func theOParlExportNamesMeetingAgendaItemsAndPapers() throws {
         let (_, agenda, _) = try agendaWithItems()
-        let oparl = try JSONParser.parse(AgendaExport.oparl(agenda).compact)
-        #expect(oparl["type"]?.string == "https://schema.oparl.org/1.1/Meeting")
-        #expect(oparl["start"]?.string == "2026-12-10T14:00:00+01:00")
-        let items = try #require(oparl["agendaItem"]?.elements)
+        let oparl = try JSONParser.parse(
+            AgendaExport.oparl(agenda, baseURL: "https://ris.example.de/oparl/v1/", now: Fixtures.start).compact)
+        let meeting = try #require(oparl["data"]?.elements?.first)
+        #expect(meeting["type"]?.string == "https://schema.oparl.org/1.1/Meeting")
+        #expect(meeting["id"]?.string == "https://ris.example.de/oparl/v1/body/systemic-gap-escalation/meeting/1")
+        #expect(meeting["start"]?.string == "2026-12-10T14:00:00+01:00")
+        let items = try #require(meeting["agendaItem"]?.elements)
         #expect(items.compactMap { $0["number"]?.string } == ["1", "2", "3", "4", "4.1", "5", "6"])
-        #expect(items[4]["consultation"]?["paper"]?["type"]?.string == "https://schema.oparl.org/1.1/Paper")
-        #expect(items[4]["consultation"]?["paper"]?["reference"]?.string == "GAP-2026-0001")
+        #expect(items.compactMap { $0["order"]?.integer } == [1, 2, 3, 4, 5, 6, 7])
+        let paper = try #require(oparl["data"]?.elements?.first { $0["type"]?.string == "https://schema.oparl.org/1.1/Paper" })
+        #expect(paper["reference"]?.string == "GAP-2026-0001")
+        #expect(paper["body"]?.string == "https://ris.example.de/oparl/v1/body/systemic-gap-escalation")
+        #expect(OParlConformance.problems(oparl) == [])
     }
 }

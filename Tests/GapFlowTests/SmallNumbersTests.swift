@@ -112,7 +112,8 @@ import Testing
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
         let agenda = try engine.agenda(for: meeting)
         let flags = { (agenda: Agenda) in
-            (try JSONParser.parse(AgendaExport.oparl(agenda).compact)["agendaItem"]?.elements ?? []).map { item -> String in
+            (try JSONParser.parse(AgendaExport.oparl(agenda).compact)["data"]?.elements?.first?["agendaItem"]?.elements ?? []).map {
+                item -> String in
                 "\(item["number"]?.string ?? "?"):\(item["public"]?.value == .bool(true))"
             }
         }

@@ -17,6 +17,9 @@ public struct Meeting: Sendable, Equatable {
     public var sequence: Int
     /// Who attended, once recorded.
     public var attendance: Attendance?
+    /// When the meeting was added and last changed, as the store has them (nil for a meeting not read from a store).
+    public var createdAt: Date?
+    public var modifiedAt: Date?
 
     public init(
         id: Int, workflowID: String, date: LocalDate, time: String? = nil, title: String, place: String? = nil,

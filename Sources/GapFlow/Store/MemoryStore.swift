@@ -483,9 +483,12 @@ final class MemoryTransaction: StoreTransaction {
                 guard let read = Attendance(json: text) else { throw Self.damaged("meeting attendance") }
                 attendance = read
             }
-            return Meeting(
+            var meeting = Meeting(
                 id: row.id, workflowID: row.workflowID, date: date, time: row.time, title: row.title, place: row.place,
                 submissionDeadline: deadline, status: status, sequence: row.sequence, attendance: attendance)
+            meeting.createdAt = Timestamp.parse(row.createdAt)
+            meeting.modifiedAt = row.updatedAt.flatMap(Timestamp.parse) ?? meeting.createdAt
+            return meeting
         }
     }
 

@@ -189,7 +189,8 @@ enum AgendaCommand: GapFlowCommand {
         supplement, Nachtrag; with --urgent an urgent item, Tischvorlage), each item numbered on in its section;
         --supplement N exports supplement N. Decisions are entered only for a published agenda's items.
         CSV is semicolon-separated UTF-8 with BOM, for German Excel.
-        --format oparl shapes it as OParl 1.1 Meeting, AgendaItem and Paper objects for a council information system.
+        --format oparl writes an OParl 1.1 list of the Meeting (its AgendaItems embedded), Consultations, Papers and
+        Location for a council information system, every id and reference a URL under --base-url.
         --format decisions writes the template for `gapflow decisions apply`: each item with the events allowed for it.
         Small case counts are shown as "<5" unless --internal is given by an actor (--as) whose role the workflow allows
         (a draft only: a published agenda is exported as it was sent).
@@ -199,6 +200,7 @@ enum AgendaCommand: GapFlowCommand {
         let meeting = ValueOption("meeting", "ID|next", "the meeting (default: next)")
         let format = ValueOption("format", "md|html|csv|json|oparl|decisions", "the output format (default: md)")
         let supplement = IntegerOption("supplement", "N", "export supplement (or urgent item) N of a published agenda")
+        let baseURL = ValueOption("base-url", "URL", "--format oparl: the base of the objects' URLs, e.g. https://ris.example.de/oparl/v1")
         let ticket = RepeatedOption("ticket", "TICKET", "agenda supplement: a ticket to add (any number of times)")
         let urgent = FlagOption("urgent", "agenda supplement: an urgent item (Tischvorlage) rather than a supplement")
         let internalFigures = FlagOption.internalFigures
@@ -256,7 +258,12 @@ enum AgendaCommand: GapFlowCommand {
         case "html": text = AgendaExport.html(agenda, unmasked: unmasked)
         case "csv": text = AgendaExport.csv(agenda, unmasked: unmasked)
         case "json": text = AgendaExport.json(agenda, unmasked: unmasked).pretty + "\n"
-        case "oparl": text = AgendaExport.oparl(agenda).pretty + "\n"
+        case "oparl":
+            let base = arguments.value(\.baseURL) ?? AgendaExport.defaultOParlBase
+            guard let url = URL(string: base), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
+                throw UsageError("--base-url: \"\(base)\" is not an http(s) URL", hint: "e.g. --base-url https://ris.example.de/oparl/v1")
+            }
+            text = AgendaExport.oparl(agenda, baseURL: base, now: context.environment.clock.now()).pretty + "\n"
         case "decisions": text = try template(agenda, engine: engine).pretty + "\n"
         default: throw UsageError("unknown format \"\(format)\"", hint: "use md, html, csv, json, oparl or decisions")
         }
