@@ -284,6 +284,8 @@ import Testing
 
         shell.clock.set(Date(timeIntervalSince1970: 1_796_918_400))
         #expect(decide(shell, "d3.json", "\"meeting\": 1", [entry]).status == 0)
+        #expect(
+            shell.run("history", ids[0]).output.contains("      Beschluss 2026/1-1 (4. Sitzung der Lenkungsgruppe 2026, 10.12.2026)\n"))
         before = shell.snapshot()
         let other = "{\"ticket\": \"\(ids[1])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"Vertagt\"}}"
         let twice = decide(shell, "d4.json", "\"meeting\": 1", [other, entry])
