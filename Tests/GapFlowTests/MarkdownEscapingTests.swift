@@ -22,7 +22,10 @@ import Testing
             ),
             (
                 "paper", try PaperExport.markdown(HostileText.ticket(definition, text), definition),
-                ["# Beschlussvorlage ", "## Betreff", "## Sachverhalt", "## Beschlussvorschlag"]
+                [
+                    "# Beschlussvorlage ", "## Betreff", "## Sachverhalt", "## Beschlussvorschlag", "## Finanzielle Auswirkungen",
+                    "## Beteiligte Stellen", "## Bisherige Beratungen", "## Auftrag und Lösungsansatz", "## Anlagen",
+                ]
             ),
             ("report", ReportExport.markdown(HostileText.report(definition, text), unmasked: false), ["# Bericht: ", "## "]),
             ("feedback", FeedbackExport.markdown(HostileText.feedback(definition, text), definition), ["# Rückmeldung", "## "]),

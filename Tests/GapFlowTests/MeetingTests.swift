@@ -258,8 +258,11 @@ import Testing
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Neuer Vorschlag")]))
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         var paper = try PaperExport.markdown(ticket, definition)
-        #expect(paper.hasPrefix("# Beschlussvorlage \(id)\n\n## Betreff\n\nSprachmittlung\n\n## Sachverhalt\n"))
-        #expect(paper.hasSuffix("## Beschlussvorschlag\n\nNeuer Vorschlag\n"))
+        #expect(
+            paper.hasPrefix(
+                "# Beschlussvorlage \(id)\n\n- **Vorlage-Nr.:** \(id)\n- **Federführung:** Geschäftsstelle der Lenkungsgruppe\n\n"
+                    + "## Betreff\n\nSprachmittlung\n\n## Beschlussvorschlag\n\nNeuer Vorschlag\n\n## Sachverhalt\n"))
+        #expect(paper.hasSuffix("## Anlagen\n\n–\n"))
         #expect(!paper.contains("Anzahl beobachteter Fälle"))
         var withCount = ticket
         withCount.fields["cases_observed"] = .integer(3)
@@ -268,6 +271,34 @@ import Testing
         withCount.fields["cases_observed"] = .integer(12)
         #expect(try PaperExport.markdown(withCount, definition).contains("- **Anzahl beobachteter Fälle:** 12\n"))
         #expect(try PaperExport.html(withCount, definition).contains("<html lang=\"de\">"))
+    }
+
+    @Test func aDecisionPaperHasTheUsualStructureWithEarlierConsultationsAndTheMandateBesideTheSolution() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
+        let id = try tabled(engine, "Sprachkurse")
+        try inWriting(engine, id, "defer", ["decision_note": .text("Kosten klären")])
+        try inWriting(
+            engine, id, "mandate",
+            [
+                "project_group": .text("PG Sprache"), "mandate": .text("Kurse planen"), "due_date": .text("2027-04-30"),
+                "decision_note": .text("Beauftragt"),
+            ])
+        try engine.fire(id, Command(.fire(event: "submit_solution"), actor: Fixtures.projectGroup, values: ["solution": .text("Kurse")]))
+        let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
+        let (ticket, definition) = try engine.ticketWithDefinition(id)
+        let context = PaperExport.Context(date: try date("2026-11-25"), meeting: meeting, history: try engine.history(id))
+        let paper = try PaperExport.markdown(ticket, definition, context: context)
+        #expect(paper.contains("- **Datum:** 25.11.2026\n"))
+        #expect(paper.contains("- **Beratungsfolge:** Dezember, 10.12.2026\n"))
+        #expect(paper.contains("## Beschlussvorschlag\n\nKurse\n"))
+        #expect(paper.contains("## Finanzielle Auswirkungen\n\n–\n"))
+        #expect(paper.contains("## Beteiligte Stellen\n\n- **Projektgruppe:** PG Sprache\n"))
+        #expect(paper.contains("## Bisherige Beratungen\n\n- **25.11.2026 · Beschluss U2026-1:** Vertagen – Kosten klären\n"))
+        #expect(paper.contains("## Auftrag und Lösungsansatz\n\n- **Auftrag:** Kurse planen\n- **Lösungsansatz:** Kurse\n"))
+        let html = try PaperExport.html(ticket, definition, context: context)
+        #expect(html.contains("<h2>Bisherige Beratungen</h2>") && html.contains("<div class=\"letterhead\">"))
     }
 
     @Test func theFeedbackReportSaysWhatCameOfEachGapInTheFeedbackStage() throws {

@@ -680,11 +680,17 @@ struct DefinitionDecoder {
         }
         var paper: MeetingRules.Paper?
         if let node = keys["paper"],
-            let paperKeys = object(node, at: "meetings.paper", allowed: ["facts", "proposal"], required: ["facts", "proposal"])
+            let paperKeys = object(
+                node, at: "meetings.paper", allowed: ["facts", "proposal", "finance", "involved", "compare"],
+                required: ["facts", "proposal"])
         {
-            paper = MeetingRules.Paper(
+            var read = MeetingRules.Paper(
                 facts: strings(paperKeys["facts"], at: "meetings.paper.facts"),
                 proposal: strings(paperKeys["proposal"], at: "meetings.paper.proposal"))
+            read.finance = strings(paperKeys["finance"], at: "meetings.paper.finance")
+            read.involved = strings(paperKeys["involved"], at: "meetings.paper.involved")
+            read.compare = strings(paperKeys["compare"], at: "meetings.paper.compare")
+            paper = read
         }
         var feedback: MeetingRules.Feedback?
         if let node = keys["feedback"],

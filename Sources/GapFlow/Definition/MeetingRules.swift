@@ -59,6 +59,12 @@ public struct MeetingRules: Sendable, Equatable {
         public let facts: [String]
         /// Tried in order; the first field with a value is the proposal (e.g. the solution once there is one).
         public let proposal: [String]
+        /// The fields that state the financial effects (*Finanzielle Auswirkungen*); none: the paper says so.
+        public var finance: [String] = []
+        /// The fields that name the offices involved (*Beteiligte Stellen*).
+        public var involved: [String] = []
+        /// Fields shown side by side when all have values, e.g. the original mandate beside the group's solution.
+        public var compare: [String] = []
     }
 
     /// The feedback report for case managers (*Rückmeldung an CMs*).

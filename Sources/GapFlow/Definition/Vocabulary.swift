@@ -28,6 +28,8 @@ public struct Vocabulary: Sendable, Equatable {
         /// Attendance, quorum and votes in the minutes.
         case start, end, member, body, presence, present, absent, representedBy, quorum, quorate, notQuorate
         case membersAttending, vote, unanimous, votesFor, votesAgainst, abstentions
+        /// The decision paper's structure (*Beschlussvorlage*).
+        case paperNumber, date, leadOffice, consultationOrder, finance, involved, earlierConsultations, comparison, attachments
     }
 
     private let words: [Word: String]
@@ -99,5 +101,8 @@ public struct Vocabulary: Sendable, Equatable {
         .absent: "absent", .representedBy: "represented by", .quorum: "Quorum", .quorate: "quorate", .notQuorate: "not quorate",
         .membersAttending: "members present or represented", .vote: "Vote", .unanimous: "unanimous", .votesFor: "for",
         .votesAgainst: "against", .abstentions: "abstentions",
+        .paperNumber: "Paper no.", .date: "Date", .leadOffice: "Lead office", .consultationOrder: "Consultation",
+        .finance: "Financial effects", .involved: "Offices involved", .earlierConsultations: "Earlier consultations",
+        .comparison: "Mandate and solution", .attachments: "Attachments",
     ]
 }

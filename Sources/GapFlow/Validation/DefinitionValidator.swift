@@ -195,7 +195,9 @@ enum DefinitionValidator {
         let fieldCandidates = definition.fields.map(\.id)
         let fieldLists = [
             ("meetings.itemFields", rules.itemFields), ("meetings.paper.facts", rules.paper?.facts ?? []),
-            ("meetings.paper.proposal", rules.paper?.proposal ?? []), ("meetings.feedback.outcome", rules.feedback?.outcome ?? []),
+            ("meetings.paper.proposal", rules.paper?.proposal ?? []), ("meetings.paper.finance", rules.paper?.finance ?? []),
+            ("meetings.paper.involved", rules.paper?.involved ?? []), ("meetings.paper.compare", rules.paper?.compare ?? []),
+            ("meetings.feedback.outcome", rules.feedback?.outcome ?? []),
             ("meetings.statusItem.fields", rules.statusItem?.fields ?? []),
         ]
         for (path, names) in fieldLists {

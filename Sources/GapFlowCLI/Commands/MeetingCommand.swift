@@ -433,7 +433,8 @@ enum MinutesCommand: GapFlowCommand {
 /// `gapflow paper`: the decision paper (Beschlussvorlage) of one ticket.
 enum PaperCommand: GapFlowCommand {
     static let name = "paper"
-    static let summary = "Write a ticket's decision paper (Beschlussvorlage): subject, facts, proposed resolution."
+    static let summary =
+        "Write a ticket's decision paper (Beschlussvorlage): number, date, lead office, consultation, subject, proposal, facts, …"
     static let discussion = """
         Small case counts are shown as "<5" (the workflow's "smallNumbers"): the paper leaves the coordination. --internal,
         for an actor (--as) whose role the workflow allows, shows them as they are.
@@ -453,10 +454,20 @@ enum PaperCommand: GapFlowCommand {
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         // Who may see internal figures is the newest version's rule, also for a ticket pinned to an older one.
         let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: try engine.definition(ticket.workflowID), engine)
+        // The meeting whose agenda holds the ticket now, for the paper's consultation.
+        let today = LocalDate(context.environment.clock.now(), in: definition.calendar.timeZone)
+        var meeting: Meeting?
+        for candidate in try engine.meetings(workflow: ticket.workflowID) where candidate.status != .cancelled && candidate.date >= today {
+            if try engine.agenda(for: candidate).items.contains(where: { $0.ticket.id == ticket.id }) {
+                meeting = candidate
+                break
+            }
+        }
+        let paperContext = PaperExport.Context(date: today, meeting: meeting, history: try engine.history(ticket.id))
         let text: String
         switch arguments.value(\.format) ?? "md" {
-        case "md": text = try PaperExport.markdown(ticket, definition, unmasked: unmasked)
-        case "html": text = try PaperExport.html(ticket, definition, unmasked: unmasked)
+        case "md": text = try PaperExport.markdown(ticket, definition, unmasked: unmasked, context: paperContext)
+        case "html": text = try PaperExport.html(ticket, definition, unmasked: unmasked, context: paperContext)
         case let other: throw UsageError("unknown format \"\(other)\"", hint: "use md or html")
         }
         try context.write(text, to: arguments.value(\.out))
