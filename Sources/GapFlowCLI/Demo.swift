@@ -56,6 +56,7 @@ struct Demo {
 
         var refusals = 0
         var timersFired = 0
+        var inWriting = 0
         /// Moves the simulated clock to `moment`, firing each timer at its due time on the way, as `gapflow run` would.
         func advance(to moment: Date) throws {
             while let due = try engine.earliestDue(), due <= moment {
@@ -87,6 +88,12 @@ struct Demo {
             let prefix =
                 "Day \(String(step.day).leftPadded(to: 3, with: " "))  \(id)  \(step.event.padding(toLength: 15, withPad: " ", startingAt: 0))"
             do {
+                // The board's decisions of the walk are recorded as decisions in writing, each with its resolution number.
+                var command = command
+                if definition.meetings?.decisionEvents.contains(step.event) == true {
+                    inWriting += 1
+                    command.decision = DecisionRecord(resolution: "U\(today.year)-\(inWriting)")
+                }
                 let outcome = try engine.fire(id, command)
                 guard !step.expectRefusal else {
                     throw CommandFailure("demo-walk.json step \(step.order + 1) was meant to be refused, but \(step.event) succeeded")

@@ -34,6 +34,13 @@ public enum AgendaExport {
             let items = agenda.items.filter { $0.section.id == section.id }
             points.append(Point(number: points.count + 1, title: section.title, kind: .section(items), publicName: section.id))
         }
+        // A supplement holds only the points of the items it adds, numbered as on the agenda.
+        if agenda.issue > 0 {
+            return points.filter { point in
+                if case .section(let items) = point.kind { return !items.isEmpty }
+                return false
+            }
+        }
         for title in agenda.rules.closingItems {
             points.append(Point(number: points.count + 1, title: title, kind: .fixed, publicName: "closingItems"))
         }
@@ -42,10 +49,15 @@ public enum AgendaExport {
 
     /// Every substantive item with its number, e.g. `4.2`: the second item under point 4.
     public static func numbered(_ agenda: Agenda) -> [(top: String, item: Agenda.Item)] {
-        points(agenda).flatMap { point -> [(String, Agenda.Item)] in
-            guard case .section(let items) = point.kind else { return [] }
-            return items.enumerated().map { ("\(point.number).\($0 + 1)", $1) }
-        }
+        agenda.items.map { ($0.number, $0) }
+    }
+
+    /// The document's heading: the agenda, or its numbered supplement or urgent item.
+    static func heading(_ agenda: Agenda) -> String {
+        let words = agenda.definition.words
+        let base = "\(words.agenda): \(agenda.meeting.title)"
+        guard agenda.issue > 0 else { return base }
+        return "\(agenda.urgent ? words[.urgent] : words[.supplement]) \(agenda.issue) · \(base)"
     }
 
     /// A field's value as documents show it: titles for choices, dates in the workflow's language, and case counts
@@ -90,7 +102,7 @@ public enum AgendaExport {
         let definition = agenda.definition
         let words = definition.words
         let md = { (text: String) in Markdown.escape(text) }
-        var out = "# \(words.agenda): \(md(agenda.meeting.title))\n\n"
+        var out = "# \(md(heading(agenda)))\n\n"
         out += "**\(words.meetingOn)** \(md(when(agenda.meeting, definition, words)))"
         if let place = agenda.meeting.place { out += " · **\(words.place):** \(md(place))" }
         out += " · **\(words.deadline):** \(date(agenda.meeting.submissionDeadline, definition))\n"
@@ -111,9 +123,9 @@ public enum AgendaExport {
                 for row in rows { out += "| \(row.map(Markdown.cell).joined(separator: " | ")) |\n" }
             case .section(let items):
                 if items.isEmpty { out += "\n\(words.noItems)\n" }
-                for (index, item) in items.enumerated() {
+                for item in items {
                     out +=
-                        "\n### \(words.item) \(point.number).\(index + 1) \(md(value(item.ticket, "title", definition))) (\(md(item.ticket.id)))\n\n"
+                        "\n### \(words.item) \(item.number) \(md(value(item.ticket, "title", definition))) (\(md(item.ticket.id)))\n\n"
                     for field in agenda.rules.itemFields {
                         let text = value(item.ticket, field, definition, unmasked: unmasked)
                         if !text.isEmpty { out += "- **\(md(definition.field(field)?.title ?? field)):** \(md(text))\n" }
@@ -194,9 +206,9 @@ public enum AgendaExport {
                                 (
                                     "items",
                                     .array(
-                                        items.enumerated().map { index, item in
+                                        items.map { item in
                                             .object([
-                                                ("number", .string("\(point.number).\(index + 1)")),
+                                                ("number", .string("\(item.number)")),
                                                 ("ticket", ticketJSON(item.ticket)),
                                                 ("entered", .string(Timestamp.iso8601(item.entered))),
                                                 ("waitingDays", .integer(item.waitingDays)),
@@ -227,14 +239,23 @@ public enum AgendaExport {
 }
 
 extension AgendaExport {
-    /// The agenda shaped as OParl 1.1 objects (Meeting with AgendaItems, each consulting a Paper), so that it can be
-    /// handed to a council information system. Ids are URNs, since GapFlow does not serve them over HTTP. An item is
+    /// The default base of the objects' URLs when none is given: not served by GapFlow, but well-formed.
+    public static let defaultOParlBase = "https://gapflow.invalid/oparl/v1"
+
+    /// The agenda as an OParl 1.1 list (`data`, `pagination`, `links`) of objects for a council information system:
+    /// the Meeting with its AgendaItems embedded (each with `order`), a Consultation per substantive item and the
+    /// Paper it consults, and the Location. Every id and reference is a URL under `baseURL`; every object has
+    /// `created` and `modified` (the meeting's from the store, a paper's from its ticket, else `now`). An item is
     /// `public` only where the workflow's meeting rules say its point is (``MeetingRules/publicPoints``).
-    public static func oparl(_ agenda: Agenda) -> JSONValue {
+    public static func oparl(_ agenda: Agenda, baseURL: String = defaultOParlBase, now: Date = Date()) -> JSONValue {
         let meeting = agenda.meeting
         let definition = agenda.definition
         let schema = "https://schema.oparl.org/1.1/"
-        let meetingID = "urn:gapflow:\(definition.id):meeting:\(meeting.id)"
+        let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        let body = "\(base)/body/\(percentEncoded(definition.id))"
+        let meetingID = "\(body)/meeting/\(meeting.id)"
+        let stamp = { (date: Date?) in JSONValue.string(Timestamp.iso8601(date ?? now)) }
+        let (created, modified) = (stamp(meeting.createdAt), stamp(meeting.modifiedAt ?? meeting.createdAt))
         var start = meeting.date.iso8601
         if let time = meeting.time {
             let calendar = definition.calendar
@@ -244,46 +265,79 @@ extension AgendaExport {
                 "T\(time):00\(offset >= 0 ? "+" : "-")\(String(abs(offset) / 60).leftPadded(to: 2)):\(String(abs(offset) % 60).leftPadded(to: 2))"
         }
         var items: [JSONValue] = []
+        var consultations: [JSONValue] = []
+        var papers: [JSONValue] = []
         for point in points(agenda) {
             let isPublic = agenda.rules.publicPoints.contains(point.publicName)
-            let pointItem: [(String, JSONValue)] = [
-                ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number)")),
-                ("meeting", .string(meetingID)), ("number", .string(String(point.number))), ("name", .string(point.title)),
-                ("public", .bool(isPublic)),
-            ]
-            items.append(.object(pointItem))
+            items.append(
+                .object([
+                    ("id", .string("\(meetingID)/item/\(point.number)")), ("type", .string(schema + "AgendaItem")),
+                    ("meeting", .string(meetingID)), ("number", .string(String(point.number))), ("order", .integer(items.count + 1)),
+                    ("name", .string(point.title)), ("public", .bool(isPublic)), ("created", created), ("modified", modified),
+                ]))
             guard case .section(let entries) = point.kind else { continue }
-            for (index, item) in entries.enumerated() {
-                let paperID = "urn:gapflow:\(definition.id):paper:\(item.ticket.id)"
-                let paper: JSONValue = .object([
-                    ("type", .string(schema + "Paper")), ("id", .string(paperID)),
-                    ("name", .string(value(item.ticket, "title", definition))),
-                    ("reference", .string(item.ticket.id)),
-                    ("date", .string(LocalDate(item.entered, in: definition.calendar.timeZone).iso8601)),
-                    ("paperType", .string(definition.words.paper)),
-                ])
+            for item in entries {
+                let ticket = item.ticket
+                let paperID = "\(body)/paper/\(percentEncoded(ticket.id))"
+                let itemID = "\(meetingID)/item/\(item.number)"
+                let consultationID = "\(meetingID)/consultation/\(percentEncoded(ticket.id))"
                 items.append(
                     .object([
-                        ("type", .string(schema + "AgendaItem")), ("id", .string("\(meetingID):item:\(point.number).\(index + 1)")),
-                        ("meeting", .string(meetingID)), ("number", .string("\(point.number).\(index + 1)")),
-                        ("name", .string(value(item.ticket, "title", definition))), ("public", .bool(isPublic)),
-                        (
-                            "consultation",
-                            .object([
-                                ("type", .string(schema + "Consultation")), ("id", .string("\(meetingID):consultation:\(item.ticket.id)")),
-                                ("meeting", .string(meetingID)), ("paper", paper), ("role", .string(item.section.title)),
-                            ])
-                        ),
+                        ("id", .string(itemID)), ("type", .string(schema + "AgendaItem")), ("meeting", .string(meetingID)),
+                        ("number", .string(item.number)), ("order", .integer(items.count + 1)),
+                        ("name", .string(value(ticket, "title", definition))), ("public", .bool(isPublic)),
+                        ("consultation", .string(consultationID)), ("created", created), ("modified", modified),
+                    ]))
+                consultations.append(
+                    .object([
+                        ("id", .string(consultationID)), ("type", .string(schema + "Consultation")), ("paper", .string(paperID)),
+                        ("agendaItem", .string(itemID)), ("meeting", .string(meetingID)), ("authoritative", .bool(true)),
+                        ("role", .string(item.section.title)), ("created", created), ("modified", modified),
+                    ]))
+                papers.append(
+                    .object([
+                        ("id", .string(paperID)), ("type", .string(schema + "Paper")), ("body", .string(body)),
+                        ("name", .string(value(ticket, "title", definition))), ("reference", .string(ticket.id)),
+                        ("date", .string(LocalDate(item.entered, in: definition.calendar.timeZone).iso8601)),
+                        ("paperType", .string(definition.words.paper)), ("consultation", .array([.string(consultationID)])),
+                        ("created", stamp(ticket.openedAt)), ("modified", stamp(ticket.updatedAt)),
                     ]))
             }
         }
         var members: [(String, JSONValue)] = [
-            ("type", .string(schema + "Meeting")), ("id", .string(meetingID)), ("name", .string(meeting.title)), ("start", .string(start)),
+            ("id", .string(meetingID)), ("type", .string(schema + "Meeting")), ("name", .string(meeting.title)),
+            ("meetingState", .string(meeting.status.rawValue)), ("cancelled", .bool(meeting.status == .cancelled)),
+            ("start", .string(start)),
         ]
+        var data: [JSONValue] = []
         if let place = meeting.place {
-            members.append(("location", .object([("type", .string(schema + "Location")), ("description", .string(place))])))
+            let locationID = "\(meetingID)/location"
+            members.append(("location", .string(locationID)))
+            data.append(
+                .object([
+                    ("id", .string(locationID)), ("type", .string(schema + "Location")), ("description", .string(place)),
+                    ("created", created), ("modified", modified),
+                ]))
         }
-        members.append(("agendaItem", .array(items)))
-        return .object(members)
+        members += [("agendaItem", .array(items)), ("created", created), ("modified", modified)]
+        data = [.object(members)] + data + consultations + papers
+        return .object([
+            ("data", .array(data)),
+            (
+                "pagination",
+                .object([
+                    ("totalElements", .integer(data.count)), ("elementsPerPage", .integer(data.count)), ("currentPage", .integer(1)),
+                    ("totalPages", .integer(1)),
+                ])
+            ),
+            ("links", .object([])),
+        ])
+    }
+
+    /// A path segment with everything but unreserved characters percent-encoded (RFC 3986).
+    static func percentEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

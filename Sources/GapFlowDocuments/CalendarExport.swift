@@ -4,7 +4,15 @@ import GapFlow
 /// Meetings as iCalendar (RFC 5545), with times in Europe/Berlin.
 public enum CalendarExport {
     /// A calendar of `meetings`; meetings without a time are all-day events. `now` stamps the file (DTSTAMP).
-    public static func icalendar(_ meetings: [Meeting], calendarName: String, now: Date) -> String {
+    ///
+    /// Each meeting keeps one UID, made of its id, its workflow and the `database`'s identity (so that meetings of two
+    /// databases never share one); its `SEQUENCE` is raised by every change, and a cancelled meeting is sent as
+    /// `STATUS:CANCELLED`, so that calendar programs update or remove the event they have. `deadlineWord` gives, per
+    /// workflow id, its word for the submission deadline.
+    public static func icalendar(
+        _ meetings: [Meeting], calendarName: String, now: Date, database: String,
+        deadlineWord: (String) -> String = { _ in "Submission deadline" }
+    ) -> String {
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//GapFlow//Meetings//DE", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
             "X-WR-CALNAME:" + escape(calendarName), "X-WR-TIMEZONE:Europe/Berlin",
@@ -20,7 +28,10 @@ public enum CalendarExport {
             .prefix(15) + "Z"
         for meeting in meetings {
             let day = meeting.date.iso8601.replacingOccurrences(of: "-", with: "")
-            lines += ["BEGIN:VEVENT", "UID:meeting-\(meeting.id)-\(meeting.workflowID)@gapflow", "DTSTAMP:\(stamp)"]
+            lines += [
+                "BEGIN:VEVENT", "UID:meeting-\(meeting.id)-\(meeting.workflowID)-\(database)@gapflow", "DTSTAMP:\(stamp)",
+                "SEQUENCE:\(meeting.sequence)", "STATUS:\(meeting.status == .cancelled ? "CANCELLED" : "CONFIRMED")",
+            ]
             if let time = meeting.time {
                 let start = time.replacingOccurrences(of: ":", with: "") + "00"
                 lines.append("DTSTART;TZID=Europe/Berlin:\(day)T\(start)")
@@ -31,7 +42,7 @@ public enum CalendarExport {
             }
             lines.append("SUMMARY:" + escape(meeting.title))
             if let place = meeting.place { lines.append("LOCATION:" + escape(place)) }
-            lines.append("DESCRIPTION:" + escape("Antragsfrist: \(meeting.submissionDeadline.german)"))
+            lines.append("DESCRIPTION:" + escape("\(deadlineWord(meeting.workflowID)): \(meeting.submissionDeadline.german)"))
             lines.append("END:VEVENT")
         }
         lines.append("END:VCALENDAR")

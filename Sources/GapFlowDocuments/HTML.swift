@@ -20,7 +20,35 @@ public enum HTML {
         return out
     }
 
-    /// A whole page; `body` is already escaped HTML.
+    /// A text as a CSS string literal: quotes, backslashes and line breaks escaped, and `<` written as `\3C ` so that
+    /// no text can close the style element.
+    static func cssString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "<": out += "\\3C "
+            case ">": out += "\\3E "
+            default:
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    out += " "
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// The letterhead of a meeting document: the lines the workflow's `meetings.letterhead` gives, or nothing.
+    static func letterhead(_ definition: Definition) -> String {
+        guard let lines = definition.meetings?.letterhead, !lines.isEmpty else { return "" }
+        return "<div class=\"letterhead\">" + lines.map { "<p>\(escape($0))</p>" }.joined() + "</div>\n"
+    }
+
+    /// A whole page; `body` is already escaped HTML. Printed, it is A4 with `title` (e.g. the meeting) as a running
+    /// header and page numbers in the footer.
     static func page(title: String, language: String, body: String) -> String {
         """
         <!DOCTYPE html>
@@ -37,6 +65,12 @@ public enum HTML {
         .meta { color: #333; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
         th, td { border: 1px solid #767676; padding: .3rem .5rem; text-align: left; vertical-align: top; }
         th { background: #e8eef5; } th[scope=row] { width: 14rem; font-weight: 600; } thead + tbody td:first-child { white-space: nowrap; }
+        @page { size: A4; margin: 20mm 18mm 20mm 22mm;
+          @top-left { content: \(cssString(title)); font: 8pt Arial, sans-serif; color: #444; }
+          @bottom-right { content: counter(page) " / " counter(pages); font: 8pt Arial, sans-serif; color: #444; } }
+        .letterhead { border-bottom: 1px solid #1f4e79; margin-bottom: 1rem; color: #1f4e79; } .letterhead p { margin: 0; font-size: .9rem; }
+        .letterhead p:first-child { font-weight: 600; font-size: 1.05rem; }
+        .signatures { display: flex; gap: 3rem; margin-top: 3rem; } .signatures p { flex: 1; } .signatures .line { display: block; border-top: 1px solid #1a1a1a; margin-top: 2.5rem; padding-top: .2rem; }
         @media print { body { margin: 0; max-width: none; font-size: 10.5pt; } h2 { break-after: avoid; } section.item { break-inside: avoid; } a { color: inherit; } }
         </style>
         </head>
@@ -70,7 +104,7 @@ extension AgendaExport {
         let definition = agenda.definition
         let words = definition.words
         let meeting = agenda.meeting
-        var body = "<header>\n<h1>\(HTML.escape("\(words.agenda): \(meeting.title)"))</h1>\n<p class=\"meta\">"
+        var body = "<header>\n" + HTML.letterhead(definition) + "<h1>\(HTML.escape(heading(agenda)))</h1>\n<p class=\"meta\">"
         body += HTML.escape("\(words.meetingOn) \(when(meeting, definition, words))")
         if let place = meeting.place { body += " · " + HTML.escape("\(words.place): \(place)") }
         body += " · " + HTML.escape("\(words.deadline): \(date(meeting.submissionDeadline, definition))") + "</p>\n"
@@ -90,10 +124,10 @@ extension AgendaExport {
                 }
             case .section(let items):
                 if items.isEmpty { body += "<p>\(HTML.escape(words.noItems))</p>\n" }
-                for (index, item) in items.enumerated() {
+                for item in items {
                     body += "<section class=\"item\">\n<h3>"
                     body += HTML.escape(
-                        "\(words.item) \(point.number).\(index + 1) \(value(item.ticket, "title", definition)) (\(item.ticket.id))")
+                        "\(words.item) \(item.number) \(value(item.ticket, "title", definition)) (\(item.ticket.id))")
                     body += "</h3>\n"
                     var facts = agenda.rules.itemFields.compactMap { field -> (String, String)? in
                         let text = value(item.ticket, field, definition, unmasked: unmasked)
@@ -108,6 +142,6 @@ extension AgendaExport {
             body += "</section>\n"
         }
         body += "</main>"
-        return HTML.page(title: "\(words.agenda): \(meeting.title)", language: definition.language, body: body)
+        return HTML.page(title: heading(agenda), language: definition.language, body: body)
     }
 }

@@ -17,34 +17,112 @@ public enum PaperExport {
             ?? "–"
     }
 
-    /// The paper as Markdown; every text from the ticket and the workflow file is escaped
-    /// (``Markdown/escape(_:atLineStart:)``).
-    public static func markdown(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false) throws -> String {
+    /// Where the paper stands: its number, date, lead office and the meeting it goes to (*Beratungsfolge*).
+    public struct Context: Sendable {
+        public let date: LocalDate?
+        public let meeting: Meeting?
+        /// The ticket's history, for its earlier consultations (decisions that kept it in its state, e.g. deferrals).
+        public let history: [HistoryEntry]
+
+        public init(date: LocalDate? = nil, meeting: Meeting? = nil, history: [HistoryEntry] = []) {
+            self.date = date
+            self.meeting = meeting
+            self.history = history
+        }
+    }
+
+    /// The paper's head as (label, text): number, date, lead office, consultation.
+    static func head(_ ticket: Ticket, _ definition: Definition, _ context: Context) -> [(String, String)] {
+        let words = definition.words
+        var rows = [(words[.paperNumber], ticket.id)]
+        if let date = context.date { rows.append((words[.date], AgendaExport.date(date, definition))) }
+        if let owner = definition.state(ticket.state)?.owner.flatMap({ definition.role($0)?.title }) {
+            rows.append((words[.leadOffice], owner))
+        }
+        if let meeting = context.meeting {
+            rows.append((words[.consultationOrder], "\(meeting.title), \(AgendaExport.date(meeting.date, definition))"))
+        }
+        return rows
+    }
+
+    /// The paper's sections after the proposal and the facts, each as a heading and (label, text) rows or one text.
+    static func sections(
+        _ ticket: Ticket, _ definition: Definition, _ paper: MeetingRules.Paper, _ context: Context, unmasked: Bool
+    ) -> [(title: String, rows: [(String, String)])] {
+        let words = definition.words
+        let fields = { (names: [String]) in
+            names.compactMap { name -> (String, String)? in
+                guard ticket.fields[name] != nil else { return nil }
+                return (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition, unmasked: unmasked))
+            }
+        }
+        let zone = definition.calendar.timeZone
+        let earlier = context.history.filter { $0.decision != nil && $0.from == $0.to }.map { entry in
+            let transition = definition.transitions.first { $0.event == entry.event }
+            let note = entry.changes.first { $0.field == "decision_note" }?.new?.plainText
+            return (
+                "\(AgendaExport.date(LocalDate(entry.at, in: zone), definition)) · \(words.decision) \(entry.decision?.resolution ?? "")",
+                [transition?.title, note].compactMap { $0 }.joined(separator: " – ")
+            )
+        }
+        var sections: [(title: String, rows: [(String, String)])] = [
+            (words[.finance], fields(paper.finance)), (words[.involved], fields(paper.involved)),
+            (words[.earlierConsultations], earlier),
+        ]
+        let compared = fields(paper.compare)
+        if !paper.compare.isEmpty, compared.count == paper.compare.count { sections.append((words[.comparison], compared)) }
+        sections.append((words[.attachments], []))
+        return sections
+    }
+
+    /// The paper as Markdown, in the usual structure: head, subject, proposed resolution first, facts, financial
+    /// effects, offices involved, earlier consultations, mandate beside solution, attachments. Every text from the
+    /// ticket and the workflow file is escaped (``Markdown/escape(_:atLineStart:)``).
+    public static func markdown(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false, context: Context = Context())
+        throws -> String
+    {
         let paper = try rules(definition)
         let words = definition.words
+        let md = { (text: String) in Markdown.escape(text) }
         let subject = Markdown.escape(AgendaExport.value(ticket, "title", definition), atLineStart: true)
-        var out = "# \(words.paper) \(Markdown.escape(ticket.id))\n\n"
+        var out = "# \(words.paper) \(md(ticket.id))\n\n"
         if unmasked { out += "\(Markdown.escape(words[.internalNote], atLineStart: true))\n\n" }
-        out += "## \(words.subject)\n\n\(subject)\n\n## \(words.facts)\n\n"
+        for (label, text) in head(ticket, definition, context) { out += "- **\(md(label)):** \(md(text))\n" }
+        out += "\n## \(words.subject)\n\n\(subject)\n"
+        out += "\n## \(words.proposal)\n\n\(Markdown.escape(proposal(ticket, definition, paper), atLineStart: true))\n"
+        out += "\n## \(words.facts)\n\n"
         for (label, text) in facts(ticket, definition, paper, unmasked: unmasked) {
             out += "- **\(Markdown.escape(label)):** \(Markdown.escape(text))\n"
         }
-        out += "\n## \(words.proposal)\n\n\(Markdown.escape(proposal(ticket, definition, paper), atLineStart: true))\n"
+        for section in sections(ticket, definition, paper, context, unmasked: unmasked) {
+            out += "\n## \(md(section.title))\n\n"
+            if section.rows.isEmpty { out += "\(words.none)\n" }
+            for (label, text) in section.rows { out += "- **\(md(label)):** \(md(text))\n" }
+        }
         return out
     }
 
-    public static func html(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false) throws -> String {
+    public static func html(_ ticket: Ticket, _ definition: Definition, unmasked: Bool = false, context: Context = Context())
+        throws -> String
+    {
         let paper = try rules(definition)
         let words = definition.words
-        var body = "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
+        var body = HTML.letterhead(definition) + "<main>\n<h1>\(HTML.escape("\(words.paper) \(ticket.id)"))</h1>\n"
         if unmasked { body += "<p>\(HTML.escape(words[.internalNote]))</p>\n" }
+        body += HTML.facts(head(ticket, definition, context))
         body +=
             "<section>\n<h2>\(HTML.escape(words.subject))</h2>\n<p>\(HTML.escape(AgendaExport.value(ticket, "title", definition)))</p>\n</section>\n"
         body +=
+            "<section>\n<h2>\(HTML.escape(words.proposal))</h2>\n<p>\(HTML.escape(proposal(ticket, definition, paper)))</p>\n</section>\n"
+        body +=
             "<section>\n<h2>\(HTML.escape(words.facts))</h2>\n" + HTML.facts(facts(ticket, definition, paper, unmasked: unmasked))
             + "</section>\n"
-        body +=
-            "<section>\n<h2>\(HTML.escape(words.proposal))</h2>\n<p>\(HTML.escape(proposal(ticket, definition, paper)))</p>\n</section>\n</main>"
+        for section in sections(ticket, definition, paper, context, unmasked: unmasked) {
+            body += "<section>\n<h2>\(HTML.escape(section.title))</h2>\n"
+            body += section.rows.isEmpty ? "<p>\(HTML.escape(words.none))</p>\n" : HTML.facts(section.rows)
+            body += "</section>\n"
+        }
+        body += "</main>"
         return HTML.page(title: "\(words.paper) \(ticket.id)", language: definition.language, body: body)
     }
 

@@ -158,7 +158,44 @@ enum PostgresMigrator {
                     created_ms bigint NOT NULL, seen_ms bigint NOT NULL);
                 CREATE INDEX web_sessions_by_actor ON web_sessions(actor);
                 """),
-        // Steps 11 (SQLite's derived read tables) and 12 have no counterpart here yet: see the store's documentation.
+        // Step 11 is SQLite's derived read tables (indexes, counts, a full-text index): this store answers those reads
+        // by the port's defaults for now (see Benchmarks.md), and an export never carries them.
+        Step(
+            version: 12,
+            name: "meeting records: life cycle, frozen agendas and minutes, agenda items, the board's register, attendance, votes",
+            sql: """
+                ALTER TABLE meetings ADD COLUMN status text NOT NULL DEFAULT 'draft'
+                    CHECK(status IN ('draft', 'published', 'approved', 'cancelled'));
+                ALTER TABLE meetings ADD COLUMN sequence bigint NOT NULL DEFAULT 0;
+                ALTER TABLE meetings ADD COLUMN updated_at text;
+                CREATE TABLE meeting_documents(
+                    meeting_id bigint NOT NULL REFERENCES meetings(id), kind text NOT NULL, issue bigint NOT NULL,
+                    format text NOT NULL, created_at text NOT NULL, content text NOT NULL,
+                    rowid bigint GENERATED ALWAYS AS IDENTITY,
+                    PRIMARY KEY(meeting_id, kind, issue, format));
+                CREATE FUNCTION meeting_documents_are_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'a frozen meeting document cannot be changed or removed'; END $$;
+                CREATE TRIGGER meeting_documents_are_frozen_update BEFORE UPDATE ON meeting_documents
+                    FOR EACH ROW EXECUTE FUNCTION meeting_documents_are_frozen();
+                CREATE TRIGGER meeting_documents_are_frozen_delete BEFORE DELETE ON meeting_documents
+                    FOR EACH ROW EXECUTE FUNCTION meeting_documents_are_frozen();
+                CREATE TRIGGER meeting_documents_are_never_truncated BEFORE TRUNCATE ON meeting_documents
+                    FOR EACH STATEMENT EXECUTE FUNCTION meeting_documents_are_frozen();
+                CREATE TABLE agenda_entries(
+                    meeting_id bigint NOT NULL REFERENCES meetings(id), number text NOT NULL,
+                    ticket_id text NOT NULL REFERENCES tickets(id), issue bigint NOT NULL,
+                    rowid bigint GENERATED ALWAYS AS IDENTITY,
+                    PRIMARY KEY(meeting_id, ticket_id));
+                ALTER TABLE meetings ADD COLUMN attendance text;
+                CREATE TABLE board_members(
+                    workflow_id text NOT NULL, name text NOT NULL, body text NOT NULL, deputy text, added_at text NOT NULL,
+                    rowid bigint GENERATED ALWAYS AS IDENTITY,
+                    PRIMARY KEY(workflow_id, name));
+                CREATE TABLE decision_votes(
+                    ticket_id text NOT NULL, revision bigint NOT NULL, vote text NOT NULL,
+                    rowid bigint GENERATED ALWAYS AS IDENTITY,
+                    PRIMARY KEY(ticket_id, revision), FOREIGN KEY(ticket_id, revision) REFERENCES history(ticket_id, revision));
+                """),
         Step(
             version: 13, name: "deputies: the actor a deputy acted for, beside the deputy",
             sql: """

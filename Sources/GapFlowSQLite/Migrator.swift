@@ -148,6 +148,34 @@ enum Migrator {
             sql: BoundedReadSchema.sql,
             data: { connection throws(StoreError) in try connection.execute(BoundedReadSchema.backfill) }),
         Step(
+            version: 12,
+            name: "meeting records: life cycle, frozen agendas and minutes, agenda items, the board's register, attendance, votes",
+            sql: """
+                ALTER TABLE meetings ADD COLUMN status TEXT NOT NULL DEFAULT 'draft'
+                    CHECK(status IN ('draft', 'published', 'approved', 'cancelled'));
+                ALTER TABLE meetings ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE meetings ADD COLUMN updated_at TEXT;
+                CREATE TABLE meeting_documents(
+                    meeting_id INTEGER NOT NULL REFERENCES meetings(id), kind TEXT NOT NULL, issue INTEGER NOT NULL,
+                    format TEXT NOT NULL, created_at TEXT NOT NULL, content TEXT NOT NULL,
+                    PRIMARY KEY(meeting_id, kind, issue, format)) STRICT;
+                CREATE TRIGGER meeting_documents_are_frozen_update BEFORE UPDATE ON meeting_documents
+                    BEGIN SELECT RAISE(ABORT, 'a frozen meeting document cannot be changed'); END;
+                CREATE TRIGGER meeting_documents_are_frozen_delete BEFORE DELETE ON meeting_documents
+                    BEGIN SELECT RAISE(ABORT, 'a frozen meeting document cannot be removed'); END;
+                CREATE TABLE agenda_entries(
+                    meeting_id INTEGER NOT NULL REFERENCES meetings(id), number TEXT NOT NULL,
+                    ticket_id TEXT NOT NULL REFERENCES tickets(id), issue INTEGER NOT NULL,
+                    PRIMARY KEY(meeting_id, ticket_id)) STRICT;
+                ALTER TABLE meetings ADD COLUMN attendance TEXT;
+                CREATE TABLE board_members(
+                    workflow_id TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, deputy TEXT, added_at TEXT NOT NULL,
+                    PRIMARY KEY(workflow_id, name)) STRICT;
+                CREATE TABLE decision_votes(
+                    ticket_id TEXT NOT NULL, revision INTEGER NOT NULL, vote TEXT NOT NULL,
+                    PRIMARY KEY(ticket_id, revision), FOREIGN KEY(ticket_id, revision) REFERENCES history(ticket_id, revision)) STRICT;
+                """),
+        Step(
             version: 13, name: "deputies: the actor a deputy acted for, beside the deputy",
             sql: """
                 ALTER TABLE history ADD COLUMN deputy_for TEXT;

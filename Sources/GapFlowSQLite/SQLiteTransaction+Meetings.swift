@@ -20,7 +20,8 @@ extension SQLiteTransaction {
 
     /// The meetings of a workflow (of every workflow when nil), by date.
     func meetings(workflow: String?) throws(StoreError) -> [Meeting] {
-        let sql = "SELECT id, workflow_id, date, time, title, place, submission_deadline FROM meetings"
+        let sql =
+            "SELECT id, workflow_id, date, time, title, place, submission_deadline, status, sequence, attendance, created_at, updated_at FROM meetings"
         let rows: [[SQLValue]]
         if let workflow {
             rows = try connection.query(sql + " WHERE workflow_id = ? ORDER BY date, time, id", [.text(workflow)])
@@ -30,12 +31,20 @@ extension SQLiteTransaction {
         var meetings: [Meeting] = []
         for row in rows {
             guard let id = row[0].integer, let workflow = row[1].text, let date = row[2].text.flatMap(LocalDate.init(parsing:)),
-                let title = row[4].text, let deadline = row[6].text.flatMap(LocalDate.init(parsing:))
+                let title = row[4].text, let deadline = row[6].text.flatMap(LocalDate.init(parsing:)),
+                let status = row[7].text.flatMap(MeetingStatus.init(rawValue:)), let sequence = row[8].integer
             else { throw StoreError.damaged(path: path, what: "meeting row") }
-            meetings.append(
-                Meeting(
-                    id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text,
-                    submissionDeadline: deadline))
+            var attendance: Attendance?
+            if let text = row[9].text {
+                guard let read = Attendance(json: text) else { throw StoreError.damaged(path: path, what: "meeting attendance") }
+                attendance = read
+            }
+            var meeting = Meeting(
+                id: id, workflowID: workflow, date: date, time: row[3].text, title: title, place: row[5].text,
+                submissionDeadline: deadline, status: status, sequence: sequence, attendance: attendance)
+            meeting.createdAt = row[10].text.flatMap(Timestamp.parse)
+            meeting.modifiedAt = row[11].text.flatMap(Timestamp.parse) ?? meeting.createdAt
+            meetings.append(meeting)
         }
         return meetings
     }
@@ -71,5 +80,123 @@ extension SQLiteTransaction {
             }
         }
         return result
+    }
+
+    func decisionsInWriting() throws(StoreError) -> [RecordedDecision] {
+        let rows = try connection.query(
+            "SELECT ticket_id, revision FROM history WHERE meeting_id IS NULL AND resolution IS NOT NULL ORDER BY rowid")
+        var result: [RecordedDecision] = []
+        for row in rows {
+            guard let ticket = row[0].text, let revision = row[1].integer else { continue }
+            if let entry = try history(of: ticket).first(where: { $0.revision == revision }) {
+                result.append(RecordedDecision(ticket: ticket, entry: entry))
+            }
+        }
+        return result
+    }
+
+    func isResolutionInWritingTaken(_ resolution: String) throws(StoreError) -> Bool {
+        try !connection.query(
+            "SELECT 1 FROM history WHERE resolution = ? AND meeting_id IS NULL LIMIT 1", [.text(resolution)]
+        ).isEmpty
+    }
+
+    func updateMeeting(_ meeting: Meeting, at now: Date) throws(StoreError) {
+        try connection.query(
+            """
+            UPDATE meetings SET date = ?, time = ?, title = ?, place = ?, submission_deadline = ?, status = ?, sequence = ?,
+                updated_at = ?, attendance = ? WHERE id = ?
+            """,
+            [
+                .text(meeting.date.iso8601), meeting.time.map(SQLValue.text) ?? .null, .text(meeting.title),
+                meeting.place.map(SQLValue.text) ?? .null, .text(meeting.submissionDeadline.iso8601), .text(meeting.status.rawValue),
+                .integer(meeting.sequence), .text(Timestamp.iso8601(now)), meeting.attendance.map { SQLValue.text($0.json) } ?? .null,
+                .integer(meeting.id),
+            ])
+    }
+
+    func insertMeetingDocument(_ document: MeetingDocument) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO meeting_documents(meeting_id, kind, issue, format, created_at, content) VALUES(?, ?, ?, ?, ?, ?)",
+            [
+                .integer(document.meetingID), .text(document.kind.rawValue), .integer(document.issue), .text(document.format),
+                .text(Timestamp.iso8601(document.createdAt)), .text(document.content),
+            ])
+    }
+
+    func meetingDocuments(meeting: Int) throws(StoreError) -> [MeetingDocument] {
+        let rows = try connection.query(
+            "SELECT kind, issue, format, created_at, content FROM meeting_documents WHERE meeting_id = ? ORDER BY rowid",
+            [.integer(meeting)])
+        var documents: [MeetingDocument] = []
+        for row in rows {
+            guard let kind = row[0].text.flatMap(MeetingDocument.Kind.init(rawValue:)), let issue = row[1].integer,
+                let format = row[2].text, let created = row[3].text.flatMap(Timestamp.parse), let content = row[4].text
+            else { throw StoreError.damaged(path: path, what: "meeting document row") }
+            documents.append(
+                MeetingDocument(meetingID: meeting, kind: kind, issue: issue, format: format, createdAt: created, content: content))
+        }
+        return documents
+    }
+
+    func insertAgendaEntry(_ entry: AgendaEntry) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO agenda_entries(meeting_id, number, ticket_id, issue) VALUES(?, ?, ?, ?)",
+            [.integer(entry.meetingID), .text(entry.number), .text(entry.ticketID), .integer(entry.issue)])
+    }
+
+    func agendaEntries(meeting: Int) throws(StoreError) -> [AgendaEntry] {
+        let rows = try connection.query(
+            "SELECT number, ticket_id, issue FROM agenda_entries WHERE meeting_id = ? ORDER BY rowid", [.integer(meeting)])
+        var entries: [AgendaEntry] = []
+        for row in rows {
+            guard let number = row[0].text, let ticket = row[1].text, let issue = row[2].integer else {
+                throw StoreError.damaged(path: path, what: "agenda entry row")
+            }
+            entries.append(AgendaEntry(meetingID: meeting, number: number, ticketID: ticket, issue: issue))
+        }
+        return entries
+    }
+
+    func boardMembers(workflow: String) throws(StoreError) -> [BoardMember] {
+        try connection.query(
+            "SELECT name, body, deputy FROM board_members WHERE workflow_id = ? ORDER BY name", [.text(workflow)]
+        ).map { row throws(StoreError) in
+            guard let name = row[0].text, let body = row[1].text else { throw StoreError.damaged(path: path, what: "board member row") }
+            return BoardMember(name: name, body: body, deputy: row[2].text)
+        }
+    }
+
+    func saveBoardMember(_ member: BoardMember, workflow: String, at now: Date) throws(StoreError) {
+        try connection.query(
+            """
+            INSERT INTO board_members(workflow_id, name, body, deputy, added_at) VALUES(?, ?, ?, ?, ?)
+            ON CONFLICT(workflow_id, name) DO UPDATE SET body = excluded.body, deputy = excluded.deputy
+            """,
+            [
+                .text(workflow), .text(member.name), .text(member.body), member.deputy.map(SQLValue.text) ?? .null,
+                .text(Timestamp.iso8601(now)),
+            ])
+    }
+
+    func removeBoardMember(_ name: String, workflow: String) throws(StoreError) -> Bool {
+        !(try connection.query(
+            "DELETE FROM board_members WHERE workflow_id = ? AND name = ? RETURNING name", [.text(workflow), .text(name)]
+        ).isEmpty)
+    }
+
+    func insertVote(_ vote: Vote, ticket: String, revision: Int) throws(StoreError) {
+        try connection.query(
+            "INSERT INTO decision_votes(ticket_id, revision, vote) VALUES(?, ?, ?)", [.text(ticket), .integer(revision), .text(vote.text)])
+    }
+
+    func vote(ticket: String, revision: Int) throws(StoreError) -> Vote? {
+        guard
+            let text = try connection.query(
+                "SELECT vote FROM decision_votes WHERE ticket_id = ? AND revision = ?", [.text(ticket), .integer(revision)]
+            ).first?.first?.text
+        else { return nil }
+        guard let vote = Vote(text: text) else { throw StoreError.damaged(path: path, what: "vote of \(ticket)") }
+        return vote
     }
 }

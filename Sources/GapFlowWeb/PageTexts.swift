@@ -43,7 +43,7 @@ public struct PageTexts: Sendable {
         case invalidTicket = "invalid.notATicketID", invalidOther = "invalid.other"
         case blockerMissing = "blocker.missingField", blockerRole = "blocker.roleNotAllowed", blockerScope = "blocker.outOfScope"
         case blockerState = "blocker.notInSourceState", blockerReference = "blocker.invalidReference"
-        case blockerCondition = "blocker.conditionFailed"
+        case blockerCondition = "blocker.conditionFailed", blockerMeetingDecision = "blocker.meetingDecision"
         case blockerOther = "blocker.other", personalDataConfirm = "personalData.confirm"
         case listTitle = "list.title", listFilter = "list.filter", listState = "list.state", listAny = "list.any"
         case listOwner = "list.owner", listSearch = "list.search", listApply = "list.apply", listResults = "list.results"

@@ -29,7 +29,10 @@ enum Suite {
                 let id = try engine.open(workflow: "systemic-gap-escalation", Command(.open, actor: actor, values: values)).ticket.id
                 commands += 1
                 for (event, values) in steps {
-                    try engine.fire(id, Command(.fire(event: event), actor: actor, values: values))
+                    var command = Command(.fire(event: event), actor: actor, values: values)
+                    // The board's decisions are recorded with a resolution number (here: one in writing).
+                    if ["mandate", "approve"].contains(event) { command.decision = DecisionRecord(resolution: "U-\(index)-\(event)") }
+                    try engine.fire(id, command)
                     commands += 1
                 }
             }

@@ -85,16 +85,19 @@ import Testing
             ["fire", duplicate, "merge", "--set", "merged_into=\(id)"],
             ["fire", id, "forward"],
             ["fire", id, "table", "--as", "ki.leitung", "--set", "proposal=Projektgruppe beauftragen"],
-            ["fire", id, "defer", "--as", "geschaeftsstelle", "--set", "decision_note=Vertagt"],
+            ["fire", id, "defer", "--as", "geschaeftsstelle", "--set", "decision_note=Vertagt", "--resolution", "U2026-1"],
             [
                 "fire", id, "mandate", "--as", "geschaeftsstelle", "--set", "project_group=PG Sprache", "--set",
                 "mandate=Modell entwickeln",
-                "--set", "due_date=\(future)", "--set", "decision_note=Beauftragt",
+                "--set", "due_date=\(future)", "--set", "decision_note=Beauftragt", "--resolution", "U2026-2",
             ],
             ["fire", id, "submit_solution", "--as", "pg.sprache", "--set", "solution=Kurse mit Betreuung"],
-            ["fire", id, "revise", "--as", "geschaeftsstelle", "--set", "decision_note=Nachbessern", "--set", "due_date=2027-02-01"],
+            [
+                "fire", id, "revise", "--as", "geschaeftsstelle", "--set", "decision_note=Nachbessern", "--set", "due_date=2027-02-01",
+                "--resolution", "U2026-3",
+            ],
             ["fire", id, "submit_solution", "--as", "pg.sprache", "--set", "solution=Kurse mit Betreuung, auch linksrheinisch"],
-            ["fire", id, "approve", "--as", "geschaeftsstelle", "--set", "decision_note=Beschlossen"],
+            ["fire", id, "approve", "--as", "geschaeftsstelle", "--set", "decision_note=Beschlossen", "--resolution", "U2026-4"],
             ["fire", id, "publish", "--set", "feedback=Kurse mit Kinderbetreuung gibt es jetzt bei vier Trägern."],
         ]
         for step in steps {

@@ -33,7 +33,7 @@ import Testing
         let script = """
             while read -r t; do
               rev=$("$GAPFLOW" show "$t" --json | sed -n 's/.*"revision" : \\([0-9]*\\).*/\\1/p;s/.*"revision": \\([0-9]*\\).*/\\1/p' | head -n1)
-              if "$GAPFLOW" fire "$t" defer --as geschaeftsstelle --set decision_note="$W" --revision "$rev" 2>"err-$W"; then
+              if "$GAPFLOW" fire "$t" defer --as geschaeftsstelle --set decision_note="$W" --resolution "U$W-$t" --revision "$rev" 2>"err-$W"; then
                 echo "ok $t" >> "out-$W"
               elif grep -q 'was changed by someone else' "err-$W"; then
                 echo "conflict $t" >> "out-$W"

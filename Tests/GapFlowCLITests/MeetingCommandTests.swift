@@ -24,6 +24,16 @@ import Testing
         return (shell, ids)
     }
 
+    /// ``prepared()`` with the agenda published and the clock at the meeting's day, 10 December 2026, 17:00.
+    private func held() throws -> (Shell, [String]) {
+        let (shell, ids) = try prepared()
+        let published = shell.run("agenda", "publish", "--meeting", "1")
+        try #require(published.status == 0, "\(published.errors)")
+        #expect(published.output == "published the agenda of meeting 1 with 2 items; it is stored as sent\n")
+        shell.clock.set(Date(timeIntervalSince1970: 1_796_918_400))
+        return (shell, ids)
+    }
+
     private func write(_ shell: Shell, _ name: String, _ text: String) -> String {
         let path = shell.folder.appendingPathComponent(name).path
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
@@ -37,6 +47,8 @@ import Testing
         #expect(shell.run("agenda", "--format", "html", "--out", "agenda.html").status == 0)
         #expect(shell.run("agenda", "--format", "csv", "--out", "agenda.csv").status == 0)
         #expect(shell.run("agenda", "--meeting", "next", "--format", "decisions", "--out", "decisions.json").status == 0)
+        #expect(shell.run("agenda", "publish", "--meeting", "1").status == 0)
+        shell.clock.set(Date(timeIntervalSince1970: 1_796_918_400))  // the meeting's day
 
         // The office fills in the template after the meeting.
         var template = try String(contentsOf: shell.folder.appendingPathComponent("decisions.json"), encoding: .utf8)
@@ -56,7 +68,8 @@ import Testing
         #expect(applied.status == 0, "\(applied.errors)")
         #expect(applied.output.contains("applied 2026/1-2  \(ids[1])  direct_measure: awaiting_steering → feedback"))
         let minutes = shell.run("minutes", "--meeting", "1", "--format", "md")
-        #expect(minutes.output.contains("| 2026/1-1 | Kinderbetreuung fehlt (\(ids[0])) | Vertagen: Beschlossen |"))
+        #expect(minutes.output.contains("| 2026/1-1 | 4.1 | Kinderbetreuung fehlt (\(ids[0])) | Vertagen – Beschlossen |"))
+        #expect(minutes.output.contains("**Entwurf – noch nicht genehmigt**"))
         #expect(shell.run("minutes", "--meeting", "1", "--format", "csv").output.hasPrefix("\u{FEFF}Nr.;"))
         #expect(shell.run("minutes", "--meeting", "1", "--format", "html").output.contains("<html lang=\"de\">"))
         // The deferred item waits for the next meeting, which does not exist yet.
@@ -67,7 +80,7 @@ import Testing
     }
 
     @Test func personalDataInADecisionsCommentIsWarnedAbout() throws {
-        let (shell, ids) = try prepared()
+        let (shell, ids) = try held()
         let file = write(
             shell, "decided.json",
             """
@@ -88,7 +101,7 @@ import Testing
     }
 
     @Test func aBadDecisionsFileIsRefusedAsAWholeWithEveryProblemListed() throws {
-        let (shell, ids) = try prepared()
+        let (shell, ids) = try held()
         let file = write(
             shell, "bad.json",
             """
@@ -108,7 +121,7 @@ import Testing
         #expect(result.status == 1)
         let lines = result.errors.split(separator: "\n").map(String.init)
         #expect(lines.first == "error: 4 problems in the decisions; none was applied:")
-        #expect(lines.contains("  - entry 2 (GAP-2026-0999): there is no ticket GAP-2026-0999"))
+        #expect(lines.contains("  - entry 2 (GAP-2026-0999): ticket GAP-2026-0999 is not on the agenda of meeting 1"))
         #expect(
             lines.contains { $0.hasPrefix("  - entry 3 (\(ids[1])): event \"approve\" is not possible in state \"awaiting_steering\"") })
         #expect(lines.contains { $0.hasPrefix("  - entry 4 (\(ids[1])): ticket \(ids[1]) is decided twice") })
@@ -190,5 +203,158 @@ import Testing
         let late = shell.run("meeting", "add", "--date", "2027-03-11", "--title", "Sitzung", "--deadline", "2027-03-12")
         #expect(late.status == 1 && late.errors.contains("deadline"), "\(late.errors)")
         #expect(shell.run("meeting", "list").output.hasPrefix("no meetings"))
+    }
+
+    // MARK: - The meeting's record
+
+    private func decide(_ shell: Shell, _ name: String, _ meeting: String, _ entries: [String]) -> Shell.Result {
+        let file = write(shell, name, "{\(meeting), \"decisions\": [\(entries.joined(separator: ", "))]}")
+        return shell.run("decisions", "apply", file, "--as", "geschaeftsstelle")
+    }
+
+    /// Every export of a frozen document, by format.
+    private func exports(_ shell: Shell, _ command: String, db: String? = nil) -> [String] {
+        let formats = command == "agenda" ? ["md", "html", "csv", "json"] : ["md", "html", "csv"]
+        return formats.map { format in
+            shell.run([command, "--meeting", "1", "--format", format] + (db.map { ["--db", $0] } ?? [])).output
+        }
+    }
+
+    @Test func frozenAgendaAndMinutesExportTheSameBytesAfterLaterChangesAPurgeAndAnImport() throws {
+        let (shell, ids) = try held()
+        let agenda = exports(shell, "agenda")
+        #expect(agenda[0].contains("### TOP 4.1 Kinderbetreuung fehlt") && agenda[0].contains("### TOP 4.2 Sprachmittlung fehlt"))
+        let decided = decide(
+            shell, "decided.json", "\"meeting\": 1",
+            [
+                """
+                {"ticket": "\(ids[0])", "event": "mandate", "set": {"project_group": "PG Sprache", "mandate": "Kurse mit Kinderbetreuung planen",
+                 "due_date": "2027-04-30", "decision_note": "Die Projektgruppe Sprache wird beauftragt."}}
+                """,
+                """
+                {"ticket": "\(ids[1])", "event": "direct_measure", "set": {"decision_note": "Das Jobcenter beauftragt einen Sprachmittlerpool."},
+                 "comment": "Das Jobcenter war nicht vertreten."}
+                """,
+            ])
+        #expect(decided.status == 0, "\(decided.errors)")
+        // The agenda is what was sent, though both items are decided now.
+        #expect(exports(shell, "agenda") == agenda)
+        let draft = shell.run("minutes", "--meeting", "1").output
+        #expect(draft.contains("- **Auftrag:** Kurse mit Kinderbetreuung planen\n"))
+        #expect(draft.contains("- **Anmerkung:** Das Jobcenter war nicht vertreten.\n"))
+        #expect(draft.contains("\n## TOP 2 Genehmigung der Niederschrift der letzten Sitzung\n"))
+        let approved = shell.run("minutes", "approve", "--meeting", "1")
+        #expect(approved.status == 0, "\(approved.errors)")
+        let minutes = exports(shell, "minutes")
+        #expect(!minutes[0].contains("Entwurf") && minutes[0].contains("| 2026/1-1 | 4.1 | Kinderbetreuung fehlt"))
+
+        // Later: the project group's solution is sent back with a new due date (in writing); the other gap is closed
+        // and, after the retention period, purged.
+        #expect(shell.run("fire", ids[0], "submit_solution", "--as", "pg.sprache", "--set", "solution=Kurse").status == 0)
+        let revised = shell.run(
+            "fire", ids[0], "revise", "--as", "geschaeftsstelle", "--resolution", "U2026-1", "--set", "due_date=2027-09-30", "--set",
+            "decision_note=Nachbessern")
+        #expect(revised.status == 0, "\(revised.errors)")
+        #expect(shell.run("fire", ids[1], "publish", "--set", "feedback=Es gibt einen Pool.").status == 0)
+        #expect(shell.run("actor", "add", "admin", "--role", "admin").status == 0)
+        shell.clock.advance(by: 3 * 366 * 86_400)
+        let purged = shell.run("purge", "--as", "admin")
+        #expect(purged.status == 0, "\(purged.errors)")
+        #expect(try JSONParser.parse(shell.run("show", ids[1], "--json").output)["fields"]?["title"] == nil)
+        #expect(exports(shell, "agenda") == agenda)
+        #expect(exports(shell, "minutes") == minutes)
+
+        // An export imported into a new database gives the same bytes too.
+        #expect(shell.run("export", "--format", "jsonl", "--out", "all.jsonl").status == 0)
+        #expect(shell.run("import", "all.jsonl", "--db", "copy.sqlite").status == 0)
+        #expect(exports(shell, "agenda", db: "copy.sqlite") == agenda)
+        #expect(exports(shell, "minutes", db: "copy.sqlite") == minutes)
+    }
+
+    @Test func decisionsTwiceBeforeTheMeetingOrForACancelledMeetingAreRefusedAndChangeNothing() throws {
+        let (shell, ids) = try prepared()
+        let entry = "{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"Vertagt\"}}"
+        var before = shell.snapshot()
+        let draft = decide(shell, "d1.json", "\"meeting\": 1", [entry])
+        #expect(draft.status == 1 && draft.errors.hasPrefix("error: meeting 1 is draft; this needs a meeting whose agenda is published"))
+        #expect(draft.errors.contains("hint: publish the agenda first: `gapflow agenda publish --meeting ID`"))
+        #expect(shell.run("agenda", "publish", "--meeting", "1").status == 0)
+        before = shell.snapshot()
+        let early = decide(shell, "d2.json", "\"meeting\": 1", [entry])
+        #expect(early.status == 1)
+        #expect(
+            early.errors.hasPrefix(
+                "error: meeting 1 takes place on 10.12.2026; its decisions can be entered from that day on (today is 25.11.2026)"))
+        #expect(shell.snapshot() == before)
+
+        shell.clock.set(Date(timeIntervalSince1970: 1_796_918_400))
+        #expect(decide(shell, "d3.json", "\"meeting\": 1", [entry]).status == 0)
+        #expect(
+            shell.run("history", ids[0]).output.contains("      Beschluss 2026/1-1 (4. Sitzung der Lenkungsgruppe 2026, 10.12.2026)\n"))
+        before = shell.snapshot()
+        let other = "{\"ticket\": \"\(ids[1])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"Vertagt\"}}"
+        let twice = decide(shell, "d4.json", "\"meeting\": 1", [other, entry])
+        #expect(twice.status == 1)
+        #expect(twice.errors.contains("  - entry 2 (\(ids[0])): TOP 4.1 was already decided at this meeting (resolution 2026/1-1)"))
+        #expect(shell.snapshot() == before)
+
+        // The office cannot fire the board's decision as a plain command.
+        let plain = shell.run("fire", ids[1], "reject", "--as", "geschaeftsstelle", "--set", "reason=x", "--set", "decision_note=y")
+        #expect(plain.status == 1 && plain.errors.contains("\"reject\" (Ablehnen) is decided only at a meeting or in writing"))
+        #expect(shell.snapshot() == before)
+
+        #expect(shell.run("meeting", "add", "--date", "2027-03-11", "--title", "März").status == 0)
+        let cancelled = shell.run("meeting", "cancel", "2")
+        #expect(cancelled.output == "meeting 2: März, 11.03.2027 (Antragsfrist 01.03.2027), cancelled, sequence 1\n")
+        shell.clock.set(Date(timeIntervalSince1970: 1_796_918_400 + 92 * 86_400))
+        let forCancelled = decide(shell, "d5.json", "\"meeting\": 2", [other])
+        #expect(forCancelled.status == 1 && forCancelled.errors.hasPrefix("error: meeting 2 was cancelled"))
+    }
+
+    @Test func aMeetingIsEditedAndCancelledAndTheCalendarKeepsItsUIDAndRaisesItsSequence() throws {
+        let (shell, _) = try prepared()
+        let ics = { shell.run("meeting", "ics").output.replacingOccurrences(of: "\r\n ", with: "") }
+        let identity = try Engine(store: StoreFactory.open(shell.databasePath, mode: .readOnly)).storeIdentity()
+        #expect(ics().contains("UID:meeting-1-systemic-gap-escalation-\(identity)@gapflow\r\n"))
+        #expect(ics().contains("SEQUENCE:0\r\nSTATUS:CONFIRMED\r\n"))
+        let moved = shell.run("meeting", "edit", "1", "--date", "2026-12-17", "--time", "10:00", "--place", "Rathaus")
+        #expect(moved.status == 0, "\(moved.errors)")
+        #expect(moved.output == "meeting 1: 4. Sitzung der Lenkungsgruppe 2026, 17.12.2026 (Antragsfrist 07.12.2026), draft, sequence 1\n")
+        #expect(ics().contains("SEQUENCE:1\r\nSTATUS:CONFIRMED\r\nDTSTART;TZID=Europe/Berlin:20261217T100000\r\n"))
+        #expect(ics().contains("LOCATION:Rathaus\r\nDESCRIPTION:Antragsfrist: 07.12.2026\r\n"))
+        #expect(shell.run("meeting", "cancel", "1").status == 0)
+        #expect(
+            ics().contains(
+                "UID:meeting-1-systemic-gap-escalation-\(identity)@gapflow\r\nDTSTAMP:20261125T080000Z\r\nSEQUENCE:2\r\nSTATUS:CANCELLED\r\n"
+            ))
+        #expect(shell.run("meeting", "list").output.contains(" cancelled "))
+        let again = shell.run("meeting", "edit", "1", "--title", "x")
+        #expect(again.status == 1 && again.errors.hasPrefix("error: meeting 1 was cancelled"))
+    }
+
+    @Test func theRegisterAttendanceAndVotesReachTheMinutesFromTheCommandLine() throws {
+        let (shell, ids) = try held()
+        #expect(shell.run("meeting", "member-add", "A. Landrat", "--body", "Rhein-Sieg-Kreis", "--deputy", "B. Dezernentin").status == 0)
+        let added = shell.run("meeting", "member-add", "C. Leiterin", "--body", "Jobcenter Rhein-Sieg")
+        #expect(added.output.contains("C. Leiterin") && added.output.contains("Jobcenter Rhein-Sieg"))
+        #expect(shell.run("meeting", "member-add", "X").status == 2)
+        let recorded = shell.run(
+            "meeting", "attendance", "1", "--absent", "C. Leiterin", "--deputized", "A. Landrat", "--chair", "B. Dezernentin",
+            "--minute-taker", "F. Protokoll", "--start", "14:00", "--end", "15:30")
+        #expect(recorded.output == "meeting 1: 1 of 2 members present or represented; not quorate\n", "\(recorded.errors)")
+        let badVote = decide(
+            shell, "bad.json", "\"meeting\": 1",
+            ["{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"x\"}, \"vote\": {\"for\": -1}}"])
+        #expect(badVote.status == 1 && badVote.errors.contains("entry 1: \"vote\" must be \"unanimous\""))
+        let decided = decide(
+            shell, "vote.json", "\"meeting\": 1",
+            [
+                "{\"ticket\": \"\(ids[0])\", \"event\": \"defer\", \"set\": {\"decision_note\": \"Vertagt\"}, \"vote\": \"unanimous\"}"
+            ])
+        #expect(decided.status == 0, "\(decided.errors)")
+        let minutes = shell.run("minutes", "--meeting", "1").output
+        #expect(minutes.contains("- **Beschlussfähigkeit:** nicht beschlussfähig (1/2 Mitglieder anwesend oder vertreten)"))
+        #expect(minutes.contains("| A. Landrat | Rhein-Sieg-Kreis | vertreten durch B. Dezernentin |"))
+        #expect(minutes.contains("- **Abstimmung:** einstimmig"))
     }
 }

@@ -23,6 +23,8 @@ import Testing
         #expect(shell.run("fire", ids[0], "forward").status == 0)
         #expect(shell.run("fire", ids[0], "table", "--as", "ki.leitung", "--set", "proposal=Vorschlag").status == 0)
         #expect(shell.run("meeting", "add", "--date", "10.12.2026", "--title", "4. Sitzung").status == 0)
+        #expect(shell.run("agenda", "publish", "--meeting", "1").status == 0)
+        shell.clock.set(Date(timeIntervalSince1970: 1_796_918_400))  // 10 December 2026, 17:00: the meeting's day
         try write(
             #"{"meeting": 1, "decisions": [{"ticket": "\#(ids[0])", "event": "direct_measure", "set": {"decision_note": "Jobcenter handelt"}}]}"#,
             to: shell.folder.appendingPathComponent("decisions.json").path)
@@ -39,8 +41,8 @@ import Testing
         let root = try #require(checkpoint["root"]?.string)
         let minutes = shell.run("minutes", "--meeting", "1")
         #expect(minutes.errors.isEmpty, "\(minutes.errors)")
-        #expect(minutes.output.hasSuffix("\n**Signierter Prüfpunkt der Vorgangshistorie:** \(root) (25.11.2026 09:00)\n"))
-        #expect(shell.run("minutes", "--meeting", "1", "--format", "html").output.contains("\(root) (25.11.2026 09:00)</p>"))
+        #expect(minutes.output.hasSuffix("\n**Signierter Prüfpunkt der Vorgangshistorie:** \(root) (10.12.2026 17:00)\n"))
+        #expect(shell.run("minutes", "--meeting", "1", "--format", "html").output.contains("\(root) (10.12.2026 17:00)</p>"))
         #expect(!shell.run("minutes", "--meeting", "1", "--format", "csv").output.contains(root))
     }
 }

@@ -136,6 +136,9 @@ import Testing
             ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
             ALTER TABLE history DROP COLUMN redaction; ALTER TABLE history DROP COLUMN deputy_for;
             DROP TABLE store_identity; DROP TABLE admin_log;
+            DROP TABLE decision_votes; DROP TABLE board_members; DROP TABLE agenda_entries; DROP TABLE meeting_documents;
+            ALTER TABLE meetings DROP COLUMN status; ALTER TABLE meetings DROP COLUMN sequence;
+            ALTER TABLE meetings DROP COLUMN updated_at; ALTER TABLE meetings DROP COLUMN attendance;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             """)
         let reopened = Engine(store: try SQLiteStore(path: folder.path("test.sqlite")), clock: ManualClock(Fixtures.start))

@@ -23,7 +23,7 @@ import Testing
             for round in 0..<60 {
                 try other.fire(
                     ids[round % ids.count],
-                    Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("r\(round)")]))
+                    .decided("defer", by: Fixtures.office, values: ["decision_note": .text("r\(round)")], resolution: "U-\(round)"))
             }
         }
         var copies: [String] = []

@@ -18,7 +18,7 @@ import Testing
                     time: index % 2 == 0 ? "14:00" : nil, title: text, place: text,
                     submissionDeadline: try #require(LocalDate(parsing: "2026-12-01"))))
         }
-        let ics = CalendarExport.icalendar(meetings, calendarName: "Lenkungsgruppe\r\u{1B}[2J", now: Fixtures.start)
+        let ics = CalendarExport.icalendar(meetings, calendarName: "Lenkungsgruppe\r\u{1B}[2J", now: Fixtures.start, database: "0123abcd")
         #expect(HostileText.icalendarProblems(ics) == [])
         let unfolded = HostileText.unfold(ics)
         #expect(unfolded.contains("SUMMARY:Zeile 1\\nZeile 2"))

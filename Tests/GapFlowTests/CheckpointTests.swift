@@ -187,6 +187,9 @@ import Testing
             DROP TABLE store_identity; DROP TABLE admin_log; DROP TABLE web_sessions; DROP TABLE credentials;
             ALTER TABLE history DROP COLUMN chain_format; ALTER TABLE history DROP COLUMN redacted_digests;
             ALTER TABLE history DROP COLUMN redaction; ALTER TABLE history DROP COLUMN deputy_for;
+            DROP TABLE decision_votes; DROP TABLE board_members; DROP TABLE agenda_entries; DROP TABLE meeting_documents;
+            ALTER TABLE meetings DROP COLUMN status; ALTER TABLE meetings DROP COLUMN sequence;
+            ALTER TABLE meetings DROP COLUMN updated_at; ALTER TABLE meetings DROP COLUMN attendance;
             DELETE FROM schema_migrations WHERE version >= 5; PRAGMA user_version=4;
             CREATE TRIGGER history_is_append_only_update BEFORE UPDATE ON history
                 WHEN NOT EXISTS (SELECT 1 FROM purge_session)

@@ -133,7 +133,12 @@ import Testing
                 values[name] = KIMValues.input(for: field, today: today)
             }
             if values["merged_into"] != nil { values["merged_into"] = .text(ids.first { $0 != id } ?? id) }
-            if (try? engine.fire(id, Command(.fire(event: transition.event), actor: allRoles, values: values, comment: "Schritt"))) != nil {
+            var command = Command(.fire(event: transition.event), actor: allRoles, values: values, comment: "Schritt")
+            // The board's decisions are taken in writing here, each under its own resolution number.
+            if definition.meetings?.decisionEvents.contains(transition.event) == true {
+                command.decision = DecisionRecord(resolution: "U-\(ids.count)-\(fired)-\(transition.event)")
+            }
+            if (try? engine.fire(id, command)) != nil {
                 fired += 1
             }
         }

@@ -80,7 +80,7 @@ import Testing
                     time: round % 2 == 0 ? "09:30" : nil,
                     title: text, place: HostileText.random(&random), submissionDeadline: agenda.meeting.submissionDeadline))
         }
-        let ics = CalendarExport.icalendar(meetings, calendarName: HostileText.random(&random), now: Fixtures.start)
+        let ics = CalendarExport.icalendar(meetings, calendarName: HostileText.random(&random), now: Fixtures.start, database: "0123abcd")
         #expect(HostileText.icalendarProblems(ics) == [])
         #expect(ics.components(separatedBy: "BEGIN:VEVENT").count == cases + 1)
     }

@@ -22,14 +22,15 @@ import Testing
         return id
     }
 
+    /// The board's mandate for `group`, decided in writing (the board's events need a resolution).
     private func mandate(_ group: String) -> Command {
         let due = LocalDate(Fixtures.start, in: .berlin).adding(days: 60)
-        return Command(
-            .fire(event: "mandate"), actor: Fixtures.office,
+        return Command.decided(
+            "mandate", by: Fixtures.office,
             values: [
                 "project_group": .text(group), "mandate": .text("Konzept"), "due_date": .text(due.iso8601),
                 "decision_note": .text("Beschluss 1/2026"),
-            ])
+            ], resolution: "U2026-\(group)")
     }
 
     @Test func aGroupNeedsMembersWhoAreRegisteredActors() throws {

@@ -12,11 +12,7 @@ import Testing
         let definition = agenda.definition
         let documents = [
             ("agenda", AgendaExport.html(agenda)),
-            (
-                "minutes",
-                MinutesExport.html(
-                    meeting: try HostileText.meeting(text), definition: definition, resolutions: HostileText.resolutions(definition, text))
-            ),
+            ("minutes", MinutesExport.html(try HostileText.minutes(definition, text))),
             ("paper", try PaperExport.html(HostileText.ticket(definition, text), definition)),
             ("report", ReportExport.html(HostileText.report(definition, text), unmasked: true)),
             ("feedback", FeedbackExport.html(HostileText.feedback(definition, text), definition)),

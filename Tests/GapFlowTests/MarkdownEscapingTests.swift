@@ -17,13 +17,15 @@ import Testing
             ("agenda", AgendaExport.markdown(agenda), agendaHeadings),
             (
                 "minutes",
-                MinutesExport.markdown(
-                    meeting: try HostileText.meeting(text), definition: definition, resolutions: HostileText.resolutions(definition, text)),
-                ["# Ergebnisprotokoll: ", "## 1. ", "## Beschlussliste"]
+                MinutesExport.markdown(try HostileText.minutes(definition, text)),
+                ["# Niederschrift: ", "## TOP ", "### TOP ", "## Beschlüsse im Umlaufverfahren", "## Beschlussliste", "## Berichtigungen"]
             ),
             (
                 "paper", try PaperExport.markdown(HostileText.ticket(definition, text), definition),
-                ["# Beschlussvorlage ", "## Betreff", "## Sachverhalt", "## Beschlussvorschlag"]
+                [
+                    "# Beschlussvorlage ", "## Betreff", "## Sachverhalt", "## Beschlussvorschlag", "## Finanzielle Auswirkungen",
+                    "## Beteiligte Stellen", "## Bisherige Beratungen", "## Auftrag und Lösungsansatz", "## Anlagen",
+                ]
             ),
             ("report", ReportExport.markdown(HostileText.report(definition, text), unmasked: false), ["# Bericht: ", "## "]),
             ("feedback", FeedbackExport.markdown(HostileText.feedback(definition, text), definition), ["# Rückmeldung", "## "]),

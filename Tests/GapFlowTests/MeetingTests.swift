@@ -20,6 +20,18 @@ import Testing
         return id
     }
 
+    /// Records a decision in writing (*Umlaufverfahren*): the only way besides a meeting to fire the board's events.
+    private func inWriting(_ engine: Engine, _ id: String, _ event: String, _ values: [String: FieldInput]) throws {
+        _ = try engine.applyDecisions(
+            [Decision(entry: 1, ticket: id, event: event, values: values, comment: nil, resolution: nil)], meeting: nil,
+            actor: Fixtures.office, check: false)
+    }
+
+    @discardableResult
+    private func publish(_ engine: Engine, _ meeting: Meeting) throws -> Agenda {
+        try engine.publishAgenda(meeting.id) { [("md", AgendaExport.markdown($0)), ("html", AgendaExport.html($0))] }
+    }
+
     @Test func aMeetingsSubmissionDeadlineDefaultsToTenDaysBeforeAndPastOrDoubleDatesAreRefused() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
@@ -52,23 +64,33 @@ import Testing
         #expect(try engine.agenda(for: first).items.map(\.ticket.id) == [early, onTheDeadline])
         #expect(try engine.agenda(for: second).items.map(\.ticket.id) == [late])
 
-        // The December meeting defers the early item (the decision is entered before the meeting day, as offices do).
+        // The December agenda is published after its deadline; on the meeting's day the early item is deferred.
+        try publish(engine, first)
+        clock.set(BusinessCalendar.weekendsOnly.instant(try date("2026-12-10"), secondsOfDay: 17 * 3600))
         _ = try engine.applyDecisions(
             [Decision(entry: 1, ticket: early, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
             meeting: first.id, actor: Fixtures.office, check: false)
-        #expect(try engine.agenda(for: first).items.map(\.ticket.id) == [onTheDeadline])
+        // The published agenda stays as it was sent; the deferred item moves on to March.
+        #expect(
+            try engine.agenda(for: try engine.meeting(String(first.id), workflow: workflow)).items.map(\.ticket.id) == [
+                early, onTheDeadline,
+            ])
         let march = try engine.agenda(for: second)
-        #expect(march.items.map(\.ticket.id) == [early, late])
-        #expect(march.items.first?.deferrals == 1)
-        #expect(march.items.last?.waitingDays == 100)
+        #expect(march.items.map(\.ticket.id) == [late, early])
+        #expect(march.items.map(\.number) == ["4.1", "4.2"])
+        #expect(march.items.last?.deferrals == 1)
+        #expect(march.items.first?.waitingDays == 100)
     }
 
     @Test func decisionsAreAppliedAllOrNothing() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let a = try tabled(engine, "a")
         let b = try tabled(engine, "b")
+        try publish(engine, meeting)
+        clock.advance(by: 15 * day)
         let good = Decision(
             entry: 1, ticket: a, event: "direct_measure", values: ["decision_note": .text("Jobcenter handelt")], comment: nil,
             resolution: nil)
@@ -80,7 +102,7 @@ import Testing
                 .init(
                     entry: 2, ticket: b,
                     message: "\"reject\" requires field \"decision_note\" (Beschlussvermerk); give it with --set decision_note=…"),
-                .init(entry: 3, ticket: "GAP-2026-0999", message: "there is no ticket GAP-2026-0999"),
+                .init(entry: 3, ticket: "GAP-2026-0999", message: "ticket GAP-2026-0999 is not on the agenda of meeting \(meeting.id)"),
                 .init(entry: 4, ticket: a, message: "ticket \(a) is decided twice (also entry 1)"),
             ])
         ) { try engine.applyDecisions([good, noNote, unknown, twice], meeting: meeting.id, actor: Fixtures.office, check: false) }
@@ -104,9 +126,9 @@ import Testing
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine)
-        try engine.fire(id, Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("Vertagt")]))
-        #expect(throws: Rejection.self) { try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office)) }
-        try engine.fire(id, Command(.fire(event: "direct_measure"), actor: Fixtures.office, values: ["decision_note": .text("Maßnahme")]))
+        try inWriting(engine, id, "defer", ["decision_note": .text("Vertagt")])
+        #expect(throws: DecisionsRefused.self) { try inWriting(engine, id, "direct_measure", [:]) }
+        try inWriting(engine, id, "direct_measure", ["decision_note": .text("Maßnahme")])
     }
 
     @Test func decisionsInWritingAreRecordedWithoutAMeeting() throws {
@@ -120,8 +142,8 @@ import Testing
                     resolution: nil)
             ],
             meeting: nil, actor: Fixtures.office, check: false)
-        #expect(applied.first?.resolution == "U20261125-1")
-        #expect(try engine.history(id).last?.decision == DecisionRecord(meeting: nil, resolution: "U20261125-1"))
+        #expect(applied.first?.resolution == "U2026-1")
+        #expect(try engine.history(id).last?.decision == DecisionRecord(meeting: nil, resolution: "U2026-1"))
     }
 
     // MARK: - Exports
@@ -178,7 +200,8 @@ import Testing
         try engine.addMeeting(
             workflow: workflow, date: try date("2027-03-11"), time: nil,
             title: "1. Sitzung der Lenkungsgruppe des Kommunalen Integrationsmanagements im Rhein-Sieg-Kreis 2027", place: nil)
-        let ics = CalendarExport.icalendar(try engine.meetings(), calendarName: "Lenkungsgruppe", now: Fixtures.start)
+        let ics = CalendarExport.icalendar(
+            try engine.meetings(), calendarName: "Lenkungsgruppe", now: Fixtures.start, database: try engine.storeIdentity())
         let lines = ics.components(separatedBy: "\r\n")
         #expect(lines.first == "BEGIN:VCALENDAR" && lines.dropLast().last == "END:VCALENDAR")
         #expect(lines.allSatisfy { $0.utf8.count <= 75 })
@@ -194,9 +217,12 @@ import Testing
 
     @Test func theMinutesListEveryResolutionWithWhoIsResponsibleAndTheDueDate() throws {
         let folder = TemporaryFolder()
-        let engine = try Fixtures.kimEngine(in: folder, store: .memory)
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
         let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
         let id = try tabled(engine, "Sprachkurse")
+        try publish(engine, meeting)
+        clock.advance(by: 15 * day)
         _ = try engine.applyDecisions(
             [
                 Decision(
@@ -204,30 +230,39 @@ import Testing
                     values: [
                         "project_group": .text("PG Sprache"), "mandate": .text("Modell entwickeln"), "due_date": .text("2027-04-30"),
                         "decision_note": .text("Beauftragt"),
-                    ], comment: nil, resolution: nil)
+                    ], comment: "Das Jobcenter war nicht vertreten.", resolution: nil)
             ], meeting: meeting.id, actor: Fixtures.office, check: false)
         let definition = try engine.definition(workflow)
-        let resolutions = MinutesExport.resolutions(try engine.decisions(of: meeting.id))
-        let markdown = MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: resolutions)
-        #expect(markdown.contains("**Beschluss 2026/\(meeting.id)-1:** Projektgruppe beauftragen: Beauftragt"))
+        let record = try engine.minutesRecord(meeting.id)
+        let markdown = MinutesExport.markdown(record)
+        // The agenda's numbering, the fixed points, the mandate's text, the comment; the kind and the note apart.
+        #expect(markdown.contains("\n## TOP 1 Eröffnung und Feststellung der Beschlussfähigkeit\n"))
+        #expect(markdown.contains("\n### TOP 4.1 Sprachkurse (\(id))\n\n- **Beschluss 2026/\(meeting.id)-1:** Projektgruppe beauftragen\n"))
+        #expect(markdown.contains("- **Beschlussvermerk:** Beauftragt\n"))
+        #expect(markdown.contains("- **Auftrag:** Modell entwickeln\n"))
+        #expect(markdown.contains("- **Anmerkung:** Das Jobcenter war nicht vertreten.\n"))
+        #expect(markdown.contains("\n## TOP 6 Verschiedenes\n"))
         #expect(
             markdown.contains(
-                "| 2026/\(meeting.id)-1 | Sprachkurse (\(id)) | Projektgruppe beauftragen: Beauftragt | PG Sprache | 30.04.2027 |"))
+                "| 2026/\(meeting.id)-1 | 4.1 | Sprachkurse (\(id)) | Projektgruppe beauftragen – Beauftragt | PG Sprache | 30.04.2027 |"))
         #expect(
-            MinutesExport.csv(definition: definition, resolutions: resolutions).hasPrefix(
-                "\u{FEFF}Nr.;Vorgang;Titel;Beschluss;Zuständig;Frist\r\n"))
+            MinutesExport.csv(definition: definition, resolutions: MinutesExport.resolutions(record.decisions)).hasPrefix(
+                "\u{FEFF}Nr.;TOP;Vorgang;Titel;Art des Beschlusses;Beschluss;Zuständig;Frist\r\n"))
     }
 
     @Test func aDecisionPaperShowsSmallCountsOnlyAsLessThanFive() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine, "Sprachmittlung")
-        try engine.fire(id, Command(.fire(event: "refer_back"), actor: Fixtures.office, values: ["decision_note": .text("Zurück")]))
+        try inWriting(engine, id, "refer_back", ["decision_note": .text("Zurück")])
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Neuer Vorschlag")]))
         let (ticket, definition) = try engine.ticketWithDefinition(id)
         var paper = try PaperExport.markdown(ticket, definition)
-        #expect(paper.hasPrefix("# Beschlussvorlage \(id)\n\n## Betreff\n\nSprachmittlung\n\n## Sachverhalt\n"))
-        #expect(paper.hasSuffix("## Beschlussvorschlag\n\nNeuer Vorschlag\n"))
+        #expect(
+            paper.hasPrefix(
+                "# Beschlussvorlage \(id)\n\n- **Vorlage-Nr.:** \(id)\n- **Federführung:** Geschäftsstelle der Lenkungsgruppe\n\n"
+                    + "## Betreff\n\nSprachmittlung\n\n## Beschlussvorschlag\n\nNeuer Vorschlag\n\n## Sachverhalt\n"))
+        #expect(paper.hasSuffix("## Anlagen\n\n–\n"))
         #expect(!paper.contains("Anzahl beobachteter Fälle"))
         var withCount = ticket
         withCount.fields["cases_observed"] = .integer(3)
@@ -238,15 +273,39 @@ import Testing
         #expect(try PaperExport.html(withCount, definition).contains("<html lang=\"de\">"))
     }
 
+    @Test func aDecisionPaperHasTheUsualStructureWithEarlierConsultationsAndTheMandateBesideTheSolution() throws {
+        let folder = TemporaryFolder()
+        let clock = ManualClock(Fixtures.start)
+        let engine = try Fixtures.kimEngine(in: folder, clock: clock, store: .memory)
+        let id = try tabled(engine, "Sprachkurse")
+        try inWriting(engine, id, "defer", ["decision_note": .text("Kosten klären")])
+        try inWriting(
+            engine, id, "mandate",
+            [
+                "project_group": .text("PG Sprache"), "mandate": .text("Kurse planen"), "due_date": .text("2027-04-30"),
+                "decision_note": .text("Beauftragt"),
+            ])
+        try engine.fire(id, Command(.fire(event: "submit_solution"), actor: Fixtures.projectGroup, values: ["solution": .text("Kurse")]))
+        let meeting = try engine.addMeeting(workflow: workflow, date: try date("2026-12-10"), time: nil, title: "Dezember", place: nil)
+        let (ticket, definition) = try engine.ticketWithDefinition(id)
+        let context = PaperExport.Context(date: try date("2026-11-25"), meeting: meeting, history: try engine.history(id))
+        let paper = try PaperExport.markdown(ticket, definition, context: context)
+        #expect(paper.contains("- **Datum:** 25.11.2026\n"))
+        #expect(paper.contains("- **Beratungsfolge:** Dezember, 10.12.2026\n"))
+        #expect(paper.contains("## Beschlussvorschlag\n\nKurse\n"))
+        #expect(paper.contains("## Finanzielle Auswirkungen\n\n–\n"))
+        #expect(paper.contains("## Beteiligte Stellen\n\n- **Projektgruppe:** PG Sprache\n"))
+        #expect(paper.contains("## Bisherige Beratungen\n\n- **25.11.2026 · Beschluss U2026-1:** Vertagen – Kosten klären\n"))
+        #expect(paper.contains("## Auftrag und Lösungsansatz\n\n- **Auftrag:** Kurse planen\n- **Lösungsansatz:** Kurse\n"))
+        let html = try PaperExport.html(ticket, definition, context: context)
+        #expect(html.contains("<h2>Bisherige Beratungen</h2>") && html.contains("<div class=\"letterhead\">"))
+    }
+
     @Test func theFeedbackReportSaysWhatCameOfEachGapInTheFeedbackStage() throws {
         let folder = TemporaryFolder()
         let engine = try Fixtures.kimEngine(in: folder, store: .memory)
         let id = try tabled(engine, "Formulare nur auf Deutsch")
-        try engine.fire(
-            id,
-            Command(
-                .fire(event: "direct_measure"), actor: Fixtures.office,
-                values: ["decision_note": .text("Das Jobcenter übersetzt die Formulare.")]))
+        try inWriting(engine, id, "direct_measure", ["decision_note": .text("Das Jobcenter übersetzt die Formulare.")])
         _ = try tabled(engine, "noch offen")
         let definition = try engine.definition(workflow)
         let tickets = try engine.tickets(TicketFilter(states: ["feedback"])).map { ($0, try engine.history($0.id)) }
@@ -269,12 +328,18 @@ import Testing
 
     @Test func theOParlExportNamesMeetingAgendaItemsAndPapers() throws {
         let (_, agenda, _) = try agendaWithItems()
-        let oparl = try JSONParser.parse(AgendaExport.oparl(agenda).compact)
-        #expect(oparl["type"]?.string == "https://schema.oparl.org/1.1/Meeting")
-        #expect(oparl["start"]?.string == "2026-12-10T14:00:00+01:00")
-        let items = try #require(oparl["agendaItem"]?.elements)
+        let oparl = try JSONParser.parse(
+            AgendaExport.oparl(agenda, baseURL: "https://ris.example.de/oparl/v1/", now: Fixtures.start).compact)
+        let meeting = try #require(oparl["data"]?.elements?.first)
+        #expect(meeting["type"]?.string == "https://schema.oparl.org/1.1/Meeting")
+        #expect(meeting["id"]?.string == "https://ris.example.de/oparl/v1/body/systemic-gap-escalation/meeting/1")
+        #expect(meeting["start"]?.string == "2026-12-10T14:00:00+01:00")
+        let items = try #require(meeting["agendaItem"]?.elements)
         #expect(items.compactMap { $0["number"]?.string } == ["1", "2", "3", "4", "4.1", "5", "6"])
-        #expect(items[4]["consultation"]?["paper"]?["type"]?.string == "https://schema.oparl.org/1.1/Paper")
-        #expect(items[4]["consultation"]?["paper"]?["reference"]?.string == "GAP-2026-0001")
+        #expect(items.compactMap { $0["order"]?.integer } == [1, 2, 3, 4, 5, 6, 7])
+        let paper = try #require(oparl["data"]?.elements?.first { $0["type"]?.string == "https://schema.oparl.org/1.1/Paper" })
+        #expect(paper["reference"]?.string == "GAP-2026-0001")
+        #expect(paper["body"]?.string == "https://ris.example.de/oparl/v1/body/systemic-gap-escalation")
+        #expect(OParlConformance.problems(oparl) == [])
     }
 }

@@ -34,17 +34,17 @@ import Testing
         let entry = HistoryEntry(
             revision: 3, at: Fixtures.start, actor: "geschaeftsstelle", role: "steering_office", event: "mandate",
             from: "awaiting_steering", to: "in_project_group", changes: [], comment: nil)
-        let masked = MinutesExport.resolutions([(ticket, definition, entry)])
+        let decided = [MinutesRecord.Decided(number: "4.1", ticket: ticket, definition: definition, entry: entry)]
+        let masked = MinutesExport.resolutions(decided)
         #expect(masked.first?.responsible == "<5")
-        #expect(MinutesExport.resolutions([(ticket, definition, entry)], unmasked: true).first?.responsible == "3")
+        #expect(MinutesExport.resolutions(decided, unmasked: true).first?.responsible == "3")
         let meeting = Meeting(
             id: 1, workflowID: workflow, date: LocalDate(Fixtures.start, in: .berlin), time: nil, title: "Sitzung", place: nil,
             submissionDeadline: LocalDate(Fixtures.start, in: .berlin))
         #expect(MinutesExport.csv(definition: definition, resolutions: masked).contains(";<5;"))
-        #expect(MinutesExport.markdown(meeting: meeting, definition: definition, resolutions: masked).contains("| <5 |"))
-        #expect(
-            MinutesExport.html(meeting: meeting, definition: definition, resolutions: masked, unmasked: true).contains(
-                "Nur für den internen Gebrauch"))
+        let record = MinutesRecord(meeting: meeting, definition: definition, decisions: decided)
+        #expect(MinutesExport.markdown(record).contains("| <5 |"))
+        #expect(MinutesExport.html(record, unmasked: true).contains("Nur für den internen Gebrauch"))
 
         let feedback = ticket.fields.merging(["title": .text("Lücke")]) { $1 }
         let entries = FeedbackExport.entries([(self.ticket(feedback, state: "feedback"), [])], definition)
@@ -112,7 +112,8 @@ import Testing
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
         let agenda = try engine.agenda(for: meeting)
         let flags = { (agenda: Agenda) in
-            (try JSONParser.parse(AgendaExport.oparl(agenda).compact)["agendaItem"]?.elements ?? []).map { item -> String in
+            (try JSONParser.parse(AgendaExport.oparl(agenda).compact)["data"]?.elements?.first?["agendaItem"]?.elements ?? []).map {
+                item -> String in
                 "\(item["number"]?.string ?? "?"):\(item["public"]?.value == .bool(true))"
             }
         }

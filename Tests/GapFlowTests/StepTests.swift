@@ -12,12 +12,14 @@ import Testing
         definition = try Fixtures.kimDefinition()
     }
 
+    /// Fires as a recorded decision when `decided` (the board's events need one), else as a plain command.
     private func fire(
-        _ event: String, on ticket: Ticket, as actor: Actor, role: String? = nil, values: [String: FieldInput] = [:]
+        _ event: String, on ticket: Ticket, as actor: Actor, role: String? = nil, values: [String: FieldInput] = [:],
+        decided: Bool = true
     ) -> Result<Outcome, Rejection> {
-        Step.fire(
-            definition, ticket: ticket, command: Command(.fire(event: event), actor: actor, role: role, values: values), now: now,
-            references: KIMValues.references)
+        var command = Command(.fire(event: event), actor: actor, role: role, values: values)
+        if decided { command.decision = DecisionRecord(meeting: 1, resolution: "2026/1-1") }
+        return Step.fire(definition, ticket: ticket, command: command, now: now, references: KIMValues.references)
     }
 
     private func codes(_ result: Result<Outcome, Rejection>) -> [TransitionBlocker.Code] {
@@ -116,6 +118,23 @@ import Testing
             rejection.blockers[0].message
                 == "workflow \"systemic-gap-escalation\" has no event \"accelerate\"; events from here: \"publish\""
         )
+    }
+
+    @Test func theBoardsDecisionsAreRefusedAsPlainCommandsAndOnlyThose() throws {
+        let values: [String: FieldInput] = ["reason": .text("Kein Bedarf"), "decision_note": .text("Abgelehnt")]
+        let plain = fire("reject", on: KIMValues.ticket(in: "awaiting_steering"), as: Fixtures.office, values: values, decided: false)
+        guard case .failure(let rejection) = plain else { throw Unexpected.success }
+        #expect(rejection.blockers.map(\.code) == [.meetingDecision])
+        #expect(rejection.blockers[0].message.hasPrefix("\"reject\" (Ablehnen) is decided only at a meeting or in writing"))
+        #expect(
+            try fire("reject", on: KIMValues.ticket(in: "awaiting_steering"), as: Fixtures.office, values: values).get().entry.decision
+                != nil)
+        // An event the workflow does not list under "decisions" needs no record.
+        #expect(
+            (try? fire(
+                "publish", on: KIMValues.ticket(in: "feedback"), as: Fixtures.coordinator, values: ["feedback": .text("Danke")],
+                decided: false
+            ).get()) != nil)
     }
 
     @Test func aDeferralKeepsTheTicketInItsStateAndRecordsTheDecision() throws {

@@ -152,7 +152,9 @@ import Testing
                     for round in 0..<deferralsEach {
                         try engine.fire(
                             id,
-                            Command(.fire(event: "defer"), actor: Fixtures.office, values: ["decision_note": .text("w\(writer) r\(round)")])
+                            .decided(
+                                "defer", by: Fixtures.office, values: ["decision_note": .text("w\(writer) r\(round)")],
+                                resolution: "U-\(writer)-\(round)")
                         )
                     }
                 }

@@ -49,11 +49,11 @@ import Testing
         try engine.fire(id, Command(.fire(event: "table"), actor: Fixtures.kiLead, values: ["proposal": .text("Vorschlag")]))
         try engine.fire(
             id,
-            Command(
-                .fire(event: "mandate"), actor: Fixtures.office,
+            .decided(
+                "mandate", by: Fixtures.office,
                 values: [
                     "project_group": .text("PG"), "mandate": .text("Auftrag"), "decision_note": .text("B"), "due_date": .text("2027-02-15"),
-                ]))
+                ], resolution: "U2026-1"))
         let due = try engine.pendingTimers(ticket: id).map { "\($0.timer) \(Timestamp.iso8601($0.dueAt))" }
         // 10 business days before Monday 15 February 2027, skipping Rosenmontag (8 February), is Friday 29 January;
         // the day after the due date is the 16th; both at 08:00 in Berlin.

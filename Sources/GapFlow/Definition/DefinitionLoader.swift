@@ -657,7 +657,7 @@ struct DefinitionDecoder {
     mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
         let allowed = [
             "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback", "public",
-            "checkpointTitle",
+            "checkpointTitle", "decisions", "letterhead",
         ]
         guard let keys = object(node, at: "meetings", allowed: allowed, required: ["sections"]) else { return nil }
         let days = integer(keys["submissionDays"], at: "meetings.submissionDays") ?? 10
@@ -680,11 +680,17 @@ struct DefinitionDecoder {
         }
         var paper: MeetingRules.Paper?
         if let node = keys["paper"],
-            let paperKeys = object(node, at: "meetings.paper", allowed: ["facts", "proposal"], required: ["facts", "proposal"])
+            let paperKeys = object(
+                node, at: "meetings.paper", allowed: ["facts", "proposal", "finance", "involved", "compare"],
+                required: ["facts", "proposal"])
         {
-            paper = MeetingRules.Paper(
+            var read = MeetingRules.Paper(
                 facts: strings(paperKeys["facts"], at: "meetings.paper.facts"),
                 proposal: strings(paperKeys["proposal"], at: "meetings.paper.proposal"))
+            read.finance = strings(paperKeys["finance"], at: "meetings.paper.finance")
+            read.involved = strings(paperKeys["involved"], at: "meetings.paper.involved")
+            read.compare = strings(paperKeys["compare"], at: "meetings.paper.compare")
+            paper = read
         }
         var feedback: MeetingRules.Feedback?
         if let node = keys["feedback"],
@@ -700,11 +706,14 @@ struct DefinitionDecoder {
         checkReferences(
             publicPoints, at: "meetings.public", known: Set(pointNames), candidates: pointNames, kind: "agenda point",
             code: .invalidValue, isList: keys["public"]?.elements != nil)
-        return MeetingRules(
+        var rules = MeetingRules(
             submissionDays: max(0, days), openingItems: strings(keys["openingItems"], at: "meetings.openingItems"),
             statusItem: statusItem, sections: sections, closingItems: strings(keys["closingItems"], at: "meetings.closingItems"),
             itemFields: strings(keys["itemFields"], at: "meetings.itemFields"), paper: paper, feedback: feedback,
             publicPoints: Set(publicPoints), checkpointTitle: string(keys["checkpointTitle"], at: "meetings.checkpointTitle"))
+        rules.decisionEvents = Set(strings(keys["decisions"], at: "meetings.decisions"))
+        rules.letterhead = strings(keys["letterhead"], at: "meetings.letterhead")
+        return rules
     }
 
     /// Reads an array, decoding each element with `body`.

@@ -38,6 +38,18 @@ public struct MeetingRules: Sendable, Equatable {
 
     /// The names `"public"` gives the fixed points by.
     public static let fixedPointNames = ["openingItems", "statusItem", "closingItems"]
+    /// The events that are decisions of the board (e.g. mandate, reject, defer): they are fired only through a
+    /// meeting's decisions or a decision in writing (*Umlaufverfahren*), each with its resolution number.
+    public var decisionEvents: Set<String> = []
+    /// The letterhead of the board's printed documents (agenda, minutes, decision paper), line by line: e.g. the
+    /// district, the programme, the office. Empty: no letterhead.
+    public var letterhead: [String] = []
+
+    /// The number of a section's point on the agenda: after the opening items and the status item.
+    public func pointNumber(ofSection id: String) -> Int? {
+        sections.firstIndex { $0.id == id }.map { openingItems.count + (statusItem == nil ? 0 : 1) + $0 + 1 }
+    }
+
     /// The words before the root of the latest signed checkpoint, which the minutes print so that the signed paper
     /// anchors the history (e.g. "Prüfsumme der Vorgangshistorie"); without it the minutes print no root.
     public let checkpointTitle: String?
@@ -47,6 +59,12 @@ public struct MeetingRules: Sendable, Equatable {
         public let facts: [String]
         /// Tried in order; the first field with a value is the proposal (e.g. the solution once there is one).
         public let proposal: [String]
+        /// The fields that state the financial effects (*Finanzielle Auswirkungen*); none: the paper says so.
+        public var finance: [String] = []
+        /// The fields that name the offices involved (*Beteiligte Stellen*).
+        public var involved: [String] = []
+        /// Fields shown side by side when all have values, e.g. the original mandate beside the group's solution.
+        public var compare: [String] = []
     }
 
     /// The feedback report for case managers (*Rückmeldung an CMs*).

@@ -21,6 +21,15 @@ public struct Vocabulary: Sendable, Equatable {
         case internalNote
         /// Diagram annotations: open and overdue tickets per state.
         case openTickets, overdueTickets
+        /// The meeting record: a numbered supplement to the agenda (*Nachtrag*), an urgent item (*Tischvorlage*), the
+        /// words of the minutes (draft mark, corrections, decisions in writing, previous minutes, signatures).
+        case supplement, urgent, draft, corrections, correctionOn, inWritingSince, previousMinutes, approved, notApproved
+        case chair, minuteTaker, comment, eventTitle, cancelled
+        /// Attendance, quorum and votes in the minutes.
+        case start, end, member, body, presence, present, absent, representedBy, quorum, quorate, notQuorate
+        case membersAttending, vote, unanimous, votesFor, votesAgainst, abstentions
+        /// The decision paper's structure (*Beschlussvorlage*).
+        case paperNumber, date, leadOffice, consultationOrder, finance, involved, earlierConsultations, comparison, attachments
     }
 
     private let words: [Word: String]
@@ -84,5 +93,16 @@ public struct Vocabulary: Sendable, Equatable {
             "Counts below 5 are shown as \"<5\", medians and percentiles of fewer than 5 stays as \"n/a\", free text given for fewer than 5 tickets under \"other values\".",
         .withheld: "n/a", .otherValues: "other values",
         .internalNote: "For internal use only: small numbers are not masked.", .openTickets: "open", .overdueTickets: "overdue",
+        .supplement: "Supplement", .urgent: "Urgent item", .draft: "Draft", .corrections: "Corrections", .correctionOn: "Correction of",
+        .inWritingSince: "Decisions in writing since the last meeting", .previousMinutes: "Minutes of the meeting on",
+        .approved: "approved", .notApproved: "not yet approved", .chair: "Chair", .minuteTaker: "Minutes taken by",
+        .comment: "Note", .eventTitle: "Decided", .cancelled: "cancelled",
+        .start: "Start", .end: "End", .member: "Member", .body: "Body", .presence: "Attendance", .present: "present",
+        .absent: "absent", .representedBy: "represented by", .quorum: "Quorum", .quorate: "quorate", .notQuorate: "not quorate",
+        .membersAttending: "members present or represented", .vote: "Vote", .unanimous: "unanimous", .votesFor: "for",
+        .votesAgainst: "against", .abstentions: "abstentions",
+        .paperNumber: "Paper no.", .date: "Date", .leadOffice: "Lead office", .consultationOrder: "Consultation",
+        .finance: "Financial effects", .involved: "Offices involved", .earlierConsultations: "Earlier consultations",
+        .comparison: "Mandate and solution", .attachments: "Attachments",
     ]
 }

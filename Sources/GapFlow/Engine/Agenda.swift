@@ -14,6 +14,8 @@ public struct Agenda: Sendable {
         public let waitingDays: Int
         /// How often the ticket stayed in a meeting state by a decision, i.e. was deferred.
         public let deferrals: Int
+        /// The item's number on the agenda, e.g. `4.2`: the second item under point 4.
+        public let number: String
     }
 
     public let meeting: Meeting
@@ -22,6 +24,11 @@ public struct Agenda: Sendable {
     public let items: [Item]
     /// Tickets in the status item's state (e.g. open mandates of project groups).
     public let status: [Ticket]
+    /// 0 for the agenda itself; 1, 2, … for its supplements (*Nachtrag*) and urgent items (*Tischvorlage*), which
+    /// hold only the items they add.
+    public var issue = 0
+    /// Whether this supplement is an urgent item (*Tischvorlage*).
+    public var urgent = false
 }
 
 /// Why a meeting request was refused.
@@ -35,6 +42,22 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The title or place (`field`) holds a control character, e.g. a line break; `scalar` is its code point.
     case controlCharacter(field: String, scalar: UInt32)
     case deadlineAfterMeeting(LocalDate, meeting: LocalDate)
+    /// The meeting's record is not in the stage the request needs (`status`), e.g. decisions for a draft.
+    case wrongStage(meeting: Int, status: MeetingStatus, needed: String)
+    /// Decisions before the meeting took place.
+    case notYetHeld(meeting: Int, date: LocalDate, today: LocalDate)
+    /// A ticket is already on the meeting's agenda.
+    case alreadyOnAgenda(ticket: String, meeting: Int, number: String)
+    /// A ticket is not in a state the board decides.
+    case notForTheBoard(ticket: String, state: String)
+    /// A correction without text.
+    case emptyCorrection
+    /// A resolution number in writing that is empty or already taken.
+    case resolutionTaken(String)
+    /// A name that is not on the board's register.
+    case notAMember(String)
+    /// A member without a deputy named as represented.
+    case noDeputy(String)
 
     public var description: String {
         switch self {
@@ -48,6 +71,18 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
             "the meeting's \(field) contains a line break or another control character (U+\(String(scalar, radix: 16, uppercase: true).leftPadded(to: 4)))"
         case .deadlineAfterMeeting(let deadline, let meeting):
             "the submission deadline \(deadline.german) is after the meeting on \(meeting.german)"
+        case .wrongStage(let meeting, let status, let needed):
+            status == .cancelled
+                ? "meeting \(meeting) was cancelled" : "meeting \(meeting) is \(status.rawValue); this needs a meeting whose \(needed)"
+        case .notYetHeld(let meeting, let date, let today):
+            "meeting \(meeting) takes place on \(date.german); its decisions can be entered from that day on (today is \(today.german))"
+        case .alreadyOnAgenda(let ticket, let meeting, let number):
+            "ticket \(ticket) is already on the agenda of meeting \(meeting) (\(number))"
+        case .notForTheBoard(let ticket, let state): "ticket \(ticket) is in state \"\(state)\", which the board does not decide"
+        case .emptyCorrection: "a correction needs its text"
+        case .resolutionTaken(let number): "the resolution number \"\(number)\" is empty or already taken"
+        case .notAMember(let name): "\"\(name)\" is not on the board's register"
+        case .noDeputy(let name): "\(name) has no deputy on the register"
         }
     }
 
@@ -60,6 +95,19 @@ public enum MeetingError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownMeeting, .noUpcomingMeeting: "see `gapflow meeting list`; add one with `gapflow meeting add`"
         case .controlCharacter(let field, _): "write the \(field) on one line, without tabs or other control characters"
         case .deadlineAfterMeeting: "give a deadline on or before the meeting's date, or leave --deadline out for the default"
+        case .wrongStage(_, let status, _):
+            switch status {
+            case .draft: "publish the agenda first: `gapflow agenda publish --meeting ID`"
+            case .published: "the minutes are not approved yet: `gapflow minutes approve --meeting ID`"
+            case .approved: "approved minutes change only by a correction: `gapflow minutes correct --meeting ID --text …`"
+            case .cancelled: "a cancelled meeting's record stays as it is; add a new meeting"
+            }
+        case .notYetHeld: "enter the decisions on or after the meeting's day"
+        case .alreadyOnAgenda: nil
+        case .notForTheBoard: "only tickets in a state with a \"meeting\" section go on an agenda"
+        case .emptyCorrection: "give --text with what is corrected"
+        case .resolutionTaken: "give the next free number of the decisions in writing, or use `gapflow decisions apply`, which numbers them"
+        case .notAMember, .noDeputy: "see `gapflow meeting members`; add one with `gapflow meeting member-add`"
         }
     }
 }
@@ -90,7 +138,7 @@ extension Engine {
             guard let rules = definition.meetings else { throw MeetingError.noMeetings(workflow: workflow) }
             let today = LocalDate(now, in: definition.calendar.timeZone)
             guard date >= today else { throw MeetingError.dateInPast(date, today: today) }
-            if let existing = try tx.meetings(workflow: workflow).first(where: { $0.date == date }) {
+            if let existing = try tx.meetings(workflow: workflow).first(where: { $0.date == date && $0.status != .cancelled }) {
                 throw MeetingError.overlaps(date, existing: existing.id)
             }
             let deadline = submissionDeadline ?? date.adding(days: -rules.submissionDays)
@@ -117,7 +165,9 @@ extension Engine {
         let meetings = try meetings(workflow: workflow)
         if reference == "next" {
             let today = LocalDate(now(), in: .berlin)
-            guard let next = meetings.first(where: { $0.date >= today }) else { throw MeetingError.noUpcomingMeeting(workflow: workflow) }
+            guard let next = meetings.first(where: { $0.date >= today && $0.status != .cancelled }) else {
+                throw MeetingError.noUpcomingMeeting(workflow: workflow)
+            }
             return next
         }
         guard let id = Int(reference), let meeting = meetings.first(where: { $0.id == id }) else {
@@ -126,42 +176,73 @@ extension Engine {
         return meeting
     }
 
-    /// The agenda of a meeting: every ticket in a meeting state whose first meeting after entering it is this one.
+    /// The agenda of a meeting. Once published, it holds the items recorded then and with its supplements (the
+    /// tickets as they are now); before, every ticket in a meeting state whose first meeting after entering it is
+    /// this one.
     ///
     /// A ticket belongs to the first meeting whose submission deadline is on or after the day it entered its state;
     /// staying in the state by a decision (a deferral) counts as entering again, and a deferral recorded for a
     /// meeting moves the item to the meeting after that one, whenever the decision was entered.
     public func agenda(for meeting: Meeting) throws -> Agenda {
-        try store.read { tx in
-            let definition = try definition(meeting.workflowID, version: nil, in: tx)
-            guard let rules = definition.meetings else { throw MeetingError.noMeetings(workflow: meeting.workflowID) }
-            let meetings = try tx.meetings(workflow: meeting.workflowID)
-            let meetingStates = definition.states.filter { $0.meetingSection != nil }.map(\.id)
-            let zone = definition.calendar.timeZone
+        try store.read { tx in try agenda(for: meeting, in: tx) }
+    }
+
+    func agenda(for meeting: Meeting, in tx: any StoreTransaction) throws -> Agenda {
+        let definition = try definition(meeting.workflowID, version: nil, in: tx)
+        guard let rules = definition.meetings else { throw MeetingError.noMeetings(workflow: meeting.workflowID) }
+        let meetings = try tx.meetings(workflow: meeting.workflowID).filter { $0.status != .cancelled || $0.id == meeting.id }
+        let meetingStates = definition.states.filter { $0.meetingSection != nil }.map(\.id)
+        let zone = definition.calendar.timeZone
+        func item(_ ticket: Ticket, section: MeetingRules.Section, number: String) throws -> Agenda.Item {
+            let anchor = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: meetingStates)
+            let entered = anchor.entered ?? ticket.updatedAt
+            return Agenda.Item(
+                ticket: ticket, section: section, entered: entered,
+                waitingDays: meeting.date.daysSinceEpoch - LocalDate(entered, in: zone).daysSinceEpoch, deferrals: anchor.stays,
+                number: number)
+        }
+        let status = try rules.statusItem.map { try tx.tickets(TicketFilter(workflow: meeting.workflowID, states: [$0.state])) } ?? []
+        if meeting.status != .draft {
             var items: [Agenda.Item] = []
-            for ticket in try tx.tickets(TicketFilter(workflow: meeting.workflowID, states: meetingStates)) {
-                guard let sectionID = definition.state(ticket.state)?.meetingSection,
-                    let section = rules.sections.first(where: { $0.id == sectionID })
-                else { continue }
-                let anchor = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: meetingStates)
-                let entered = anchor.entered ?? ticket.updatedAt
-                let enteredDay = LocalDate(entered, in: zone)
-                // Deferred at a meeting: the next meeting after it. Otherwise: the first deadline on or after entering.
-                let decidedAt = anchor.decidedAt.flatMap { id in meetings.first { $0.id == id } }
-                let due =
-                    decidedAt.map { deferredAt in meetings.first { $0.date > deferredAt.date } }
-                    ?? meetings.first { $0.submissionDeadline >= enteredDay }
-                guard due?.id == meeting.id else { continue }
-                items.append(
-                    Agenda.Item(
-                        ticket: ticket, section: section, entered: entered,
-                        waitingDays: meeting.date.daysSinceEpoch - enteredDay.daysSinceEpoch, deferrals: anchor.stays))
+            for entry in try tx.agendaEntries(meeting: meeting.id) {
+                guard let ticket = try tx.ticket(entry.ticketID), let section = Self.section(of: entry.number, rules) else { continue }
+                items.append(try item(ticket, section: section, number: entry.number))
             }
-            let order = Dictionary(uniqueKeysWithValues: rules.sections.enumerated().map { ($1.id, $0) })
-            items.sort { (order[$0.section.id] ?? 0, $0.entered, $0.ticket.id) < (order[$1.section.id] ?? 0, $1.entered, $1.ticket.id) }
-            let status = try rules.statusItem.map { try tx.tickets(TicketFilter(workflow: meeting.workflowID, states: [$0.state])) } ?? []
             return Agenda(meeting: meeting, definition: definition, rules: rules, items: items, status: status)
         }
+        var found: [(ticket: Ticket, section: MeetingRules.Section)] = []
+        for ticket in try tx.tickets(TicketFilter(workflow: meeting.workflowID, states: meetingStates)) {
+            guard let sectionID = definition.state(ticket.state)?.meetingSection,
+                let section = rules.sections.first(where: { $0.id == sectionID })
+            else { continue }
+            let anchor = try tx.agendaAnchor(ticket: ticket.id, state: ticket.state, meetingStates: meetingStates)
+            let enteredDay = LocalDate(anchor.entered ?? ticket.updatedAt, in: zone)
+            // Deferred at a meeting: the next meeting after it. Otherwise: the first deadline on or after entering.
+            let decidedAt = anchor.decidedAt.flatMap { id in meetings.first { $0.id == id } }
+            let due =
+                decidedAt.map { deferredAt in meetings.first { $0.date > deferredAt.date } }
+                ?? meetings.first { $0.submissionDeadline >= enteredDay }
+            guard due?.id == meeting.id else { continue }
+            found.append((ticket, section))
+        }
+        var items = try found.map { try item($0.ticket, section: $0.section, number: "") }
+        let order = Dictionary(uniqueKeysWithValues: rules.sections.enumerated().map { ($1.id, $0) })
+        items.sort { (order[$0.section.id] ?? 0, $0.entered, $0.ticket.id) < (order[$1.section.id] ?? 0, $1.entered, $1.ticket.id) }
+        var counts: [String: Int] = [:]
+        items = items.map { item in
+            counts[item.section.id, default: 0] += 1
+            let point = rules.pointNumber(ofSection: item.section.id) ?? 0
+            return Agenda.Item(
+                ticket: item.ticket, section: item.section, entered: item.entered, waitingDays: item.waitingDays,
+                deferrals: item.deferrals, number: "\(point).\(counts[item.section.id] ?? 0)")
+        }
+        return Agenda(meeting: meeting, definition: definition, rules: rules, items: items, status: status)
+    }
+
+    /// The section an item number such as `4.2` belongs to, by its point.
+    static func section(of number: String, _ rules: MeetingRules) -> MeetingRules.Section? {
+        guard let point = number.split(separator: ".").first.flatMap({ Int($0) }) else { return nil }
+        return rules.sections.first { rules.pointNumber(ofSection: $0.id) == point }
     }
 }
 

@@ -10,6 +10,8 @@ public struct Decision: Sendable {
     public let comment: String?
     /// The resolution number; numbered in order when nil.
     public let resolution: String?
+    /// How the board voted, if recorded.
+    public var vote: Vote?
 
     public init(entry: Int, ticket: String, event: String, values: [String: FieldInput], comment: String?, resolution: String?) {
         self.entry = entry
@@ -68,16 +70,38 @@ extension Engine {
         let results = try store.write(rollback: check) { tx -> [AppliedDecision] in
             let now = self.now()  // inside the transaction, so history times follow the order of commits
             var problems: [DecisionsRefused.Problem] = []
-            var prefix = "U\(LocalDate(now, in: .berlin).iso8601.replacingOccurrences(of: "-", with: ""))"
+            let year = LocalDate(now, in: .berlin).year
+            // Decisions in writing are numbered on through the year, apart from the meetings' numbers.
+            var prefix = "U\(year)"
+            var taken = Set<String>()
+            var numbered = 0
+            if meeting == nil {
+                taken = Set(try tx.decisionsInWriting().compactMap(\.entry.decision?.resolution))
+                numbered = Self.lastNumber(in: taken, prefix: prefix)
+            }
+            var onAgenda: [String: AgendaEntry] = [:]
+            var decided: [String: RecordedDecision] = [:]
+            var item = "item"
             if let meeting {
-                guard let found = try tx.meetings(workflow: nil).first(where: { $0.id == meeting }) else {
-                    throw MeetingError.unknownMeeting(String(meeting))
+                let found = try self.meeting(meeting, in: tx)
+                guard found.status == .published else {
+                    throw MeetingError.wrongStage(
+                        meeting: meeting, status: found.status, needed: "agenda is published and minutes not yet approved")
                 }
+                let definition = try definition(found.workflowID, version: nil, in: tx)
+                let today = LocalDate(now, in: definition.calendar.timeZone)
+                guard today >= found.date else { throw MeetingError.notYetHeld(meeting: meeting, date: found.date, today: today) }
+                item = definition.words.item
                 prefix = "\(found.date.year)/\(found.id)"
+                for entry in try tx.agendaEntries(meeting: meeting) { onAgenda[entry.ticketID] = entry }
+                let recorded = try tx.decisions(meeting: meeting)
+                for decision in recorded { decided[decision.ticket] = decision }
+                taken = Set(recorded.compactMap(\.entry.decision?.resolution))
+                numbered = Self.lastNumber(in: taken, prefix: prefix)
             }
             var seen: [String: Int] = [:]
             var results: [AppliedDecision] = []
-            for (index, decision) in decisions.enumerated() {
+            for decision in decisions {
                 let ticketID = decision.ticket.uppercased()
                 if let first = seen[ticketID] {
                     problems.append(
@@ -87,11 +111,36 @@ extension Engine {
                     continue
                 }
                 seen[ticketID] = decision.entry
-                let resolution = decision.resolution ?? "\(prefix)-\(index + 1)"
+                if let meeting {
+                    guard let entry = onAgenda[ticketID] else {
+                        problems.append(
+                            .init(
+                                entry: decision.entry, ticket: ticketID,
+                                message: "ticket \(ticketID) is not on the agenda of meeting \(meeting)"))
+                        continue
+                    }
+                    if let earlier = decided[ticketID] {
+                        problems.append(
+                            .init(
+                                entry: decision.entry, ticket: ticketID,
+                                message:
+                                    "\(item) \(entry.number) was already decided at this meeting (resolution \(earlier.entry.decision?.resolution ?? "–"))"
+                            ))
+                        continue
+                    }
+                }
+                numbered += 1
+                let resolution = decision.resolution ?? "\(prefix)-\(numbered)"
+                if !taken.insert(resolution).inserted {
+                    problems.append(
+                        .init(entry: decision.entry, ticket: ticketID, message: "the resolution number \(resolution) is already taken"))
+                    continue
+                }
                 var command = Command(.fire(event: decision.event), actor: actor, values: decision.values, comment: decision.comment)
                 command.decision = DecisionRecord(meeting: meeting, resolution: resolution)
                 do {
                     let outcome = try fire(ticketID, command, in: tx, now: now)
+                    if let vote = decision.vote { try tx.insertVote(vote, ticket: ticketID, revision: outcome.entry.revision) }
                     armed += outcome.timers.arm.map(\.dueAt)
                     var applied = AppliedDecision(
                         entry: decision.entry, ticket: ticketID, resolution: resolution, event: decision.event,
@@ -109,6 +158,11 @@ extension Engine {
         }
         if !check { notifyArmed(armed.min()) }
         return results
+    }
+
+    /// The highest running number among resolution numbers `prefix-N`, or 0.
+    static func lastNumber(in resolutions: Set<String>, prefix: String) -> Int {
+        resolutions.compactMap { $0.hasPrefix(prefix + "-") ? Int($0.dropFirst(prefix.count + 1)) : nil }.max() ?? 0
     }
 
     /// The decisions recorded for a meeting, in the order they were taken.

@@ -230,7 +230,17 @@ public final class Engine: Sendable {
     /// Fires an event on a ticket, under the definition version the ticket is pinned to.
     @discardableResult
     public func fire(_ ticketID: String, _ command: Command) throws -> Outcome {
-        let outcome = try store.write { tx in try fire(ticketID, command, in: tx, now: self.now()) }
+        let outcome = try store.write { tx in
+            // A single decision in writing: its resolution number must be its own.
+            if let decision = command.decision, decision.meeting == nil {
+                let resolution = decision.resolution.trimmingCharacters(in: .whitespaces)
+                let taken = try tx.isResolutionInWritingTaken(resolution)
+                if resolution.isEmpty || resolution.unicodeScalars.contains(where: Self.isControlCharacter) || taken {
+                    throw MeetingError.resolutionTaken(decision.resolution)
+                }
+            }
+            return try fire(ticketID, command, in: tx, now: self.now())
+        }
         notifyArmed(outcome.timers.arm.map(\.dueAt).min())
         return outcome
     }

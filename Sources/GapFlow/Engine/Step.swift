@@ -269,6 +269,9 @@ public enum Step {
         var blockers: [TransitionBlocker] = []
         let (role, roleBlocker) = resolveRole(definition, command: command, allowed: transition.roles, action: "fire \"\(event)\"")
         blockers += roleBlocker.map { [$0] } ?? []
+        if roleBlocker == nil, command.decision == nil, definition.meetings?.decisionEvents.contains(event) == true {
+            blockers.append(.meetingDecision(event: event, title: transition.title))
+        }
         blockers += scopeBlockers(definition, actor: command.actor, fields: ticket.fields)
         var (fields, valueBlockers) = apply(
             command.values, to: ticket.fields, definition: definition, writable: transition.needs + transition.sets, event: event)

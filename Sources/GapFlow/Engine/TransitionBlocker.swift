@@ -14,6 +14,7 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
         case conditionFailed = "CONDITION_FAILED"
         case personalData = "PERSONAL_DATA"
         case notAMember = "NOT_A_MEMBER"
+        case meetingDecision = "MEETING_DECISION"
     }
 
     public let code: Code
@@ -28,6 +29,15 @@ public struct TransitionBlocker: Sendable, Equatable, CustomStringConvertible {
         let list = available.isEmpty ? "none" : available.map { "\"\($0)\"" }.joined(separator: ", ")
         return TransitionBlocker(
             code: .unknownEvent, message: "workflow \"\(workflow)\" has no event \"\(event)\"; events from here: \(list)",
+            subject: event)
+    }
+
+    /// The event is a decision of the board: it is recorded only as a meeting's decision or one in writing.
+    static func meetingDecision(event: String, title: String) -> TransitionBlocker {
+        TransitionBlocker(
+            code: .meetingDecision,
+            message: "\"\(event)\" (\(title)) is decided only at a meeting or in writing (circulation), "
+                + "and recorded with its resolution number; record it with `gapflow decisions apply`",
             subject: event)
     }
 

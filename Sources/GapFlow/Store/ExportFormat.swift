@@ -43,14 +43,14 @@ public struct ImportError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The export file: a header line naming the format, then one JSON object per stored row (`{"table": …, "row": {…}}`).
 public enum ExportFormat {
     /// The format's version; it names the schema whose tables and columns the rows carry.
-    public static let version = 11
+    public static let version = 13
     /// The oldest format an import still reads (later formats only added columns, which then stay empty).
     public static let oldestReadable = 6
 
     /// The tables in the order they can be filled (referenced rows first).
     public static let tables = [
         "store_identity", "definitions", "actors", "actor_roles", "credentials", "ticket_sequences", "meetings", "tickets", "history",
-        "timers", "outbox", "admin_log",
+        "timers", "outbox", "admin_log", "meeting_documents", "agenda_entries", "board_members", "decision_votes",
     ]
 
     /// The first line of every export.

@@ -479,9 +479,18 @@ final class MemoryTransaction: StoreTransaction {
             guard let date = LocalDate(parsing: row.date), let deadline = LocalDate(parsing: row.submissionDeadline) else {
                 throw Self.damaged("meeting row")
             }
-            return Meeting(
+            guard let status = MeetingStatus(rawValue: row.status) else { throw Self.damaged("meeting row") }
+            var attendance: Attendance?
+            if let text = row.attendance {
+                guard let read = Attendance(json: text) else { throw Self.damaged("meeting attendance") }
+                attendance = read
+            }
+            var meeting = Meeting(
                 id: row.id, workflowID: row.workflowID, date: date, time: row.time, title: row.title, place: row.place,
-                submissionDeadline: deadline)
+                submissionDeadline: deadline, status: status, sequence: row.sequence, attendance: attendance)
+            meeting.createdAt = Timestamp.parse(row.createdAt)
+            meeting.modifiedAt = row.updatedAt.flatMap(Timestamp.parse) ?? meeting.createdAt
+            return meeting
         }
     }
 
@@ -499,6 +508,97 @@ final class MemoryTransaction: StoreTransaction {
     func decisions(meeting: Int) throws -> [RecordedDecision] {
         try tables.history.filter { $0.meetingID == meeting }.map { row in
             RecordedDecision(ticket: row.ticketID, entry: try Self.decode(row, ticket: row.ticketID))
+        }
+    }
+
+    func decisionsInWriting() throws -> [RecordedDecision] {
+        try tables.history.filter { $0.meetingID == nil && $0.resolution != nil }.map { row in
+            RecordedDecision(ticket: row.ticketID, entry: try Self.decode(row, ticket: row.ticketID))
+        }
+    }
+
+    func isResolutionInWritingTaken(_ resolution: String) throws -> Bool {
+        tables.history.contains { $0.meetingID == nil && $0.resolution.map { $0.same(resolution) } ?? false }
+    }
+
+    func updateMeeting(_ meeting: Meeting, at now: Date) throws {
+        try writing()
+        guard let position = tables.meetings.firstIndex(where: { $0.id == meeting.id }) else { return }
+        var row = tables.meetings[position]
+        row.date = meeting.date.iso8601
+        row.time = meeting.time
+        row.title = meeting.title
+        row.place = meeting.place
+        row.submissionDeadline = meeting.submissionDeadline.iso8601
+        row.status = meeting.status.rawValue
+        row.sequence = meeting.sequence
+        row.updatedAt = Timestamp.iso8601(now)
+        row.attendance = meeting.attendance?.json
+        tables.meetings[position] = row
+    }
+
+    func boardMembers(workflow: String) throws -> [BoardMember] {
+        tables.boardMembers.filter { $0.workflowID.same(workflow) }.sorted { $0.name.precedesBinary($1.name) }.map {
+            BoardMember(name: $0.name, body: $0.body, deputy: $0.deputy)
+        }
+    }
+
+    func saveBoardMember(_ member: BoardMember, workflow: String, at now: Date) throws {
+        try writing()
+        if let position = tables.boardMembers.firstIndex(where: { $0.workflowID.same(workflow) && $0.name.same(member.name) }) {
+            tables.boardMembers[position].body = member.body
+            tables.boardMembers[position].deputy = member.deputy
+        } else {
+            try tables.insert(
+                BoardMemberRow(
+                    workflowID: workflow, name: member.name, body: member.body, deputy: member.deputy, addedAt: Timestamp.iso8601(now)))
+        }
+    }
+
+    func removeBoardMember(_ name: String, workflow: String) throws -> Bool {
+        try writing()
+        let before = tables.boardMembers.count
+        tables.boardMembers.removeAll { $0.workflowID.same(workflow) && $0.name.same(name) }
+        return tables.boardMembers.count < before
+    }
+
+    func insertVote(_ vote: Vote, ticket: String, revision: Int) throws {
+        try writing()
+        try tables.insert(VoteRow(ticketID: ticket, revision: revision, vote: vote.text))
+    }
+
+    func vote(ticket: String, revision: Int) throws -> Vote? {
+        guard let row = tables.votes.first(where: { $0.ticketID.same(ticket) && $0.revision == revision }) else { return nil }
+        guard let vote = Vote(text: row.vote) else { throw Self.damaged("vote of \(ticket)") }
+        return vote
+    }
+
+    func insertMeetingDocument(_ document: MeetingDocument) throws {
+        try writing()
+        try tables.insert(
+            MeetingDocumentRow(
+                meetingID: document.meetingID, kind: document.kind.rawValue, issue: document.issue, format: document.format,
+                createdAt: Timestamp.iso8601(document.createdAt), content: document.content))
+    }
+
+    func meetingDocuments(meeting: Int) throws -> [MeetingDocument] {
+        try tables.meetingDocuments.filter { $0.meetingID == meeting }.map { row in
+            guard let kind = MeetingDocument.Kind(rawValue: row.kind), let created = Timestamp.parse(row.createdAt) else {
+                throw Self.damaged("meeting document row")
+            }
+            return MeetingDocument(
+                meetingID: meeting, kind: kind, issue: row.issue, format: row.format, createdAt: created, content: row.content)
+        }
+    }
+
+    func insertAgendaEntry(_ entry: AgendaEntry) throws {
+        try writing()
+        try tables.insert(AgendaEntryRow(meetingID: entry.meetingID, number: entry.number, ticketID: entry.ticketID, issue: entry.issue))
+    }
+
+    func agendaEntries(meeting: Int) throws -> [AgendaEntry] {
+        tables.agendaEntries.filter { $0.meetingID == meeting }.map {
+            AgendaEntry(meetingID: meeting, number: $0.number, ticketID: $0.ticketID, issue: $0.issue)
         }
     }
 
@@ -680,6 +780,14 @@ struct MemoryTables: Sendable {
     var sequences: [SequenceRow] = []
     /// By id.
     var meetings: [MeetingRow] = []
+    /// In the order stored; never changed or removed.
+    var meetingDocuments: [MeetingDocumentRow] = []
+    /// In the order recorded.
+    var agendaEntries: [AgendaEntryRow] = []
+    /// In the order added.
+    var boardMembers: [BoardMemberRow] = []
+    /// In the order recorded.
+    var votes: [VoteRow] = []
     var tickets: [TicketRow] = []
     /// Where each ticket id is in `tickets` (by its bytes: SQLite compares text byte for byte).
     var ticketPositions: [[UInt8]: Int] = [:]
@@ -832,6 +940,43 @@ struct MemoryTables: Sendable {
         meetings.insert(row, at: Self.insertionIndex(of: row.id, in: ids))
     }
 
+    mutating func insert(_ row: MeetingDocumentRow) throws(StoreError) {
+        if meetingDocuments.contains(where: {
+            $0.meetingID == row.meetingID && $0.kind.same(row.kind) && $0.issue == row.issue && $0.format.same(row.format)
+        }) {
+            throw Self.unique("meeting_documents", ["meeting_id", "kind", "issue", "format"])
+        }
+        guard Self.position(of: row.meetingID, in: meetings.map(\.id)) != nil else { throw Self.foreignKey }
+        meetingDocuments.append(row)
+    }
+
+    mutating func insert(_ row: AgendaEntryRow) throws(StoreError) {
+        if agendaEntries.contains(where: { $0.meetingID == row.meetingID && $0.ticketID.same(row.ticketID) }) {
+            throw Self.unique("agenda_entries", ["meeting_id", "ticket_id"])
+        }
+        guard Self.position(of: row.meetingID, in: meetings.map(\.id)) != nil, ticketPosition(row.ticketID) != nil else {
+            throw Self.foreignKey
+        }
+        agendaEntries.append(row)
+    }
+
+    mutating func insert(_ row: BoardMemberRow) throws(StoreError) {
+        if boardMembers.contains(where: { $0.workflowID.same(row.workflowID) && $0.name.same(row.name) }) {
+            throw Self.unique("board_members", ["workflow_id", "name"])
+        }
+        boardMembers.append(row)
+    }
+
+    mutating func insert(_ row: VoteRow) throws(StoreError) {
+        if votes.contains(where: { $0.ticketID.same(row.ticketID) && $0.revision == row.revision }) {
+            throw Self.unique("decision_votes", ["ticket_id", "revision"])
+        }
+        guard (historyPositions[Array(row.ticketID.utf8)] ?? []).contains(where: { history[$0].revision == row.revision }) else {
+            throw Self.foreignKey
+        }
+        votes.append(row)
+    }
+
     mutating func insert(_ row: TicketRow) throws(StoreError) {
         if ticketPosition(row.id) != nil { throw Self.unique("tickets", ["id"]) }
         guard definitions.contains(where: { $0.workflowID.same(row.workflowID) && $0.version == row.version }) else {
@@ -907,7 +1052,15 @@ struct MemoryTables: Sendable {
         "meetings": [
             .integer("id", notNull: false, rowID: true), .text("workflow_id"), .text("date"), .text("time", notNull: false),
             .text("title"), .text("place", notNull: false), .text("submission_deadline"), .text("created_at"),
+            .text("status", absent: .text(MeetingStatus.draft.rawValue)), .integer("sequence", absent: .integer(0)),
+            .text("updated_at", notNull: false), .text("attendance", notNull: false),
         ],
+        "board_members": [.text("workflow_id"), .text("name"), .text("body"), .text("deputy", notNull: false), .text("added_at")],
+        "decision_votes": [.text("ticket_id"), .integer("revision"), .text("vote")],
+        "meeting_documents": [
+            .integer("meeting_id"), .text("kind"), .integer("issue"), .text("format"), .text("created_at"), .text("content"),
+        ],
+        "agenda_entries": [.integer("meeting_id"), .text("number"), .text("ticket_id"), .integer("issue")],
         "tickets": [
             .text("id"), .text("workflow_id"), .integer("version"), .text("state"), .integer("revision"), .text("fields"),
             .text("opened_at"), .text("opened_by"), .text("updated_at"), .text("history_head", notNull: false),
@@ -953,6 +1106,10 @@ struct MemoryTables: Sendable {
         case "outbox": outbox.map(\.values)
         case "store_identity": identity.map(\.values)
         case "admin_log": adminLog.map(\.values)
+        case "meeting_documents": meetingDocuments.map(\.values)
+        case "agenda_entries": agendaEntries.map(\.values)
+        case "board_members": boardMembers.map(\.values)
+        case "decision_votes": votes.map(\.values)
         default: []
         }
     }
@@ -1001,6 +1158,10 @@ struct MemoryTables: Sendable {
         // The import continues the exported database: its identity replaces the one this store was created with.
         case "store_identity": identity = [try IdentityRow(&reader)]
         case "admin_log": try insert(AdminLogRow(&reader))
+        case "meeting_documents": try insert(MeetingDocumentRow(&reader))
+        case "agenda_entries": try insert(AgendaEntryRow(&reader))
+        case "board_members": try insert(BoardMemberRow(&reader))
+        case "decision_votes": try insert(VoteRow(&reader))
         default: throw Self.failure("no such table: \(row.table)")
         }
     }
@@ -1174,6 +1335,10 @@ struct MeetingRow: Sendable {
     var place: String?
     var submissionDeadline: String
     var createdAt: String
+    var status = MeetingStatus.draft.rawValue
+    var sequence = 0
+    var updatedAt: String?
+    var attendance: String?
 
     init(
         id: Int, workflowID: String, date: String, time: String?, title: String, place: String?, submissionDeadline: String,
@@ -1194,14 +1359,109 @@ struct MeetingRow: Sendable {
             id: try reader.integer(), workflowID: try reader.text(), date: try reader.text(), time: try reader.optionalText(),
             title: try reader.text(), place: try reader.optionalText(), submissionDeadline: try reader.text(),
             createdAt: try reader.text())
+        status = try reader.text()
+        sequence = try reader.integer()
+        updatedAt = try reader.optionalText()
+        attendance = try reader.optionalText()
+        guard MeetingStatus(rawValue: status) != nil else { throw MemoryTables.failure("CHECK constraint failed: status") }
     }
 
     var values: [ExportRow.Value] {
         [
             .integer(id), .text(workflowID), .text(date), .init(time), .text(title), .init(place), .text(submissionDeadline),
-            .text(createdAt),
+            .text(createdAt), .text(status), .integer(sequence), .init(updatedAt), .init(attendance),
         ]
     }
+}
+
+struct MeetingDocumentRow: Sendable {
+    var meetingID: Int
+    var kind: String
+    var issue: Int
+    var format: String
+    var createdAt: String
+    var content: String
+
+    init(meetingID: Int, kind: String, issue: Int, format: String, createdAt: String, content: String) {
+        self.meetingID = meetingID
+        self.kind = kind
+        self.issue = issue
+        self.format = format
+        self.createdAt = createdAt
+        self.content = content
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(
+            meetingID: try reader.integer(), kind: try reader.text(), issue: try reader.integer(), format: try reader.text(),
+            createdAt: try reader.text(), content: try reader.text())
+    }
+
+    var values: [ExportRow.Value] {
+        [.integer(meetingID), .text(kind), .integer(issue), .text(format), .text(createdAt), .text(content)]
+    }
+}
+
+struct BoardMemberRow: Sendable {
+    var workflowID: String
+    var name: String
+    var body: String
+    var deputy: String?
+    var addedAt: String
+
+    init(workflowID: String, name: String, body: String, deputy: String?, addedAt: String) {
+        self.workflowID = workflowID
+        self.name = name
+        self.body = body
+        self.deputy = deputy
+        self.addedAt = addedAt
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(
+            workflowID: try reader.text(), name: try reader.text(), body: try reader.text(), deputy: try reader.optionalText(),
+            addedAt: try reader.text())
+    }
+
+    var values: [ExportRow.Value] { [.text(workflowID), .text(name), .text(body), .init(deputy), .text(addedAt)] }
+}
+
+struct VoteRow: Sendable {
+    var ticketID: String
+    var revision: Int
+    var vote: String
+
+    init(ticketID: String, revision: Int, vote: String) {
+        self.ticketID = ticketID
+        self.revision = revision
+        self.vote = vote
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(ticketID: try reader.text(), revision: try reader.integer(), vote: try reader.text())
+    }
+
+    var values: [ExportRow.Value] { [.text(ticketID), .integer(revision), .text(vote)] }
+}
+
+struct AgendaEntryRow: Sendable {
+    var meetingID: Int
+    var number: String
+    var ticketID: String
+    var issue: Int
+
+    init(meetingID: Int, number: String, ticketID: String, issue: Int) {
+        self.meetingID = meetingID
+        self.number = number
+        self.ticketID = ticketID
+        self.issue = issue
+    }
+
+    init(_ reader: inout ValueReader) throws(StoreError) {
+        self.init(meetingID: try reader.integer(), number: try reader.text(), ticketID: try reader.text(), issue: try reader.integer())
+    }
+
+    var values: [ExportRow.Value] { [.integer(meetingID), .text(number), .text(ticketID), .integer(issue)] }
 }
 
 struct TicketRow: Sendable {

@@ -168,6 +168,31 @@ public protocol StoreTransaction {
     func agendaAnchor(ticket: String, state: String, meetingStates: [String]) throws -> AgendaAnchor
     /// History entries recorded for a meeting, in the order they were taken.
     func decisions(meeting: Int) throws -> [RecordedDecision]
+    /// History entries recorded as decisions in writing (a resolution, no meeting), in the order they were taken.
+    func decisionsInWriting() throws -> [RecordedDecision]
+    /// The board's register of a workflow, by name.
+    func boardMembers(workflow: String) throws -> [BoardMember]
+    /// Adds a member to a workflow's register, or replaces their body and deputy.
+    func saveBoardMember(_ member: BoardMember, workflow: String, at now: Date) throws
+    /// Removes a member from a workflow's register; false if there was none.
+    func removeBoardMember(_ name: String, workflow: String) throws -> Bool
+    /// Records how the board voted on the decision a history entry records.
+    func insertVote(_ vote: Vote, ticket: String, revision: Int) throws
+    /// The vote recorded for a decision, if any.
+    func vote(ticket: String, revision: Int) throws -> Vote?
+    /// Whether a decision in writing (no meeting) already carries this resolution number.
+    func isResolutionInWritingTaken(_ resolution: String) throws -> Bool
+    /// Writes a meeting's changed date, time, title, place, deadline, status and sequence.
+    func updateMeeting(_ meeting: Meeting, at now: Date) throws
+    /// Keeps a frozen document; a document once stored is never changed or removed (a second one with the same
+    /// meeting, kind, issue and format is refused).
+    func insertMeetingDocument(_ document: MeetingDocument) throws
+    /// A meeting's frozen documents, in the order they were stored.
+    func meetingDocuments(meeting: Int) throws -> [MeetingDocument]
+    /// Records an item of a published agenda; a ticket is on one meeting's agenda once.
+    func insertAgendaEntry(_ entry: AgendaEntry) throws
+    /// The items of a meeting's published agenda and its supplements, in the order they were recorded.
+    func agendaEntries(meeting: Int) throws -> [AgendaEntry]
 
     // MARK: Outbox
 

@@ -214,13 +214,20 @@ enum DefinitionValidator {
         let fieldCandidates = definition.fields.map(\.id)
         let fieldLists = [
             ("meetings.itemFields", rules.itemFields), ("meetings.paper.facts", rules.paper?.facts ?? []),
-            ("meetings.paper.proposal", rules.paper?.proposal ?? []), ("meetings.feedback.outcome", rules.feedback?.outcome ?? []),
+            ("meetings.paper.proposal", rules.paper?.proposal ?? []), ("meetings.paper.finance", rules.paper?.finance ?? []),
+            ("meetings.paper.involved", rules.paper?.involved ?? []), ("meetings.paper.compare", rules.paper?.compare ?? []),
+            ("meetings.feedback.outcome", rules.feedback?.outcome ?? []),
             ("meetings.statusItem.fields", rules.statusItem?.fields ?? []),
         ]
         for (path, names) in fieldLists {
             for (i, name) in names.enumerated() where definition.field(name) == nil {
                 reporter.report(.unknownField, "unknown field \"\(name)\"", at: "\(path)[\(i)]", suggesting: name, among: fieldCandidates)
             }
+        }
+        // The board's decisions: events the workflow has, none of them fired by a timer.
+        let events = Array(Set(definition.transitions.map(\.event))).sorted()
+        for event in rules.decisionEvents.sorted() where !events.contains(event) {
+            reporter.report(.unknownEvent, "unknown event \"\(event)\"", at: "meetings.decisions", suggesting: event, among: events)
         }
     }
 

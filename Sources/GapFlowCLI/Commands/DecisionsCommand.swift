@@ -10,7 +10,8 @@ enum DecisionsCommand: GapFlowCommand {
         for each item after the meeting, then apply it. Every entry is checked first; any problem refuses the whole
         file with every problem listed by entry number. --check reports what would happen and changes nothing.
         Entries whose "event" is null are skipped. A file with "circulation": true instead of "meeting" records
-        decisions taken in writing between meetings (Umlaufverfahren).
+        decisions taken in writing between meetings (Umlaufverfahren). An entry's "vote" records how the board voted:
+        "unanimous", or {"for": 5, "against": 1, "abstentions": 0}; the minutes show it.
         """
     struct Syntax: CommandSyntax {
         let subcommand = Positional("apply")
@@ -87,7 +88,7 @@ struct DecisionsFile {
             problems.append("\(name): \"decisions\" must be an array")
             throw CommandFailure(problems.joined(separator: "\n"), hint: "the file is refused as a whole; nothing was changed")
         }
-        let known = ["item", "ticket", "title", "event", "allowed", "set", "comment", "resolution"]
+        let known = ["item", "ticket", "title", "event", "allowed", "set", "comment", "resolution", "vote"]
         for (index, entry) in entries.enumerated() {
             let number = index + 1
             guard let fields = entry.members else {
@@ -123,8 +124,23 @@ struct DecisionsFile {
             }
             let comment = keys["comment"].flatMap(\.string)
             let resolution = keys["resolution"].flatMap(\.string)
-            decisions.append(
-                Decision(entry: number, ticket: ticket, event: event, values: values, comment: comment, resolution: resolution))
+            var decision = Decision(entry: number, ticket: ticket, event: event, values: values, comment: comment, resolution: resolution)
+            if let node = keys["vote"] {
+                if node.string == "unanimous" {
+                    decision.vote = .unanimous
+                } else if let counts = node.members, counts.allSatisfy({ ["for", "against", "abstentions"].contains($0.key) }),
+                    let yes = node["for"]?.integer, let no = node["against"]?.integer, let abstentions = node["abstentions"]?.integer,
+                    yes >= 0, no >= 0, abstentions >= 0
+                {
+                    decision.vote = .counted(yes: yes, no: no, abstentions: abstentions)
+                } else {
+                    problem(
+                        node,
+                        "entry \(number): \"vote\" must be \"unanimous\" or {\"for\": N, \"against\": N, \"abstentions\": N} with whole numbers from 0"
+                    )
+                }
+            }
+            decisions.append(decision)
         }
         if !problems.isEmpty {
             throw CommandFailure(problems.joined(separator: "\n"), hint: "the file is refused as a whole; nothing was changed")

@@ -38,8 +38,10 @@ enum HistoryCommand: GapFlowCommand {
             if let decision = entry.decision {
                 // Where it was decided, in the workflow's words: the resolution number and the meeting (or in writing).
                 let words = definition.words
-                context.output.line(
-                    "      \(words.decision) \(decision.resolution) (\(decision.meeting.map { "#\($0)" } ?? words.inWriting))")
+                let meeting = try decision.meeting.map { id in
+                    try engine.meetings().first { $0.id == id }.map { "\($0.title), \($0.date.german)" } ?? "#\(id)"
+                }
+                context.output.line("      \(words.decision) \(decision.resolution) (\(meeting ?? words.inWriting))")
             }
             for change in entry.changes {
                 let field = definition.field(change.field)

@@ -175,6 +175,7 @@ struct FieldForm {
             case .notInSourceState, .unknownEvent: message = texts[.blockerState]
             case .invalidReference: message = texts(.blockerReference, name)
             case .conditionFailed: message = texts[.blockerCondition]
+            case .meetingDecision: message = texts[.blockerMeetingDecision]
             case .personalData: return (blocker.subject, blocker.message)  // worded by the workflow file's "personalData"
             case .unknownField, .fieldNotSettable, .invalidValue: message = texts(.invalidOther, name)
             }

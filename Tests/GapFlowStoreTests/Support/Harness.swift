@@ -196,15 +196,30 @@ enum Script {
         let c = try harness.open("Beratung in Leichter Sprache fehlt")
         _ = try engine.redact(
             c, RedactionRequest(target: .field("title"), passage: "Leichter Sprache", reason: "Probe"), actor: Fixtures.coordinator)
-        _ = try engine.applyDecisions(
-            [Decision(entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)],
-            meeting: meeting.id, actor: Fixtures.office, check: false)
+        // The agenda is published (frozen), the meeting held and its decision recorded, a second decision taken in
+        // writing, the minutes approved and corrected; another meeting is moved and cancelled.
+        try engine.publishAgenda(meeting.id) { agenda in [("md", "agenda: \(agenda.items.map(\.number))")] }
+        let spare = try engine.addMeeting(
+            workflow: Fixtures.workflow, date: try Fixtures.date("2027-01-14"), time: nil, title: "Januar", place: nil)
+        try engine.editMeeting(spare.id, MeetingChanges(date: try Fixtures.date("2027-01-21")))
+        try engine.cancelMeeting(spare.id)
+        try engine.saveBoardMember(BoardMember(name: "A. Landrat", body: "Kreis", deputy: "B. Vertreterin"), workflow: Fixtures.workflow)
+        clock.advance(by: 13 * Fixtures.day)  // 10 December: the meeting
+        try engine.recordAttendance(
+            meeting.id, absent: [], deputized: ["A. Landrat"], chair: "B. Vertreterin", minuteTaker: "C. Protokoll", start: "14:00",
+            end: "15:00")
+        var deferral = Decision(
+            entry: 1, ticket: a, event: "defer", values: ["decision_note": .text("Vertagt")], comment: nil, resolution: nil)
+        deferral.vote = .counted(yes: 1, no: 0, abstentions: 0)
+        _ = try engine.applyDecisions([deferral], meeting: meeting.id, actor: Fixtures.office, check: false)
         _ = try engine.applyDecisions(
             [
                 Decision(
                     entry: 1, ticket: a, event: "direct_measure", values: ["decision_note": .text("Jobcenter handelt")], comment: nil,
                     resolution: "7/2026")
-            ], meeting: meeting.id, actor: Fixtures.office, check: false)
+            ], meeting: nil, actor: Fixtures.office, check: false)
+        try engine.approveMinutes(meeting.id) { record in [("md", "minutes: \(record.decisions.count)")] }
+        try engine.correctMinutes(meeting.id, text: "Tippfehler") { record in [("md", "corrected: \(record.corrections.count)")] }
 
         let notices = try engine.noticesToDeliver()
         if let first = notices.first { try engine.markDelivered(first.id) }

@@ -227,12 +227,41 @@ enum HostileText {
         let item = ticket(definition, text)
         return Agenda(
             meeting: try meeting(text), definition: definition, rules: rules,
-            items: [Agenda.Item(ticket: item, section: rules.sections[0], entered: Fixtures.start, waitingDays: -3, deferrals: 0)],
+            items: [
+                Agenda.Item(ticket: item, section: rules.sections[0], entered: Fixtures.start, waitingDays: -3, deferrals: 0, number: "4.1")
+            ],
             status: [item])
     }
 
     static func resolutions(_ definition: Definition, _ text: String) -> [MinutesExport.Resolution] {
-        [MinutesExport.Resolution(number: text, ticket: ticket(definition, text), title: text, text: text, responsible: text, due: text)]
+        [
+            MinutesExport.Resolution(
+                number: text, item: text, ticket: ticket(definition, text), title: text, kind: text, note: text, noteTitle: text,
+                details: [(text, text)], comment: text, vote: .unanimous, responsible: text, due: text)
+        ]
+    }
+
+    /// Minutes with one decided item, one decision in writing and one correction, every text of which is `text`.
+    static func minutes(_ definition: Definition, _ text: String) throws -> MinutesRecord {
+        let item = ticket(definition, text)
+        let entry = HistoryEntry(
+            revision: 4, at: Fixtures.start, actor: "geschaeftsstelle", role: "steering_office", event: "mandate",
+            from: "awaiting_steering", to: "in_project_group",
+            changes: [
+                FieldChange(field: "decision_note", old: nil, new: .text(text)), FieldChange(field: "mandate", old: nil, new: .text(text)),
+            ], comment: text, decision: DecisionRecord(meeting: 1, resolution: text))
+        let decided = MinutesRecord.Decided(number: "4.1", ticket: item, definition: definition, entry: entry)
+        var meeting = try meeting(text)
+        meeting.attendance = Attendance(
+            seats: [Attendance.Seat(member: BoardMember(name: text, body: text, deputy: text), presence: .deputy)], chair: text,
+            minuteTaker: text, start: "14:00", end: "16:00")
+        return MinutesRecord(
+            meeting: meeting, definition: definition, agenda: [AgendaEntry(meetingID: 1, number: "4.1", ticketID: item.id, issue: 0)],
+            decisions: [decided], inWriting: [MinutesRecord.Decided(number: nil, ticket: item, definition: definition, entry: entry)],
+            previous: meeting,
+            corrections: [
+                MeetingDocument(meetingID: 1, kind: .correction, issue: 1, format: "text", createdAt: Fixtures.start, content: text)
+            ])
     }
 
     static func report(_ definition: Definition, _ text: String) -> Report {

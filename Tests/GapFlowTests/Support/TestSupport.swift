@@ -74,3 +74,12 @@ enum Fixtures {
         "municipality": .text("Siegburg"),
     ]
 }
+
+extension Command {
+    /// The board's decision on `event`, taken in writing under `resolution` (the board's events need one).
+    static func decided(_ event: String, by actor: Actor, values: [String: FieldInput], resolution: String) -> Command {
+        var command = Command(.fire(event: event), actor: actor, values: values)
+        command.decision = DecisionRecord(resolution: resolution)
+        return command
+    }
+}
