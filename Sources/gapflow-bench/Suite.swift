@@ -18,7 +18,7 @@ enum Suite {
             ("forward", ["legal_domains": .text("SGB II")]), ("table", ["proposal": .text("Vorschlag")]),
             ("mandate", ["project_group": .text("PG"), "mandate": .text("Auftrag"), "due_date": .text(due), "decision_note": .text("B")]),
             ("submit_solution", ["solution": .text("Lösung")]), ("approve", ["decision_note": .text("beschlossen")]),
-            ("publish", ["feedback": .text("Rückmeldung")]),
+            ("publish", ["feedback": .text("Ergebnis für die Fallarbeit")]),
         ]
         var commands = 0
         let elapsed = try seconds {
