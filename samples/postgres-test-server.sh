@@ -7,6 +7,7 @@
 #   samples/postgres-test-server.sh                # start it if needed and print its URI
 #   samples/postgres-test-server.sh stop           # stop it and remove its folder
 #
+# The role `gapflow_secret` logs in only with its password ("richtig"), for the tests of a wrong one.
 # `swift test` runs this itself when GAPFLOW_TEST_POSTGRES is not set. Run as root, the cluster runs as the user
 # `postgres`; run as anyone else, as that user. GAPFLOW_PG_TEST_DIR chooses the folder (default
 # /tmp/gapflow-pg-test-UID), GAPFLOW_PG_TEST_FSYNC=on makes it durable (the benchmark wants that; tests do not).
@@ -47,5 +48,13 @@ if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     >/dev/null 9>&- || { cat "$base/server.log" >&2; exit 1; }
   as_owner "$bin/psql" -h "$socket" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE gapflow LOGIN" -c "CREATE DATABASE gapflow_test OWNER gapflow" >/dev/null
+fi
+# A role that must give its password (the others are trusted), for the tests of a wrong password: its password is
+# "richtig" (see PostgresCommandTests).
+if ! grep -q '^local all gapflow_secret ' "$data/pg_hba.conf"; then
+  as_owner sed -i '1i local all gapflow_secret scram-sha-256' "$data/pg_hba.conf"
+  as_owner "$bin/pg_ctl" -D "$data" reload >/dev/null
+  as_owner "$bin/psql" -h "$socket" -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE gapflow_secret LOGIN PASSWORD 'richtig'" >/dev/null
 fi
 echo "postgresql:///gapflow_test?host=$socket&port=$port&user=gapflow"

@@ -99,6 +99,29 @@ struct PostgresCommandTests {
         #expect(missing.status == 1)
         #expect(missing.errors.contains("no database at \(postgres)"), "\(missing.errors)")
     }
+
+    @Test func aWrongPasswordIsOneLineThatDoesNotRepeatItAndTheRightOneGetsIn() throws {
+        let server = try #require(PostgresServer.uri)
+        let shell = Shell()
+        // The role `gapflow_secret` of the test server must give its password, here from a password file (as
+        // ~/.pgpass would), so that nothing puts it on the command line or in the process's environment.
+        func uri(password: String) throws -> String {
+            let file = shell.folder.appendingPathComponent("pgpass-\(password.count)")
+            try Data("*:*:*:gapflow_secret:\(password)\n".utf8).write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+            return server.replacingOccurrences(of: "user=gapflow", with: "user=gapflow_secret") + "&passfile=" + file.path
+        }
+        let wrong = shell.run("list", "--db", try uri(password: "falsch"))
+        #expect(wrong.status == 1)
+        #expect(wrong.errors.contains("password authentication failed"), "\(wrong.errors)")
+        #expect(!wrong.errors.contains("falsch") && wrong.errors.split(separator: "\n").count == 1, "\(wrong.errors)")
+        #expect(wrong.output.isEmpty)
+        // The right password gets in: the database has no GapFlow schema for this role, which is the next message.
+        let right = shell.run("list", "--db", try uri(password: "richtig"))
+        #expect(right.status == 1)
+        #expect(!right.errors.contains("password authentication failed"), "\(right.errors)")
+        #expect(right.errors.contains("no database at"), "\(right.errors)")
+    }
 }
 
 /// Waits for `process` and returns its exit status. Reaps it with `waitpid` itself: Foundation's own watch for the
