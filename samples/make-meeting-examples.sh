@@ -4,9 +4,10 @@
 # (decisions-1.json, filled in by hand from the template), a decision in writing between meetings
 # (circulation-2027-1.json), the 2nd meeting's agenda and decisions, the minutes of the 1st meeting approved at the
 # 2nd and then corrected, the 3rd meeting cancelled (STATUS:CANCELLED in the calendar), the minutes of the 2nd
-# approved at the 4th, and the feedback report. The clock is fixed with faketime (Debian package faketime; GapFlow
-# itself has no clock switch), so the output is the same on every run; a test (MeetingExamplesTests) runs this
-# script and fails if the committed files differ from what it produces.
+# approved at the 4th, the feedback report (feedback not yet published) and the year's feedback report (published
+# or not). The clock is fixed with faketime (Debian package faketime; GapFlow itself has no clock switch), so the
+# output is the same on every run; a test (MeetingExamplesTests) runs this script and fails if the committed files
+# differ from what it produces.
 #
 #   samples/make-meeting-examples.sh [OUTPUT_DIR]      (default: samples/meeting-2027; needs a built gapflow and faketime)
 set -euo pipefail
@@ -61,6 +62,10 @@ at "$now" meeting attendance 1 --deputized "Miriam Osei" --absent "Katrin Vogt" 
   --minute-taker "Geschäftsstelle: Tim Schulte" --start 14:00 --end 16:05 > /dev/null
 at "$now" decisions apply "$input/decisions-1.json" --as geschaeftsstelle > "$out/decisions-1-applied.txt"
 
+# 19 March: the coordination publishes the feedback on one gap decided there; it leaves the feedback stage.
+at "2027-03-19 10:00:00" fire GAP-2026-0007 publish --as koordination \
+  --set "feedback=Ab Herbst bieten die Pflegeschulen im Kreis gemeinsam Anpassungslehrgänge an." > /dev/null
+
 # 6 and 20 April: a gap tabled between meetings is decided in writing (Umlaufverfahren).
 at "2027-04-06 09:00:00" fire GAP-2026-0013 table --as ki.leitung \
   --set "proposal=Die Sparkassen im Kreis eröffnen Basiskonten auch mit Duldung oder Ankunftsnachweis." > /dev/null
@@ -98,4 +103,6 @@ at "$now" meeting ics > "$work/meetings.ics"
 if [ -n "$identity" ]; then sed "s/$identity/$(printf '%s' "$identity" | tr '0-9a-f' '0')/g" "$work/meetings.ics"; else cat "$work/meetings.ics"; fi \
   > "$out/meetings-2027.ics"
 at "$now" feedback-report --format md --out "$out/feedback.md" > /dev/null
+# The year's results, their feedback published or not, each dated by the meeting (or decision in writing) that decided it.
+at "$now" feedback-report --from 01.01.2027 --to 31.12.2027 --format md --out "$out/feedback-2027.md" > /dev/null
 echo "wrote $out"

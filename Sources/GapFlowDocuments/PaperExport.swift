@@ -132,13 +132,15 @@ public enum PaperExport {
     }
 }
 
-/// The feedback report for case managers: per gap in the feedback stage, in plain words, what came of it.
+/// The feedback report for case managers: per gap in the feedback stage or whose feedback is published, in plain words,
+/// what came of it.
 public enum FeedbackExport {
     /// One gap's feedback.
     public struct Entry: Sendable {
         public let ticket: Ticket
         public let reportedOn: LocalDate
-        /// The title of the decision that brought the gap to the feedback stage, and when.
+        /// The decision that brought the gap to the feedback stage in words (the transition's `outcome`, or its title),
+        /// and when: the day of the meeting that decided it, or the day a decision in writing was recorded.
         public let decision: String
         public let decidedOn: LocalDate?
         public let outcome: [(String, String)]
@@ -150,10 +152,13 @@ public enum FeedbackExport {
     /// One entry per ticket; `merged` gives, per ticket id, the tickets that were merged into it. Small case counts
     /// among the outcome's values are masked unless `unmasked`. With `actors`, each reporter is shown by the title of
     /// their role and their municipality (the words of the workflow file), never by their login name; reporters who
-    /// are no longer registered, and the same role and place twice, are shown once.
+    /// are no longer registered, and the same role and place twice, are shown once. Each entry names the decision that
+    /// brought the gap to the feedback stage (also after the feedback is published) by the transition's `outcome`
+    /// sentence, or its title, dated by the meeting that decided it (from `meetings`) or, for a decision in writing or
+    /// outside a meeting, by the day it was recorded.
     public static func entries(
         _ tickets: [(Ticket, [HistoryEntry])], _ definition: Definition, merged: [String: [Ticket]] = [:], unmasked: Bool = false,
-        actors: [Actor]? = nil
+        actors: [Actor]? = nil, meetings: [Meeting] = []
     ) -> [Entry] {
         let describe = { (name: String) -> String in
             guard let actors else { return name }
@@ -167,16 +172,23 @@ public enum FeedbackExport {
             return places.isEmpty ? role.title : "\(role.title), \(places.joined(separator: ", "))"
         }
         let outcome = definition.meetings?.feedback?.outcome ?? []
+        let stage = definition.meetings?.feedback?.state
         return tickets.map { ticket, history in
-            let arrival = history.last { $0.to == ticket.state && $0.from != ticket.state }
+            // The decision that brought the gap to the feedback stage, also once the feedback is published.
+            let arrival =
+                history.last { $0.to == stage && $0.from != stage } ?? history.last { $0.to == ticket.state && $0.from != ticket.state }
             let transition = arrival.flatMap { entry in definition.transitions.first { $0.event == entry.event } }
             let others = merged[ticket.id] ?? []
             var reporters = [describe(ticket.openedBy)]
             for other in others where !reporters.contains(describe(other.openedBy)) { reporters.append(describe(other.openedBy)) }
             return Entry(
                 ticket: ticket, reportedOn: LocalDate(ticket.openedAt, in: definition.calendar.timeZone),
-                decision: transition?.title ?? arrival?.event ?? "–",
-                decidedOn: arrival.map { LocalDate($0.at, in: definition.calendar.timeZone) },
+                decision: transition?.outcome ?? transition?.title ?? arrival?.event ?? "–",
+                decidedOn: arrival.map { entry in
+                    // A decision of a meeting is dated by the meeting; one in writing by the day it was recorded.
+                    entry.decision?.meeting.flatMap { id in meetings.first { $0.id == id }?.date }
+                        ?? LocalDate(entry.at, in: definition.calendar.timeZone)
+                },
                 outcome: outcome.compactMap { name in
                     ticket.fields[name].map { _ in
                         (definition.field(name)?.title ?? name, AgendaExport.value(ticket, name, definition, unmasked: unmasked))

@@ -192,6 +192,39 @@ import Testing
         #expect(shell.run("feedback-report", "--municipality", "Troisdorf").output.contains(survivor) == false)
     }
 
+    @Test func theFeedbackReportNamesTheOutcomeInWordsDatedByTheMeetingAndCoversPublishedGapsInAPeriod() throws {
+        let (shell, ids) = try held()
+        #expect(shell.run("agenda", "--meeting", "1", "--format", "decisions", "--out", "decisions.json").status == 0)
+        var template = try String(contentsOf: shell.folder.appendingPathComponent("decisions.json"), encoding: .utf8)
+        template = template.replacingOccurrences(
+            of: "\"ticket\": \"\(ids[1])\",\n      \"title\": \"Sprachmittlung fehlt\",\n      \"event\": null",
+            with: "\"ticket\": \"\(ids[1])\",\n      \"title\": \"Sprachmittlung fehlt\",\n      \"event\": \"direct_measure\"")
+        template = template.replacingOccurrences(of: "\"set\": {}", with: "\"set\": {\"decision_note\": \"Beschlossen\"}")
+        _ = write(shell, "filled.json", template)
+        // The office records the meeting's decisions five days after it.
+        shell.clock.advance(by: 5 * 86_400)
+        let applied = shell.run("decisions", "apply", "filled.json", "--as", "geschaeftsstelle")
+        #expect(applied.status == 0, "\(applied.errors)")
+        let sentence = "**Ergebnis:** Ein Mitglied der Lenkungsgruppe ergreift eine Maßnahme. (10.12.2026)"
+        let open = shell.run("feedback-report", "--format", "md").output
+        #expect(open.contains(sentence), "\(open)")
+        #expect(!open.contains("Maßnahme eines Mitglieds") && !open.contains("15.12.2026"))
+
+        // Published, the gap leaves the feedback stage, but a period still shows it, dated by the meeting.
+        let published = shell.run("fire", ids[1], "publish", "--set", "feedback=Es gibt einen Pool.")
+        #expect(published.status == 0, "\(published.errors)")
+        #expect(!shell.run("feedback-report").output.contains(ids[1]))
+        let period = shell.run("feedback-report", "--from", "01.12.2026", "--to", "31.12.2026")
+        #expect(period.status == 0 && period.output.contains("(\(ids[1]))") && period.output.contains(sentence), "\(period.output)")
+        #expect(!period.output.contains("(\(ids[0]))"))
+        #expect(!shell.run("feedback-report", "--from", "11.12.2026").output.contains(ids[1]))
+        let html = shell.run("feedback-report", "--to", "10.12.2026", "--format", "html").output
+        #expect(html.contains("Ein Mitglied der Lenkungsgruppe ergreift eine Maßnahme. (10.12.2026)"), "\(html)")
+        let backwards = shell.run("feedback-report", "--from", "31.12.2026", "--to", "01.12.2026")
+        #expect(backwards.status == 2 && backwards.errors.contains("--to 01.12.2026 is before --from 31.12.2026"), "\(backwards.errors)")
+        #expect(shell.run("feedback-report", "--from", "gestern").status == 2)
+    }
+
     @Test func aMeetingWithALineBreakInItsTitleOrADeadlineAfterItIsRefused() throws {
         let shell = Shell()
         try shell.prepareKIM()

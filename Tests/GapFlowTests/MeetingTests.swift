@@ -318,7 +318,7 @@ import Testing
 
                 Siegburg, gemeldet am 25.11.2026.
 
-                **Ergebnis:** Maßnahme eines Mitglieds (25.11.2026)
+                **Ergebnis:** Ein Mitglied der Lenkungsgruppe ergreift eine Maßnahme. (25.11.2026)
 
                 - **Beschlussvermerk:** Das Jobcenter übersetzt die Formulare.
                 - **Gemeldet von:** koordination

@@ -175,6 +175,9 @@ public struct Transition: Sendable, Equatable {
     public internal(set) var notices: [EntryNotice] = []
     /// What the event does to the ticket another field refers to (`"merge"`).
     public internal(set) var merge: MergeRule? = nil
+    /// The outcome in words for the feedback to reporters (`"outcome"`, e.g. "the steering group rejected the gap");
+    /// nil shows the event's title.
+    public internal(set) var outcome: String? = nil
 
     /// Where the event leads from `state`.
     public func target(from state: String) -> String { to ?? state }

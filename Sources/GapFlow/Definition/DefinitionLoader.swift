@@ -1008,7 +1008,7 @@ struct DefinitionDecoder {
     ) -> Transition? {
         let allowed = [
             "event", "title", "from", "to", "roles", "requires", "requiresNew", "sets", "condition", "description", "membersOf", "notices",
-            "merge",
+            "merge", "outcome",
         ]
         guard let keys = object(node, at: path, allowed: allowed, required: ["event", "title", "from", "roles"]) else { return nil }
         let event = string(keys["event"], at: Self.child(path, "event")) ?? ""
@@ -1054,6 +1054,7 @@ struct DefinitionDecoder {
             }
         }
         if let node = keys["merge"] { transition.merge = mergeRule(node, at: Self.child(path, "merge"), fields: fields) }
+        transition.outcome = string(keys["outcome"], at: Self.child(path, "outcome"))
         return transition
     }
 

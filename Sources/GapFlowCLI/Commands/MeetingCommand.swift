@@ -474,13 +474,16 @@ enum PaperCommand: GapFlowCommand {
     }
 }
 
-/// `gapflow feedback-report`: what came of each gap in the feedback stage, for the case managers.
+/// `gapflow feedback-report`: what came of each gap in the feedback stage (with `--from`/`--to`: decided in that period,
+/// published or not), for the case managers.
 enum FeedbackReportCommand: GapFlowCommand {
     static let name = "feedback-report"
-    static let summary = "Write the feedback for case managers: per gap in the feedback stage, what came of it."
+    static let summary = "Write the feedback for case managers: per gap in the feedback stage (or decided in --from/--to), what came of it."
     static let discussion = "Small case counts are masked unless --internal is given by an actor (--as) whose role the workflow allows."
     struct Syntax: CommandSyntax {
         let municipality = ValueOption("municipality", "M", "only gaps of this municipality")
+        let from = ValueOption("from", "DATE", "only gaps decided on or after this day; a period shows published gaps too")
+        let to = ValueOption("to", "DATE", "only gaps decided on or before this day; a period shows published gaps too")
         let format = ValueOption("format", "md|html", "the output format (default: md)")
         let internalFigures = FlagOption.internalFigures
         let actor = ValueOption.actor
@@ -496,7 +499,21 @@ enum FeedbackReportCommand: GapFlowCommand {
         guard let feedback = definition.meetings?.feedback else {
             throw CommandFailure("workflow \"\(workflow)\" declares no feedback stage", hint: "add \"feedback\" under \"meetings\"")
         }
-        var filter = TicketFilter(workflow: workflow, states: [feedback.state])
+        let date = { (option: KeyPath<Syntax, ValueOption>) throws -> LocalDate? in
+            try arguments.value(option).map { text in
+                guard let date = LocalDate(parsing: text) else {
+                    throw UsageError("--\(arguments.name(of: option)): \"\(text)\" is not a date", hint: nil)
+                }
+                return date
+            }
+        }
+        let (from, to) = (try date(\.from), try date(\.to))
+        if let from, let to, to < from { throw UsageError("--to \(to.german) is before --from \(from.german)", hint: nil) }
+        // With a period, the gaps whose feedback is published (the states the feedback stage leads to) count too.
+        let published = definition.transitions.filter { $0.from.contains(feedback.state) }.compactMap(\.to)
+        var states = [feedback.state]
+        if from != nil || to != nil { states += published.filter { !states.contains($0) } }
+        var filter = TicketFilter(workflow: workflow, states: states)
         if let municipality = arguments.value(\.municipality) {
             guard let field = definition.scopeField, let spec = definition.field(field) else {
                 throw UsageError("workflow \"\(workflow)\" has no municipality field", hint: nil)
@@ -507,7 +524,9 @@ enum FeedbackReportCommand: GapFlowCommand {
             case .failure(let error): throw UsageError("--municipality: \(error)", hint: nil)
             }
         }
-        let tickets = try engine.tickets(filter).map { ($0, try engine.history($0.id)) }
+        let tickets = try engine.tickets(filter).map { ($0, try engine.history($0.id)) }.filter { ticket, history in
+            ticket.state == feedback.state || history.contains { $0.to == feedback.state }
+        }
         // Tickets merged into one of these: their reporters get the same feedback.
         let referenceFields = definition.fields.filter { if case .ticket = $0.type { true } else { false } }.map(\.id)
         var merged: [String: [Ticket]] = [:]
@@ -517,7 +536,14 @@ enum FeedbackReportCommand: GapFlowCommand {
             }
         }
         let unmasked = try context.internalFigures(arguments.flag(\.internalFigures), of: definition, engine)
-        let entries = FeedbackExport.entries(tickets, definition, merged: merged, unmasked: unmasked, actors: try engine.actors())
+        let entries = FeedbackExport.entries(
+            tickets, definition, merged: merged, unmasked: unmasked, actors: try engine.actors(),
+            meetings: try engine.meetings(workflow: workflow)
+        ).filter { entry in
+            guard from != nil || to != nil else { return true }
+            guard let day = entry.decidedOn else { return false }
+            return (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true)
+        }
         let text: String
         switch arguments.value(\.format) ?? "md" {
         case "md": text = FeedbackExport.markdown(entries, definition, unmasked: unmasked)
