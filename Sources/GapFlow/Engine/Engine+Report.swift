@@ -62,8 +62,9 @@ extension Engine {
 
     /// The report for `workflow` over tickets opened between `from` and `to` (inclusive; open-ended when nil).
     ///
-    /// One pass over the tickets through a cursor, oldest first; what it keeps grows with the number of states,
-    /// months and distinct stay lengths, not with the number of tickets.
+    /// One pass over the tickets of the period through a cursor, oldest first, reading of each only its opening, its
+    /// breakdown fields and its moves (``StoreTransaction/forEachReportTicket(workflow:openedFrom:openedBefore:fields:_:)``);
+    /// what it keeps grows with the number of states, months and distinct stay lengths, not with the number of tickets.
     public func report(workflow: String, from: LocalDate? = nil, to: LocalDate? = nil) throws -> Report {
         let now = now()
         return try store.read { tx in
@@ -94,18 +95,24 @@ extension Engine {
             var counts: [String: [String: Int]] = [:]
             var groups: [String: [String: Int]] = [:]
 
-            try tx.forEachTicket(TicketFilter(workflow: workflow)) { ticket in
+            // The store bounds the opening instants a day and more beyond the period's local days (any zone's offset is
+            // less), and the local days decide below, as they always did.
+            let openedFrom = from.map { calendar.instant($0.adding(days: -2), secondsOfDay: 0) }
+            let openedBefore = to.map { calendar.instant($0.adding(days: 3), secondsOfDay: 0) }
+            try tx.forEachReportTicket(
+                workflow: workflow, openedFrom: openedFrom, openedBefore: openedBefore, fields: Set(breakdownFields.map(\.id))
+            ) { ticket in
                 let day = LocalDate(ticket.openedAt, in: zone)
                 guard (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true) else { return }
                 // Tickets come oldest first, so the first one in the period fixes the first month.
                 let months = monthEnds ?? Self.monthEnds(from: day, to: to ?? LocalDate(now, in: zone), calendar: calendar)
                 monthEnds = months
 
-                let history = try tx.history(of: ticket.id)
+                let history = ticket.moves
                 opened[String(day.iso8601.prefix(7)), default: 0] += 1
                 var enteredAt: Date?
                 var current: String?
-                for entry in history where entry.redaction == nil {
+                for entry in history where !entry.redacted {
                     if entry.from == entry.to {
                         if meetingStates.contains(entry.to) { deferrals += 1 }
                         continue
