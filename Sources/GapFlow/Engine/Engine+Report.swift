@@ -91,7 +91,10 @@ extension Engine {
             var finished: [String: Int] = [:]
             // The months from the first opening in the period to now (or the period's end), with their end instants.
             var monthEnds: [(key: String, end: Date)]?
-            var standing: [String: [String: Int]] = [:]
+            // Per state (numbered as met), the change of its stock at each month's end; summed up after the pass.
+            var stateIndex: [String: Int] = [:]
+            var standingStates: [String] = []
+            var standingDeltas: [[Int]] = []
             var counts: [String: [String: Int]] = [:]
             var groups: [String: [String: Int]] = [:]
 
@@ -127,16 +130,31 @@ extension Engine {
                         finished[String(LocalDate(entry.at, in: zone).iso8601.prefix(7)), default: 0] += 1
                     }
                 }
-                // Where the ticket stood at the end of each month: its latest entry before the month ended.
-                var latest: (at: Date, state: String)?
-                var position = 0
+                // Where the ticket stood at the end of each month: its latest entry before the month ended. Each entry
+                // stands from the first month ending after it up to the month before the next entry's: counted as a
+                // difference (+1 there, -1 after), so a ticket costs its entries, not its months.
                 let byTime = history.sorted { $0.at < $1.at }
-                for month in months {
-                    while position < byTime.count, byTime[position].at < month.end {
-                        latest = (byTime[position].at, byTime[position].to)
-                        position += 1
+                var position = 0
+                var firstMonths: [Int] = []
+                for entry in byTime {
+                    while position < months.count, months[position].end <= entry.at { position += 1 }
+                    firstMonths.append(position)
+                }
+                for (index, entry) in byTime.enumerated() {
+                    let start = firstMonths[index]
+                    let end = index + 1 < byTime.count ? firstMonths[index + 1] : months.count
+                    guard start < end else { continue }
+                    let state: Int
+                    if let known = stateIndex[entry.to] {
+                        state = known
+                    } else {
+                        state = standingStates.count
+                        stateIndex[entry.to] = state
+                        standingStates.append(entry.to)
+                        standingDeltas.append([Int](repeating: 0, count: months.count + 1))
                     }
-                    if let latest { standing[month.key, default: [:]][latest.state, default: 0] += 1 }
+                    standingDeltas[state][start] += 1
+                    standingDeltas[state][end] -= 1
                 }
                 for field in breakdownFields {
                     guard let value = ticket.fields[field.id] else { continue }
@@ -151,10 +169,15 @@ extension Engine {
                 }
             }
 
-            let months = (monthEnds ?? []).map { month in
-                Report.Month(
-                    month: month.key, opened: opened[month.key] ?? 0, finished: finished[month.key] ?? 0,
-                    standing: standing[month.key] ?? [:])
+            var stock = [Int](repeating: 0, count: standingStates.count)
+            let months = (monthEnds ?? []).enumerated().map { index, month in
+                var standing: [String: Int] = [:]
+                for state in standingStates.indices {
+                    stock[state] += standingDeltas[state][index]
+                    if stock[state] > 0 { standing[standingStates[state]] = stock[state] }
+                }
+                return Report.Month(
+                    month: month.key, opened: opened[month.key] ?? 0, finished: finished[month.key] ?? 0, standing: standing)
             }
             let stageTimes = definition.states.compactMap { state -> Report.StageTime? in
                 guard let histogram = stays[state.id], !histogram.isEmpty else { return nil }
