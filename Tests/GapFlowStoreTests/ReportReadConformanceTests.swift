@@ -1,6 +1,7 @@
 import Foundation
-import GapFlow
 import Testing
+
+@testable import GapFlow
 
 /// The report reads each ticket through ``StoreTransaction/forEachReportTicket(workflow:openedFrom:openedBefore:fields:_:)``
 /// (issue 15): a store's own answer (SQLite's one pass over an index joined with the history) gives exactly what the
@@ -99,5 +100,31 @@ import Testing
         let expected = try figures(try Harness(.memory))
         let found = try figures(try Harness(kind))
         #expect(found == expected)
+    }
+
+    /// The stock per state at each month's end is each ticket's latest entry before the month ended, counted per
+    /// state: walked month by month here, as the report once did it, over two years of moves.
+    @Test(arguments: StoreKind.allCases)
+    func theStockAtEachMonthsEndIsEachTicketsLatestEntryBeforeIt(kind: StoreKind) throws {
+        let harness = try Harness(kind)
+        let ids = try populate(harness)
+        let report = try harness.engine.report(workflow: Fixtures.workflow)
+        let zone = report.definition.calendar.timeZone
+        let first = try harness.store.read { tx in try ids.compactMap { try tx.ticket($0)?.openedAt }.min() }
+        let ends = Engine.monthEnds(
+            from: LocalDate(try #require(first), in: zone), to: LocalDate(harness.clock.now(), in: zone),
+            calendar: report.definition.calendar)
+        #expect(ends.count > 24)
+        var expected: [String: [String: Int]] = [:]
+        for id in ids {
+            guard let history = try? harness.engine.history(id) else { continue }  // the purged one
+            for month in ends {
+                if let latest = history.sorted(by: { $0.at < $1.at }).last(where: { $0.at < month.end }) {
+                    expected[month.key, default: [:]][latest.to, default: 0] += 1
+                }
+            }
+        }
+        #expect(report.months.map(\.month) == ends.map(\.key))
+        for month in report.months { #expect(month.standing == (expected[month.month] ?? [:]), "\(month.month)") }
     }
 }
