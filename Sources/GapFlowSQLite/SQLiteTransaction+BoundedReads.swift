@@ -188,3 +188,66 @@ extension SQLiteTransaction {
         return result
     }
 }
+
+extension SQLiteTransaction {
+    /// The report's pass: the tickets of the period in list order (`tickets_in_list_order`), each joined with its
+    /// history by the history's key, reading only the columns the report uses; the asked-for fields are cut out of the
+    /// ticket's field JSON by SQLite, once per ticket (on its first history row).
+    func forEachReportTicket(
+        workflow: String, openedFrom: Date?, openedBefore: Date?, fields: Set<String>, _ visit: (ReportTicket) throws -> Void
+    ) throws {
+        var arguments: [SQLValue] = [.text(workflow)]
+        var clauses = ["t.workflow_id = ?"]
+        if let openedFrom {
+            clauses.append("t.opened_at >= ?")
+            arguments.append(.text(Timestamp.iso8601(openedFrom)))
+        }
+        if let openedBefore {
+            clauses.append("t.opened_at < ?")
+            arguments.append(.text(Timestamp.iso8601(openedBefore)))
+        }
+        let names = fields.sorted()
+        let wanted =
+            names.isEmpty
+            ? "'{}'"
+            : "(SELECT json_group_object(f.key, json(f.value)) FROM json_each(t.fields) f WHERE f.key IN ("
+                + names.map { _ in "?" }.joined(separator: ", ") + "))"
+        let sql = """
+            SELECT t.id, t.opened_at,
+                CASE WHEN h.revision IS (SELECT min(revision) FROM history WHERE ticket_id = t.id) THEN \(wanted) END,
+                h.at, h.from_state, h.to_state, h.event, h.redaction IS NOT NULL
+            FROM tickets t LEFT JOIN history h ON h.ticket_id = t.id
+            WHERE \(clauses.joined(separator: " AND "))
+            ORDER BY t.opened_at, t.id, h.revision
+            """
+        var current: (id: String, openedAt: Date, fields: [String: FieldValue], moves: [ReportTicket.Move])?
+        func flush() throws {
+            if let ticket = current {
+                try visit(ReportTicket(id: ticket.id, openedAt: ticket.openedAt, fields: ticket.fields, moves: ticket.moves))
+            }
+        }
+        try connection.forEachRow(sql, names.map { SQLValue.text($0) } + arguments) { row in
+            guard let id = row[0].text, let openedAt = row[1].text.flatMap(Timestamp.parse) else {
+                throw StoreError.damaged(path: path, what: "ticket row \(row.first?.text ?? "?")")
+            }
+            if current?.id != id {
+                try flush()
+                var fields: [String: FieldValue] = [:]
+                if let text = row[2].text, text != "{}" {
+                    guard let decoded = StoredJSON.decodeFields(text) else {
+                        throw StoreError.damaged(path: path, what: "fields of \(id)")
+                    }
+                    fields = decoded
+                }
+                current = (id, openedAt, fields, [])
+            }
+            guard case .text(let at) = row[3] else { return }  // a ticket without history
+            guard let at = Timestamp.parse(at), let to = row[5].text, let event = row[6].text else {
+                throw StoreError.damaged(path: path, what: "history entry of \(id)")
+            }
+            current?.moves.append(
+                ReportTicket.Move(at: at, from: row[4].text, to: to, event: event, redacted: row[7].integer == 1))
+        }
+        try flush()
+    }
+}

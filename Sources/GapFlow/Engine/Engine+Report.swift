@@ -62,8 +62,9 @@ extension Engine {
 
     /// The report for `workflow` over tickets opened between `from` and `to` (inclusive; open-ended when nil).
     ///
-    /// One pass over the tickets through a cursor, oldest first; what it keeps grows with the number of states,
-    /// months and distinct stay lengths, not with the number of tickets.
+    /// One pass over the tickets of the period through a cursor, oldest first, reading of each only its opening, its
+    /// breakdown fields and its moves (``StoreTransaction/forEachReportTicket(workflow:openedFrom:openedBefore:fields:_:)``);
+    /// what it keeps grows with the number of states, months and distinct stay lengths, not with the number of tickets.
     public func report(workflow: String, from: LocalDate? = nil, to: LocalDate? = nil) throws -> Report {
         let now = now()
         return try store.read { tx in
@@ -90,22 +91,31 @@ extension Engine {
             var finished: [String: Int] = [:]
             // The months from the first opening in the period to now (or the period's end), with their end instants.
             var monthEnds: [(key: String, end: Date)]?
-            var standing: [String: [String: Int]] = [:]
+            // Per state (numbered as met), the change of its stock at each month's end; summed up after the pass.
+            var stateIndex: [String: Int] = [:]
+            var standingStates: [String] = []
+            var standingDeltas: [[Int]] = []
             var counts: [String: [String: Int]] = [:]
             var groups: [String: [String: Int]] = [:]
 
-            try tx.forEachTicket(TicketFilter(workflow: workflow)) { ticket in
+            // The store bounds the opening instants a day and more beyond the period's local days (any zone's offset is
+            // less), and the local days decide below, as they always did.
+            let openedFrom = from.map { calendar.instant($0.adding(days: -2), secondsOfDay: 0) }
+            let openedBefore = to.map { calendar.instant($0.adding(days: 3), secondsOfDay: 0) }
+            try tx.forEachReportTicket(
+                workflow: workflow, openedFrom: openedFrom, openedBefore: openedBefore, fields: Set(breakdownFields.map(\.id))
+            ) { ticket in
                 let day = LocalDate(ticket.openedAt, in: zone)
                 guard (from.map { day >= $0 } ?? true) && (to.map { day <= $0 } ?? true) else { return }
                 // Tickets come oldest first, so the first one in the period fixes the first month.
                 let months = monthEnds ?? Self.monthEnds(from: day, to: to ?? LocalDate(now, in: zone), calendar: calendar)
                 monthEnds = months
 
-                let history = try tx.history(of: ticket.id)
+                let history = ticket.moves
                 opened[String(day.iso8601.prefix(7)), default: 0] += 1
                 var enteredAt: Date?
                 var current: String?
-                for entry in history where entry.redaction == nil {
+                for entry in history where !entry.redacted {
                     if entry.from == entry.to {
                         if meetingStates.contains(entry.to) { deferrals += 1 }
                         continue
@@ -120,16 +130,31 @@ extension Engine {
                         finished[String(LocalDate(entry.at, in: zone).iso8601.prefix(7)), default: 0] += 1
                     }
                 }
-                // Where the ticket stood at the end of each month: its latest entry before the month ended.
-                var latest: (at: Date, state: String)?
-                var position = 0
+                // Where the ticket stood at the end of each month: its latest entry before the month ended. Each entry
+                // stands from the first month ending after it up to the month before the next entry's: counted as a
+                // difference (+1 there, -1 after), so a ticket costs its entries, not its months.
                 let byTime = history.sorted { $0.at < $1.at }
-                for month in months {
-                    while position < byTime.count, byTime[position].at < month.end {
-                        latest = (byTime[position].at, byTime[position].to)
-                        position += 1
+                var position = 0
+                var firstMonths: [Int] = []
+                for entry in byTime {
+                    while position < months.count, months[position].end <= entry.at { position += 1 }
+                    firstMonths.append(position)
+                }
+                for (index, entry) in byTime.enumerated() {
+                    let start = firstMonths[index]
+                    let end = index + 1 < byTime.count ? firstMonths[index + 1] : months.count
+                    guard start < end else { continue }
+                    let state: Int
+                    if let known = stateIndex[entry.to] {
+                        state = known
+                    } else {
+                        state = standingStates.count
+                        stateIndex[entry.to] = state
+                        standingStates.append(entry.to)
+                        standingDeltas.append([Int](repeating: 0, count: months.count + 1))
                     }
-                    if let latest { standing[month.key, default: [:]][latest.state, default: 0] += 1 }
+                    standingDeltas[state][start] += 1
+                    standingDeltas[state][end] -= 1
                 }
                 for field in breakdownFields {
                     guard let value = ticket.fields[field.id] else { continue }
@@ -144,10 +169,15 @@ extension Engine {
                 }
             }
 
-            let months = (monthEnds ?? []).map { month in
-                Report.Month(
-                    month: month.key, opened: opened[month.key] ?? 0, finished: finished[month.key] ?? 0,
-                    standing: standing[month.key] ?? [:])
+            var stock = [Int](repeating: 0, count: standingStates.count)
+            let months = (monthEnds ?? []).enumerated().map { index, month in
+                var standing: [String: Int] = [:]
+                for state in standingStates.indices {
+                    stock[state] += standingDeltas[state][index]
+                    if stock[state] > 0 { standing[standingStates[state]] = stock[state] }
+                }
+                return Report.Month(
+                    month: month.key, opened: opened[month.key] ?? 0, finished: finished[month.key] ?? 0, standing: standing)
             }
             let stageTimes = definition.states.compactMap { state -> Report.StageTime? in
                 guard let histogram = stays[state.id], !histogram.isEmpty else { return nil }

@@ -37,6 +37,41 @@ public struct StateStanding: Sendable, Equatable {
     }
 }
 
+/// What the report reads of one ticket (``StoreTransaction/forEachReportTicket(workflow:openedFrom:openedBefore:fields:_:)``).
+public struct ReportTicket: Sendable, Equatable {
+    /// One history entry as the report sees it.
+    public struct Move: Sendable, Equatable {
+        public let at: Date
+        public let from: String?
+        public let to: String
+        public let event: String
+        /// A redaction entry (``HistoryEntry/redaction``): no move.
+        public let redacted: Bool
+
+        public init(at: Date, from: String?, to: String, event: String, redacted: Bool) {
+            self.at = at
+            self.from = from
+            self.to = to
+            self.event = event
+            self.redacted = redacted
+        }
+    }
+
+    public let id: String
+    public let openedAt: Date
+    /// The values of the fields asked for that the ticket has.
+    public let fields: [String: FieldValue]
+    /// Every history entry, in revision order.
+    public let moves: [Move]
+
+    public init(id: String, openedAt: Date, fields: [String: FieldValue], moves: [Move]) {
+        self.id = id
+        self.openedAt = openedAt
+        self.fields = fields
+        self.moves = moves
+    }
+}
+
 /// A ticket's current stay: when it entered its state, the next deadline of the stay, and whether it is overdue.
 public struct Stay: Sendable, Equatable {
     public let entered: Date
@@ -99,6 +134,29 @@ extension StoreTransaction {
             if overdue { standings[ticket.state]?.overdue += 1 }
         }
         return standings
+    }
+
+    public func forEachReportTicket(
+        workflow: String, openedFrom: Date?, openedBefore: Date?, fields: Set<String>, _ visit: (ReportTicket) throws -> Void
+    ) throws {
+        try forEachReportTicketReadingEach(
+            workflow: workflow, openedFrom: openedFrom, openedBefore: openedBefore, fields: fields, visit)
+    }
+
+    /// The default of ``forEachReportTicket(workflow:openedFrom:openedBefore:fields:_:)``, from whole tickets and their
+    /// histories: what a store's own answer must equal (the conformance suite compares them).
+    public func forEachReportTicketReadingEach(
+        workflow: String, openedFrom: Date?, openedBefore: Date?, fields: Set<String>, _ visit: (ReportTicket) throws -> Void
+    ) throws {
+        try forEachTicket(TicketFilter(workflow: workflow)) { ticket in
+            guard openedFrom.map({ ticket.openedAt >= $0 }) ?? true, openedBefore.map({ ticket.openedAt < $0 }) ?? true else { return }
+            let moves = try history(of: ticket.id).map { entry in
+                ReportTicket.Move(at: entry.at, from: entry.from, to: entry.to, event: entry.event, redacted: entry.redaction != nil)
+            }
+            try visit(
+                ReportTicket(
+                    id: ticket.id, openedAt: ticket.openedAt, fields: ticket.fields.filter { fields.contains($0.key) }, moves: moves))
+        }
     }
 
     public func similarCandidates(to ticket: Ticket, words: [String], filter: TicketFilter, limit: Int) throws -> [Ticket] {

@@ -131,6 +131,12 @@ public protocol StoreTransaction {
     /// share the most of `words` in their text first, at most `limit`, filled up with the newest others when fewer
     /// share a word. A store without a full-text index may return every matching ticket instead.
     func similarCandidates(to ticket: Ticket, words: [String], filter: TicketFilter, limit: Int) throws -> [Ticket]
+    /// What the report needs of each ticket of `workflow` opened at or after `openedFrom` and before `openedBefore`
+    /// (open-ended when nil), oldest first in list order: its opening, the values of `fields` and its history's moves
+    /// in revision order — no other field, no change or comment. A store answers it with one pass over an index in
+    /// list order joined with the history, without decoding tickets or entries.
+    func forEachReportTicket(
+        workflow: String, openedFrom: Date?, openedBefore: Date?, fields: Set<String>, _ visit: (ReportTicket) throws -> Void) throws
 
     // MARK: History
 
