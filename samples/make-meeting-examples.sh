@@ -4,7 +4,7 @@
 # (decisions-1.json, filled in by hand from the template), a decision in writing between meetings
 # (circulation-2027-1.json), the 2nd meeting's agenda and decisions, the minutes of the 1st meeting approved at the
 # 2nd and then corrected, the 3rd meeting cancelled (STATUS:CANCELLED in the calendar), the minutes of the 2nd
-# approved at the 4th, the feedback report (feedback not yet published) and the year's feedback report (published
+# approved at the 4th, the Land's answer to a report recorded, the feedback report (feedback not yet published) and the year's feedback report (published
 # or not). The clock is fixed with faketime (Debian package faketime; GapFlow itself has no clock switch), so the
 # output is the same on every run; a test (MeetingExamplesTests) runs this script and fails if the committed files
 # differ from what it produces.
@@ -89,6 +89,11 @@ at "2027-06-21 09:00:00" minutes correct --meeting 1 \
   --text "TOP 4.2: Die Anpassungslehrgänge beginnen im Herbst 2027, nicht 2026." > /dev/null
 at "$now" minutes --meeting 1 --format md --out "$out/minutes-1.md" > /dev/null
 at "$now" minutes --meeting 1 --format html --out "$out/minutes-1.html" > /dev/null
+
+# 30 June: the Land answers the report of the 1st meeting (TOP 4.4); the office records it, which ends its tracking
+# on the agendas (Beschlusskontrolle) and puts the answer into the feedback to the CMs.
+at "2027-06-30 09:00:00" fire GAP-2026-0008 record_state_answer --as geschaeftsstelle \
+  --set "state_answer=Das Land prüft, ob die Förderrichtlinie ab 2028 Fahrtkosten im ländlichen Raum übernimmt." > /dev/null
 
 # 1 August: the 3rd meeting is cancelled; 30 November: the 4th agenda is published; 9 December: minutes 2 approved.
 at "2027-08-01 09:00:00" meeting cancel 3 > /dev/null

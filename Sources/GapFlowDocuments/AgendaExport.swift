@@ -138,13 +138,22 @@ public enum AgendaExport {
         return out
     }
 
-    /// The status item's table (e.g. open mandates): ticket, title and the item's fields.
+    /// The status item's table (*Beschlusskontrolle*): ticket, title, the stage when it lists several states, and the
+    /// item's fields; the overdue date (`"overdue"`) of a ticket past it at the meeting is marked.
     static func statusTable(_ agenda: Agenda, _ words: Vocabulary, unmasked: Bool) -> (header: [String], rows: [[String]]) {
         let definition = agenda.definition
-        let fields = agenda.rules.statusItem?.fields ?? []
-        let header = [words.ticket, words.title] + fields.map { definition.field($0)?.title ?? $0 }
+        let item = agenda.rules.statusItem
+        let fields = item?.fields ?? []
+        let stages = (item?.states.count ?? 0) > 1
+        let header = [words.ticket, words.title] + (stages ? [words[.stage]] : []) + fields.map { definition.field($0)?.title ?? $0 }
         let rows = agenda.status.map { ticket in
-            [ticket.id, value(ticket, "title", definition)] + fields.map { value(ticket, $0, definition, unmasked: unmasked) }
+            let overdue = agenda.isOverdue(ticket)
+            return [ticket.id, value(ticket, "title", definition)]
+                + (stages ? [definition.state(ticket.state)?.title ?? ticket.state] : [])
+                + fields.map { field in
+                    let text = value(ticket, field, definition, unmasked: unmasked)
+                    return overdue && field == item?.overdueField ? "\(text) (\(words[.overdueTickets]))" : text
+                }
         }
         return (header, rows)
     }
@@ -200,6 +209,7 @@ public enum AgendaExport {
                         case .status:
                             members.append(("kind", .string("status")))
                             members.append(("tickets", .array(agenda.status.map(ticketJSON))))
+                            members.append(("overdue", .array(agenda.status.filter(agenda.isOverdue).map { .string($0.id) })))
                         case .section(let items):
                             members.append(("kind", .string("section")))
                             members.append(

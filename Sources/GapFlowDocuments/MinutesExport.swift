@@ -66,7 +66,7 @@ public enum MinutesExport {
             // state, else the role that owns the state the decision led to.
             var responsible = definition.state(entry.to)?.owner.flatMap { definition.role($0)?.title } ?? "–"
             var due = "–"
-            if let status = definition.meetings?.statusItem, status.state == entry.to {
+            if let status = definition.meetings?.statusItem, status.states.contains(entry.to) {
                 if let first = status.fields.first, ticket.fields[first] != nil, definition.field(first)?.type != .date {
                     responsible = AgendaExport.value(ticket, first, definition, unmasked: unmasked)
                 }

@@ -18,6 +18,7 @@ import Testing
             ("reported", "Gemeldet", "cm_coordination"), ("clarification", "Rückfrage", "cm"),
             ("ki_review", "Prüfung KI-Leitung", "ki_lead"), ("awaiting_steering", "Vorlage Lenkungsgruppe", "steering_office"),
             ("in_project_group", "Bearbeitung Projektgruppe", "project_group"),
+            ("reported_to_state", "Meldung an das Land", "steering_office"),
             ("solution_review", "Beratung Lösungsansatz", "steering_office"), ("feedback", "Rückmeldung an CMs", "cm_coordination"),
             ("closed", "Abgeschlossen", nil), ("merged", "Zusammengeführt", nil), ("withdrawn", "Zurückgezogen", nil),
         ]
@@ -48,7 +49,8 @@ import Testing
             ("ki_review", "table", "awaiting_steering"),
             ("ki_review", "resolve", "feedback"), ("ki_review", "return", "reported"),
             ("awaiting_steering", "mandate", "in_project_group"), ("awaiting_steering", "direct_measure", "feedback"),
-            ("awaiting_steering", "report_to_state", "feedback"), ("awaiting_steering", "reject", "feedback"),
+            ("awaiting_steering", "report_to_state", "reported_to_state"), ("reported_to_state", "record_state_answer", "feedback"),
+            ("awaiting_steering", "reject", "feedback"),
             ("awaiting_steering", "defer", "awaiting_steering"), ("awaiting_steering", "refer_back", "ki_review"),
             ("in_project_group", "submit_solution", "solution_review"), ("solution_review", "approve", "feedback"),
             ("solution_review", "revise", "in_project_group"), ("solution_review", "defer", "solution_review"),

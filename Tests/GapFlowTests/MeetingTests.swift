@@ -138,7 +138,8 @@ import Testing
         let applied = try engine.applyDecisions(
             [
                 Decision(
-                    entry: 1, ticket: id, event: "report_to_state", values: ["decision_note": .text("Im Umlaufverfahren")], comment: nil,
+                    entry: 1, ticket: id, event: "report_to_state",
+                    values: ["decision_note": .text("Im Umlaufverfahren"), "due_date": .text("2099-01-01")], comment: nil,
                     resolution: nil)
             ],
             meeting: nil, actor: Fixtures.office, check: false)

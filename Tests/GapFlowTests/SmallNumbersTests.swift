@@ -28,7 +28,7 @@ import Testing
     @Test func minutesAndFeedbackMaskACaseCountTheyShow() throws {
         let (_, definition) = try kim([
             (#""fields": ["project_group", "mandate", "due_date"]"#, #""fields": ["cases_observed", "mandate", "due_date"]"#),
-            (#""outcome": ["decision_note", "solution", "reason"]"#, #""outcome": ["decision_note", "cases_observed"]"#),
+            (#""outcome": ["decision_note", "solution", "state_answer", "reason"]"#, #""outcome": ["decision_note", "cases_observed"]"#),
         ])
         let ticket = ticket(["title": .text("Lücke"), "cases_observed": .integer(3), "decision_note": .text("beauftragt")])
         let entry = HistoryEntry(

@@ -435,7 +435,7 @@ struct DefinitionDecoder {
             }
         }
         let calendar = top["calendar"].map { self.calendar($0) } ?? .weekendsOnly
-        let meetings = top["meetings"].flatMap { self.meetingRules($0) }
+        let meetings = top["meetings"].flatMap { self.meetingRules($0, fields: fieldsByID) }
         let readers = top["readers"].map { readRules($0, roles: roles.map(\.id)) }
         checkStateReferences(declared: states)
         var retention: ISODuration?
@@ -654,7 +654,7 @@ struct DefinitionDecoder {
             meetingSection: string(keys["meeting"], at: Self.child(path, "meeting")))
     }
 
-    mutating func meetingRules(_ node: JSONNode) -> MeetingRules? {
+    mutating func meetingRules(_ node: JSONNode, fields fieldsByID: [String: Field]) -> MeetingRules? {
         let allowed = [
             "submissionDays", "openingItems", "statusItem", "sections", "closingItems", "itemFields", "paper", "feedback", "public",
             "checkpointTitle", "decisions", "letterhead",
@@ -670,13 +670,20 @@ struct DefinitionDecoder {
         var statusItem: MeetingRules.StatusItem?
         if let statusNode = keys["statusItem"],
             let status = object(
-                statusNode, at: "meetings.statusItem", allowed: ["title", "state", "fields"], required: ["title", "state"]),
-            let title = string(status["title"], at: "meetings.statusItem.title"),
-            let state = string(status["state"], at: "meetings.statusItem.state")
+                statusNode, at: "meetings.statusItem", allowed: ["title", "state", "fields", "overdue"], required: ["title", "state"]),
+            let title = string(status["title"], at: "meetings.statusItem.title")
         {
-            referStates([state], at: "meetings.statusItem.state", isList: false)
+            let states = strings(status["state"], at: "meetings.statusItem.state")
+            referStates(states, at: "meetings.statusItem.state", isList: status["state"]?.elements != nil)
+            let overdue = status["overdue"].flatMap { string($0, at: "meetings.statusItem.overdue") }
+            if let overdue, fieldsByID[overdue]?.type.name != "date" {
+                report(
+                    .invalidValue, "\"\(overdue)\" must name a date field", at: "meetings.statusItem.overdue",
+                    status["overdue"]?.position)
+            }
             statusItem = MeetingRules.StatusItem(
-                title: title, state: state, fields: strings(status["fields"], at: "meetings.statusItem.fields"))
+                title: title, states: states, fields: strings(status["fields"], at: "meetings.statusItem.fields"),
+                overdueField: overdue)
         }
         var paper: MeetingRules.Paper?
         if let node = keys["paper"],

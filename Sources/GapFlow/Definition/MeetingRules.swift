@@ -11,11 +11,23 @@ public struct MeetingRules: Sendable, Equatable {
         public let title: String
     }
 
-    /// A fixed item listing the tickets in one state, e.g. open mandates of project groups.
+    /// A fixed item listing what the board decided and is not finished yet (*Beschlusskontrolle*): the tickets in
+    /// its states, e.g. open mandates of project groups and reports awaiting an answer, with the fields that say who
+    /// is responsible and by when.
     public struct StatusItem: Sendable, Equatable {
         public let title: String
-        public let state: String
+        /// The states whose tickets it lists (`"state"`: one state or a list), in this order.
+        public let states: [String]
         public let fields: [String]
+        /// A date field (`"overdue"`): a ticket whose date lies before the meeting's day is marked overdue.
+        public var overdueField: String?
+
+        public init(title: String, states: [String], fields: [String], overdueField: String? = nil) {
+            self.title = title
+            self.states = states
+            self.fields = fields
+            self.overdueField = overdueField
+        }
     }
 
     /// Calendar days between the submission deadline and the meeting.

@@ -22,13 +22,20 @@ public struct Agenda: Sendable {
     public let definition: Definition
     public let rules: MeetingRules
     public let items: [Item]
-    /// Tickets in the status item's state (e.g. open mandates of project groups).
+    /// Tickets in the status item's states (e.g. open mandates of project groups, reports awaiting an answer), in
+    /// the order of the states.
     public let status: [Ticket]
     /// 0 for the agenda itself; 1, 2, … for its supplements (*Nachtrag*) and urgent items (*Tischvorlage*), which
     /// hold only the items they add.
     public var issue = 0
     /// Whether this supplement is an urgent item (*Tischvorlage*).
     public var urgent = false
+
+    /// Whether a ticket of the status item is overdue at the meeting: its `overdue` date lies before the meeting's day.
+    public func isOverdue(_ ticket: Ticket) -> Bool {
+        guard let field = rules.statusItem?.overdueField, case .date(let due)? = ticket.fields[field] else { return false }
+        return due < meeting.date
+    }
 }
 
 /// Why a meeting request was refused.
@@ -201,7 +208,10 @@ extension Engine {
                 waitingDays: meeting.date.daysSinceEpoch - LocalDate(entered, in: zone).daysSinceEpoch, deferrals: anchor.stays,
                 number: number)
         }
-        let status = try rules.statusItem.map { try tx.tickets(TicketFilter(workflow: meeting.workflowID, states: [$0.state])) } ?? []
+        var status: [Ticket] = []
+        for state in rules.statusItem?.states ?? [] {
+            status += try tx.tickets(TicketFilter(workflow: meeting.workflowID, states: [state])).sorted { $0.id < $1.id }
+        }
         if meeting.status != .draft {
             var items: [Agenda.Item] = []
             for entry in try tx.agendaEntries(meeting: meeting.id) {
