@@ -97,6 +97,8 @@ struct HTTPServerTests {
             server.stop()
             stopped.signal()
         }
+        // The request is answered only once the server is stopping (it takes no new connections).
+        while Loopback.accepts(port) { _ = poll(nil, 0, 5) }
         release.signal()
         done.wait()
         stopped.wait()
@@ -122,10 +124,10 @@ enum Loopback {
 
     struct Failed: Error {}
 
-    static func exchange(_ port: UInt16, _ request: String, closeWrite: Bool = true) throws -> Response {
+    /// A socket connected to the port on loopback.
+    static func connected(_ port: UInt16) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failed() }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -133,7 +135,23 @@ enum Loopback {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw Failed() }
+        guard connected == 0 else {
+            close(socket)
+            throw Failed()
+        }
+        return socket
+    }
+
+    /// Whether the port still takes connections (the connection is closed at once, without a request).
+    static func accepts(_ port: UInt16) -> Bool {
+        guard let socket = try? connected(port) else { return false }
+        close(socket)
+        return true
+    }
+
+    static func exchange(_ port: UInt16, _ request: String, closeWrite: Bool = true) throws -> Response {
+        let socket = try connected(port)
+        defer { close(socket) }
         let bytes = Array(request.utf8)
         _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         if closeWrite { shutdown(socket, Int32(SHUT_WR)) }

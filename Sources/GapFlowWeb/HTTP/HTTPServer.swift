@@ -30,6 +30,8 @@ public final class HTTPServer: Sendable {
     let tooLarge: Handler
     /// The running daemon's address (0 when stopped): a pointer is not `Sendable`, its bits are.
     private let daemon = Mutex<UInt>(0)
+    /// Requests begun and not yet answered: ``stop()`` waits for them.
+    fileprivate let requestsInFlight = Mutex(0)
 
     public init(limits: Limits = Limits(), tooLarge: @escaping Handler, handler: @escaping Handler) {
         self.limits = limits
@@ -61,8 +63,12 @@ public final class HTTPServer: Sendable {
         }
         guard let running = OpaquePointer(bitPattern: bits) else { return }
         let socket = MHD_quiesce_daemon(running)
-        MHD_stop_daemon(running)
         if socket >= 0 { close(socket) }
+        // Stopping the daemon closes every connection, answered or not: first let the requests in flight be answered
+        // (as long as a connection may stall, at most).
+        let deadline = ContinuousClock.now + .seconds(limits.timeoutSeconds)
+        while requestsInFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline { _ = poll(nil, 0, 5) }
+        MHD_stop_daemon(running)
     }
 
     private static func withSocketAddress<T>(
@@ -188,6 +194,7 @@ extension String {
 }
 
 private func uriLogger(_ context: UnsafeMutableRawPointer?, _ uri: UnsafePointer<CChar>?, _: OpaquePointer?) -> UnsafeMutableRawPointer? {
+    if let context { Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().requestsInFlight.withLock { $0 += 1 } }
     let pending = HTTPServer.PendingRequest(uri: uri.map { String(cString: $0) } ?? "/")
     return Unmanaged.passRetained(pending).toOpaque()
 }
@@ -212,4 +219,5 @@ private func requestCompleted(
     guard let state, let pending = state.pointee else { return }
     Unmanaged<HTTPServer.PendingRequest>.fromOpaque(pending).release()
     state.pointee = nil
+    if let context { Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().requestsInFlight.withLock { $0 -= 1 } }
 }
