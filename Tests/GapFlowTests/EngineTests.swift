@@ -88,7 +88,7 @@ import Testing
         #expect(throws: EngineError.unknownActor("nobody")) { try engine.actor(named: "nobody") }
         #expect(throws: EngineError.self) { try engine.saveActor(Actor(name: "cm.bonn", roles: ["cm"], municipality: "Bonn")) }
         try engine.saveActor(Actor(name: "cm.hennef", roles: ["cm"], municipality: "hennef (sieg)"))
-        #expect(try engine.actor(named: "cm.hennef").municipality == "Hennef (Sieg)")
+        #expect(try engine.actor(named: "cm.hennef").scope == ["Hennef (Sieg)"])
     }
 
     @Test func listFiltersByStateAndFieldValuesIncludingSetMembership() throws {

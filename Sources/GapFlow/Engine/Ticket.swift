@@ -51,9 +51,6 @@ public struct Actor: Sendable, Equatable {
         self.init(name: name, roles: roles, scope: municipality.map { [$0] } ?? [])
     }
 
-    /// The one entry of a scope of one entry: what a new ticket of theirs is filled in with.
-    public var municipality: String? { scope.count == 1 ? scope[0] : nil }
-
     /// The actor timers act as.
     public static let system = Actor(name: "system", roles: [Definition.systemRole])
 

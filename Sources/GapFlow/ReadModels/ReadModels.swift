@@ -262,7 +262,7 @@ extension Actor: Encodable {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(name, forKey: .name)
         try container.encode(roles, forKey: .roles)
-        try container.encodeIfPresent(municipality, forKey: .municipality)
+        if scope.count == 1 { try container.encode(scope[0], forKey: .municipality) }
         if !scope.isEmpty { try container.encode(scope, forKey: .scope) }
     }
 }
